@@ -1,0 +1,10 @@
+"""Settings for the test suite; the database comes from DJANGO_DATABASE_URL when set."""
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR, env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ATTACHMENT_ROOT = BASE_DIR / "var" / "test-attachments"
+ROUTING_MODEL_DIR = BASE_DIR / "var" / "test-models"
+DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}

@@ -1,0 +1,13 @@
+"""URL root: the work pages, the public lookup, the API and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("xinfang.accounts.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("public/", include("xinfang.portal.urls")),
+    path("api/", include("xinfang.api.urls")),
+    path("", include("xinfang.petitions.urls")),
+]

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from xinfang.accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "full_name", "role", "unit", "is_active"]
+    list_filter = ["role", "unit", "is_active"]
+    fieldsets = (*BaseUserAdmin.fieldsets, ("信访", {"fields": ("full_name", "role", "unit")}))

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrganizationConfig(AppConfig):
+    name = "xinfang.organization"
+    label = "organization"
+    verbose_name = "组织机构"

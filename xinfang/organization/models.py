@@ -1,0 +1,59 @@
+"""The unit tree: district → street → community, with functional departments under the street.
+
+Each unit keeps a materialised path ("/1/4/9/") so that a subtree is one indexed prefix
+query, the basis of every visibility rule.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("区")
+        STREET = "street", _("街道")
+        COMMUNITY = "community", _("社区")
+        DEPARTMENT = "department", _("职能部门")
+
+    name = models.CharField(_("名称"), max_length=80)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=255, editable=False, db_index=True)
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("一把手（主要负责人）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_units",
+    )
+    residents = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["path"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unit_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self.pk:
+            super().save(*args, **kwargs)
+            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
+        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        super().save(*args, **kwargs)
+
+    def is_within(self, other: "Unit") -> bool:
+        """Return whether this unit is `other` or lies below it."""
+        return self.path.startswith(other.path)

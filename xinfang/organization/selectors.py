@@ -1,0 +1,29 @@
+"""Reads of the unit tree, and which units a user may see."""
+
+from django.db.models import QuerySet
+
+from xinfang.organization.models import Unit
+
+
+def unit_subtree(unit: Unit) -> QuerySet[Unit]:
+    """Return `unit` and every unit below it."""
+    return Unit.objects.filter(path__startswith=unit.path)
+
+
+def unit_subtree_ids(unit: Unit | None) -> list[int]:
+    """Return the ids of `unit`'s subtree; a user without a unit sees none."""
+    if unit is None:
+        return []
+    return list(unit_subtree(unit).values_list("pk", flat=True))
+
+
+def units_visible_to(user) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
+    """Return the units whose cases `user` may see: the subtree of the user's unit."""
+    if user.unit_id is None:
+        return Unit.objects.none()
+    return unit_subtree(user.unit)
+
+
+def assignable_units(user) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
+    """Return the units a case may be assigned to by `user`: their unit's subtree."""
+    return units_visible_to(user).exclude(kind=Unit.Kind.DISTRICT)

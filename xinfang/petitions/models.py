@@ -1,0 +1,390 @@
+"""Petitioners, petitions (信访事项), their event history, attachments and supervision.
+
+Every date a KPI needs is a column of Petition (registered, routed, accepted, deadline,
+extended, replied, rated, followed up …), indexed where lists and statistics filter on
+it; the event history keeps the full story but is never needed to compute a figure.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+from xinfang.petitions.workflow import CONCLUDED_STATUSES, OPEN_STATUSES, Status
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
+QUERY_CODE_LENGTH = 12
+
+
+def new_query_code() -> str:
+    """Return a random query code, 60 bits: unguessable, and short enough to read out."""
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+class AttachmentStorage(LazyObject):
+    def _setup(self) -> None:
+        self._wrapped = FileSystemStorage(location=settings.ATTACHMENT_ROOT)
+
+
+attachment_storage = AttachmentStorage()
+
+
+class TimeLimitRule(models.Model):
+    """One statutory time limit; the defaults come from the 2022 Regulations."""
+
+    class Key(models.TextChoices):
+        ROUTE = "route", _("登记后分流（受理/转送/不予受理）")
+        OBJECTION = "objection", _("承办单位提出异议")
+        HANDLE = "handle", _("受理后办结")
+        EXTENSION_MAX = "extension_max", _("延期最长")
+        REVIEW_REQUEST = "review_request", _("答复后申请复查")
+        REVIEW_ANSWER = "review_answer", _("复查答复")
+        REREVIEW_REQUEST = "rereview_request", _("复查后申请复核")
+        REREVIEW_ANSWER = "rereview_answer", _("复核答复")
+        FOLLOW_UP_WINDOW = "follow_up_window", _("息访观察期")
+
+    key = models.CharField(_("时限"), max_length=30, choices=Key.choices, unique=True)
+    days = models.PositiveSmallIntegerField(_("天数"))
+    working_days = models.BooleanField(_("按工作日计"), default=False)
+
+    class Meta:
+        verbose_name = _("办理时限")
+        verbose_name_plural = _("办理时限")
+
+    def __str__(self) -> str:
+        unit = _("个工作日") if self.working_days else _("日")
+        return f"{self.get_key_display()}：{self.days}{unit}"
+
+
+class Category(models.Model):
+    """A node of the two-level category taxonomy (问题分类)."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    legal_channel = models.CharField(
+        _("法定途径提示"), max_length=200, blank=True,
+        help_text=_("属于诉讼、仲裁、行政复议等法定途径的问题，在此写明引导途径。"),
+    )
+    is_accusation = models.BooleanField(
+        _("检举控告类"), default=False,
+        help_text=_("检举控告类事项不得交由被检举控告的单位或人员办理。"),
+    )
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("问题分类")
+        verbose_name_plural = _("问题分类")
+        ordering = ["sort", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+
+
+class Petitioner(models.Model):
+    name = models.CharField(_("姓名"), max_length=50)
+    id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
+    community = models.ForeignKey(
+        "organization.Unit", verbose_name=_("所在社区"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("信访人")
+        verbose_name_plural = _("信访人")
+        indexes = [models.Index(fields=["name", "address"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:petitioner_detail", args=[self.pk])
+
+    @property
+    def masked_id_number(self) -> str:
+        return f"{self.id_number[:3]}***********{self.id_number[-4:]}" if self.id_number else ""
+
+    @property
+    def masked_phone(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else self.phone
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    COLLECTIVE_VISIT = "collective_visit", _("集体访")
+    PHONE = "phone", _("来电")
+    ONLINE = "online", _("网上信访")
+    ASSIGNED = "assigned", _("上级交办")
+    FORWARDED = "forwarded", _("上级转送")
+    RECEPTION = "reception", _("领导接访")
+
+
+class ReplyKind(models.TextChoices):
+    SUPPORTED = "supported", _("支持")
+    EXPLAINED = "explained", _("解释说明")
+    NOT_SUPPORTED = "not_supported", _("不支持")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY = "basically", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class LegalChannel(models.TextChoices):
+    LITIGATION = "litigation", _("诉讼")
+    ARBITRATION = "arbitration", _("仲裁")
+    ADMIN_REVIEW = "admin_review", _("行政复议")
+    OTHER = "other", _("其他法定途径")
+
+
+class Merit(models.TextChoices):
+    REASONABLE_ORDERLY = "reasonable_orderly", _("有理有序")
+    REASONABLE_DISORDERLY = "reasonable_disorderly", _("有理无序")
+    UNREASONABLE_DISORDERLY = "unreasonable_disorderly", _("无理无序")
+
+
+class PetitionQuerySet(models.QuerySet["Petition"]):
+    def open(self) -> "PetitionQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def concluded(self) -> "PetitionQuerySet":
+        return self.filter(status__in=CONCLUDED_STATUSES)
+
+
+class Petition(models.Model):
+    # Who and where.
+    registered_unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    handling_unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("承办单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    responsible_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("包案领导"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # What was received.
+    channel = models.CharField(_("信访形式"), max_length=20, choices=Channel.choices)
+    origin_authority = models.CharField(_("交办/转送机关"), max_length=100, blank=True)
+    origin_reference = models.CharField(_("来文编号"), max_length=60, blank=True)
+    origin_deadline = models.DateField(_("上级要求办结日期"), null=True, blank=True)
+    petitioner = models.ForeignKey(
+        Petitioner, verbose_name=_("信访人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    representatives = models.ManyToManyField(
+        Petitioner, verbose_name=_("代表"), blank=True, related_name="represented_petitions"
+    )
+    is_anonymous = models.BooleanField(_("匿名"), default=False)
+    head_count = models.PositiveSmallIntegerField(_("人数"), default=1)
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("信访内容"))
+    category = models.ForeignKey(
+        Category, verbose_name=_("问题分类"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    community = models.ForeignKey(
+        "organization.Unit", verbose_name=_("问题发生地（社区）"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    address = models.CharField(_("问题发生地址"), max_length=200, blank=True)
+    accused = models.CharField(_("被反映人/单位"), max_length=200, blank=True)
+    accused_unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("被反映单位"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    merit = models.CharField(_("信访性质"), max_length=30, choices=Merit.choices, blank=True)
+    is_litigation = models.BooleanField(_("涉法涉诉"), default=False)
+    # The same matter raised before (重复信访); "first-time" is derived from it at intake.
+    repeat_of = models.ForeignKey(
+        "self", verbose_name=_("原信访事项"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="repeats",
+    )
+    is_first_time = models.BooleanField(_("初信初访"), default=True)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("并入"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="merged",
+    )
+    query_code = models.CharField(
+        _("查询码"), max_length=QUERY_CODE_LENGTH, unique=True, default=new_query_code
+    )
+
+    # Where it stands. Only services.py writes `status`.
+    status = models.CharField(
+        _("状态"), max_length=30, choices=[(s.value, s.label) for s in Status],
+        default=Status.REGISTERED,
+    )
+    due_date = models.DateField(_("当前期限"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    # The dates the statistics read.
+    registered_at = models.DateTimeField(_("登记时间"))
+    route_due = models.DateField(_("分流期限"))
+    routed_at = models.DateTimeField(_("分流时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    objection_due = models.DateField(_("异议期限"), null=True, blank=True)
+    handling_due = models.DateField(_("办结期限"), null=True, blank=True)
+    extension_days = models.PositiveSmallIntegerField(_("延期天数"), default=0)
+    extension_requested_days = models.PositiveSmallIntegerField(_("申请延期天数"), default=0)
+    paused_days = models.PositiveSmallIntegerField(_("听证暂停天数"), default=0)
+    paused_since = models.DateField(_("听证开始"), null=True, blank=True)
+    replied_at = models.DateTimeField(_("答复（办结）时间"), null=True, blank=True)
+    reply_kind = models.CharField(_("处理意见"), max_length=20, choices=ReplyKind.choices, blank=True)
+    reply_text = models.TextField(_("处理意见书正文"), blank=True)
+    reply_overdue = models.BooleanField(_("超期答复"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    satisfaction_unit = models.CharField(
+        _("对承办单位满意度"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    satisfaction_office = models.CharField(
+        _("对信访部门满意度"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    followed_up_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    solved = models.BooleanField(_("问题实际解决"), null=True, blank=True)
+    review_requested_at = models.DateTimeField(_("复查申请时间"), null=True, blank=True)
+    review_answered_at = models.DateTimeField(_("复查答复时间"), null=True, blank=True)
+    rereview_requested_at = models.DateTimeField(_("复核申请时间"), null=True, blank=True)
+    rereview_answered_at = models.DateTimeField(_("复核答复时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    not_accept_reason = models.TextField(_("不予受理理由"), blank=True)
+    legal_channel = models.CharField(
+        _("引导法定途径"), max_length=20, choices=LegalChannel.choices, blank=True
+    )
+    forwarded_to = models.CharField(_("转送机关"), max_length=100, blank=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("信访事项")
+        verbose_name_plural = _("信访事项")
+        ordering = ["-registered_at", "-id"]
+        indexes = [
+            models.Index(fields=["registered_unit", "-registered_at"], name="pet_reg_unit_time"),
+            models.Index(fields=["handling_unit", "-registered_at"], name="pet_hand_unit_time"),
+            models.Index(fields=["status", "due_date"], name="pet_status_due"),
+            models.Index(fields=["-registered_at"], name="pet_registered"),
+            models.Index(fields=["channel", "-registered_at"], name="pet_channel_time"),
+            models.Index(fields=["category", "-registered_at"], name="pet_category_time"),
+            models.Index(fields=["replied_at"], name="pet_replied"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(head_count__gte=1), name="petition_head_count_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(extension_days__lte=30), name="petition_extension_max_30"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("petitions:petition_detail", args=[self.pk])
+
+    @property
+    def number(self) -> str:
+        """Return the human reference, e.g. XF2026-0000123."""
+        return f"XF{self.registered_at:%Y}-{self.pk:07d}"
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def is_collective(self) -> bool:
+        return self.channel == Channel.COLLECTIVE_VISIT
+
+
+class PetitionEvent(models.Model):
+    """One step in a petition's history; rows are only ever inserted."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    action = models.CharField(_("操作"), max_length=30)
+    from_status = models.CharField(_("原状态"), max_length=30, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=30)
+    unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("操作单位"), null=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField(_("说明"), blank=True)
+    details = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["petition", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class Attachment(models.Model):
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(storage=attachment_storage, upload_to="%Y/%m/")
+    name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Supervision(models.Model):
+    """督办: a case chased by the office or a leader, with its own deadline."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="supervisions")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    due = models.DateField(_("督办期限"))
+    note = models.TextField(_("督办意见"))
+
+    class Meta:
+        verbose_name = _("督办")
+        verbose_name_plural = _("督办")
+        ordering = ["opened_at"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} → {self.due}"

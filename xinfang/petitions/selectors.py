@@ -1,0 +1,245 @@
+"""Every read of petitions and petitioners, already limited to what the user may see.
+
+A user sees the cases registered in their unit's subtree and those assigned to a unit of
+that subtree, nothing else. "Missing" and "not yours" are the same NotFound.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from xinfang.common import clock
+from xinfang.common.errors import NotFound
+from xinfang.organization.selectors import unit_subtree_ids
+from xinfang.petitions import deadlines
+from xinfang.petitions.models import (
+    Category,
+    Petition,
+    PetitionEvent,
+    Petitioner,
+    TimeLimitRule,
+)
+from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Side, Status
+
+DUE_SOON_DAYS = 3
+# Roles that see petitioners' ID numbers, phones and addresses in full.
+PERSONAL_DATA_ROLES = frozenset({"registrar", "unit_leader", "leading_group", "admin"})
+
+# The statutory defaults; a TimeLimitRule row, when present, overrides its key.
+DEFAULT_LIMITS: dict[str, deadlines.TimeLimit] = {
+    TimeLimitRule.Key.ROUTE: deadlines.TimeLimit(15),
+    TimeLimitRule.Key.OBJECTION: deadlines.TimeLimit(5, working_days=True),
+    TimeLimitRule.Key.HANDLE: deadlines.TimeLimit(60),
+    TimeLimitRule.Key.EXTENSION_MAX: deadlines.TimeLimit(30),
+    TimeLimitRule.Key.REVIEW_REQUEST: deadlines.TimeLimit(30),
+    TimeLimitRule.Key.REVIEW_ANSWER: deadlines.TimeLimit(30),
+    TimeLimitRule.Key.REREVIEW_REQUEST: deadlines.TimeLimit(30),
+    TimeLimitRule.Key.REREVIEW_ANSWER: deadlines.TimeLimit(30),
+    TimeLimitRule.Key.FOLLOW_UP_WINDOW: deadlines.TimeLimit(90),
+}
+
+
+def time_limits() -> dict[str, deadlines.TimeLimit]:
+    """Return every time limit in force, the rule set's rows over the defaults."""
+    rows = TimeLimitRule.objects.values_list("key", "days", "working_days")
+    return DEFAULT_LIMITS | {k: deadlines.TimeLimit(d, w) for k, d, w in rows}
+
+
+def visible_q(user: Any) -> Q:
+    """Return the filter of the cases `user` may see."""
+    ids = unit_subtree_ids(user.unit) if user.is_authenticated else []
+    return Q(registered_unit_id__in=ids) | Q(handling_unit_id__in=ids)
+
+
+def petitions_for_user(user: Any) -> QuerySet[Petition]:
+    """Return the petitions `user` may see, with what lists show."""
+    return Petition.objects.filter(visible_q(user)).select_related(
+        "category", "handling_unit", "registered_unit", "petitioner"
+    )
+
+
+def access_petition(user: Any, pk: int, *, for_update: bool = False) -> Petition:
+    """Return petition `pk` if `user` may see it; NotFound otherwise, alike for both."""
+    qs = Petition.objects.filter(visible_q(user))
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.select_related(
+            "category", "handling_unit", "registered_unit", "petitioner", "repeat_of",
+            "merged_into", "handler", "responsible_leader", "registered_by", "accused_unit",
+        ).get(pk=pk)
+    except (Petition.DoesNotExist, ValueError, TypeError):
+        raise NotFound("信访事项不存在或您无权查看。") from None
+
+
+def sides_of(user: Any, petition: Petition) -> set[Side]:
+    """Return which sides of `petition` the user stands on."""
+    ids = set(unit_subtree_ids(user.unit))
+    sides = set()
+    if petition.registered_unit_id in ids:
+        sides.add(Side.OFFICE)
+    if petition.handling_unit_id in ids:
+        sides.add(Side.UNIT)
+    return sides
+
+
+def can_see_identity(user: Any, petition: Petition) -> bool:
+    """Return whether `user` may see who the petitioner is (Regulations, Art. 46)."""
+    if petition.accused_unit_id is None or user.unit_id is None:
+        return True
+    accused_path = petition.accused_unit.path
+    return not user.unit.path.startswith(accused_path)
+
+
+def can_see_personal_data(user: Any, petition: Petition | None = None) -> bool:
+    """Return whether `user` sees ID numbers, phones and addresses in full."""
+    if user.role not in PERSONAL_DATA_ROLES:
+        return False
+    return petition is None or can_see_identity(user, petition)
+
+
+@dataclass(frozen=True)
+class PetitionFilters:
+    q: str = ""
+    status: str = ""
+    channel: str = ""
+    category: int | None = None
+    unit: int | None = None
+    created_after: dt.date | None = None
+    created_before: dt.date | None = None
+    overdue: bool | None = None
+
+
+def petition_search(user: Any, f: PetitionFilters) -> QuerySet[Petition]:
+    """Return the user's visible petitions matching the filters, newest first."""
+    qs = petitions_for_user(user)
+    if f.q:
+        text = Q(title__icontains=f.q) | Q(content__icontains=f.q)
+        if f.q.upper().startswith("XF") and "-" in f.q:
+            pk = f.q.split("-", 1)[1].lstrip("0")
+            text |= Q(pk=int(pk)) if pk.isdigit() else Q()
+        qs = qs.filter(text)
+    if f.status:
+        if f.status == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        else:
+            qs = qs.filter(status=f.status)
+    if f.channel:
+        qs = qs.filter(channel=f.channel)
+    if f.category:
+        qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
+    if f.unit:
+        qs = qs.filter(Q(handling_unit_id=f.unit) | Q(registered_unit_id=f.unit))
+    if f.created_after:
+        qs = qs.filter(registered_at__date__gte=f.created_after)
+    if f.created_before:
+        qs = qs.filter(registered_at__date__lte=f.created_before)
+    if f.overdue is True:
+        qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=clock.today())
+    elif f.overdue is False:
+        qs = qs.exclude(status__in=OPEN_STATUSES, due_date__lt=clock.today())
+    return qs.order_by("-registered_at", "-id")
+
+
+@dataclass(frozen=True)
+class Workbench:
+    status_counts: dict[str, int]
+    due_soon: list[Petition]
+    overdue: list[Petition]
+    mine: list[Petition]
+
+
+def workbench_for_user(user: Any, *, limit: int = 20) -> Workbench:
+    """Return the open cases of the user's unit by status, due soon, overdue and their own."""
+    today = clock.today()
+    open_qs = petitions_for_user(user).filter(status__in=OPEN_STATUSES)
+    counts = dict(
+        open_qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    by_due = open_qs.exclude(due_date=None).order_by("due_date", "id")
+    due_soon = list(
+        by_due.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))[
+            :limit
+        ]
+    )
+    overdue = list(by_due.filter(due_date__lt=today)[:limit])
+    if user.role in {"handler", "unit_leader"}:
+        mine_qs = open_qs.filter(handling_unit_id=user.unit_id, status__in=HANDLING_STATUSES)
+        mine_qs = mine_qs.filter(Q(handler=user) | Q(handler=None))
+    else:
+        mine_qs = open_qs.filter(registered_by=user, status=Status.REGISTERED)
+    mine = list(mine_qs.order_by("due_date", "id")[:limit])
+    return Workbench(counts, due_soon, overdue, mine)
+
+
+@dataclass(frozen=True)
+class PetitionerMatch:
+    petitioner: Petitioner
+    total: int
+    open: int
+    reasons: list[str]
+
+
+def petitioner_matches(
+    *, id_number: str = "", phone: str = "", name: str = "", address: str = "", limit: int = 5
+) -> list[PetitionerMatch]:
+    """Return known petitioners matching by ID number, phone, or name and address."""
+    q = Q()
+    if id_number:
+        q |= Q(id_number=id_number)
+    if phone:
+        q |= Q(phone=phone)
+    if name and address:
+        q |= Q(name=name, address=address)
+    if not q:
+        return []
+    rows = Petitioner.objects.filter(q).annotate(
+        total=Count("petitions", distinct=True),
+        open=Count("petitions", filter=Q(petitions__status__in=OPEN_STATUSES), distinct=True),
+    )[:limit]
+    matches = []
+    for p in rows:
+        reasons = [
+            label
+            for label, hit in (
+                ("身份证号", bool(id_number) and p.id_number == id_number),
+                ("电话", bool(phone) and p.phone == phone),
+                ("姓名+住址", bool(name) and p.name == name and p.address == address),
+            )
+            if hit
+        ]
+        matches.append(PetitionerMatch(p, p.total, p.open, reasons))
+    return matches
+
+
+def access_petitioner(user: Any, pk: int) -> Petitioner:
+    """Return petitioner `pk` if `user` may see at least one of their petitions."""
+    visible = Petition.objects.filter(visible_q(user))
+    petitioner = Petitioner.objects.filter(pk=pk).select_related("community").first()
+    if petitioner is None or not (
+        visible.filter(Q(petitioner=petitioner) | Q(representatives=petitioner)).exists()
+    ):
+        raise NotFound("信访人不存在或您无权查看。")
+    return petitioner
+
+
+def petitioner_history(user: Any, petitioner: Petitioner) -> QuerySet[Petition]:
+    """Return the petitioner's petitions that `user` may see, newest first."""
+    return (
+        petitions_for_user(user)
+        .filter(Q(petitioner=petitioner) | Q(representatives=petitioner))
+        .distinct()
+        .order_by("-registered_at")
+    )
+
+
+def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
+    """Return the petition's events, oldest first."""
+    return petition.events.select_related("actor", "unit").order_by("at", "id")
+
+
+def categories_tree() -> QuerySet[Category]:
+    """Return the active second-level categories with their parents."""
+    return Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")
