@@ -1,0 +1,48 @@
+"""Factories of petitions; cases in a given status are driven there through the services."""
+
+from typing import Any
+
+import factory
+
+from xinfang.petitions import services
+from xinfang.petitions.models import Category, Channel, Petitioner
+from xinfang.petitions.workflow import Action
+
+
+class PetitionerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Petitioner
+
+    name = factory.Sequence(lambda n: f"信访人{n}")
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+    address = factory.Sequence(lambda n: f"湖滨花园{n}幢")
+
+
+def registration(**overrides: Any) -> services.RegistrationData:
+    """Return valid registration data for one petitioner, with `overrides` applied."""
+    data = services.RegistrationData(
+        channel=Channel.VISIT,
+        title="小区业委会换届选举程序不规范",
+        content="湖滨花园小区业主委员会换届选举未按规定公示候选人名单，请求街道督促依法重新组织。",
+        petitioners=[services.PetitionerData(name="张三", phone="13800000001", address="湖滨花园1幢")],
+        category_id=Category.objects.filter(parent__isnull=False).values_list("pk", flat=True).first(),
+    )
+    for key, value in overrides.items():
+        setattr(data, key, value)
+    return data
+
+
+def register(actor: Any, **overrides: Any):  # type: ignore[no-untyped-def]
+    """Register a petition as `actor` through the service."""
+    return services.petition_register(actor=actor, data=registration(**overrides))
+
+
+
+
+def drive(petition: Any, street: Any, *steps: tuple[Action, dict[str, Any], str]) -> Any:
+    """Apply workflow steps, each as the named user of the `street` fixture, and return the case."""
+    for action, data, who in steps:
+        petition = services.petition_transition(
+            actor=getattr(street, who), petition_id=petition.pk, action=action, data=data
+        )
+    return petition
