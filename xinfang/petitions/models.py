@@ -14,7 +14,17 @@ from django.urls import reverse
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
-from xinfang.petitions.workflow import CONCLUDED_STATUSES, OPEN_STATUSES, Status
+from xinfang.petitions.workflow import (
+    ACTION_LABELS,
+    CONCLUDED_STATUSES,
+    OPEN_STATUSES,
+    STATUS_LABELS,
+    Action,
+    Status,
+)
+
+# Events that are not workflow actions but appear in the history.
+EVENT_LABELS = {"register": _("登记"), "attach": _("上传附件")}
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 QUERY_CODE_LENGTH = 12
@@ -347,6 +357,20 @@ class PetitionEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        if self.action in EVENT_LABELS:
+            return str(EVENT_LABELS[self.action])
+        return str(ACTION_LABELS.get(Action(self.action), self.action))
+
+    @property
+    def from_label(self) -> str:
+        return str(STATUS_LABELS[Status(self.from_status)]) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return str(STATUS_LABELS[Status(self.to_status)])
 
 
 class Attachment(models.Model):

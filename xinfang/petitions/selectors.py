@@ -17,8 +17,8 @@ from xinfang.petitions import deadlines
 from xinfang.petitions.models import (
     Category,
     Petition,
-    PetitionEvent,
     Petitioner,
+    PetitionEvent,
     TimeLimitRule,
 )
 from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Side, Status

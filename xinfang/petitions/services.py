@@ -28,8 +28,8 @@ from xinfang.petitions.models import (
     Category,
     Channel,
     Petition,
-    PetitionEvent,
     Petitioner,
+    PetitionEvent,
     Supervision,
     TimeLimitRule,
 )
@@ -185,7 +185,7 @@ def petition_register(
         raise ValidationFailed(_("问题分类不存在。"), field="category")
     people = [petitioner_resolve(actor=actor, data=p, ip=ip) for p in data.petitioners]
     limits = selectors.time_limits()
-    route_due = deadlines.due_date(now.date(), limits[K.ROUTE])
+    route_due = deadlines.due_date(clock.local_date(now), limits[K.ROUTE])
     petition = Petition.objects.create(
         registered_unit_id=actor.unit_id,
         registered_by=actor,

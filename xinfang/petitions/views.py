@@ -1,0 +1,257 @@
+"""The work pages: workbench, intake, case page, search, petitioner page, downloads.
+
+Views validate input, call one service or selector, and render; DomainErrors become
+form errors or messages, never half-done work.
+"""
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from xinfang.common import clock
+from xinfang.common.audit import audit_record, client_ip
+from xinfang.common.errors import DomainError, NotFound
+from xinfang.organization.selectors import units_visible_to
+from xinfang.petitions import deadlines, notices, selectors, services
+from xinfang.petitions.forms import ACTION_FORMS, IntakeForm, PersonFormSet, SearchForm
+from xinfang.petitions.models import Channel, Petition
+from xinfang.petitions.workflow import Action, Status
+
+PAGE_SIZE = 20
+PERSONAL_FIELDS = ["id_number", "phone", "address"]
+
+
+def _access(request: HttpRequest, pk: int) -> Petition:
+    try:
+        return selectors.access_petition(request.user, pk)
+    except NotFound as e:
+        raise Http404(e.message) from None
+
+
+def _audit_personal(request: HttpRequest, obj: Any) -> None:
+    audit_record(
+        actor=request.user, kind="view_personal", obj=obj, fields=PERSONAL_FIELDS,
+        ip=client_ip(request),
+    )
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    bench = selectors.workbench_for_user(request.user)
+    statuses = [(s, bench.status_counts.get(s.value, 0)) for s in Status if s.value in bench.status_counts]
+    return render(
+        request, "petitions/workbench.html",
+        {"bench": bench, "statuses": statuses, "today": clock.today()},
+    )
+
+
+@login_required
+def petition_list(request: HttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None)
+    filters = selectors.PetitionFilters()
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = selectors.PetitionFilters(
+            q=d["q"].strip(), status=d["status"], channel=d["channel"], category=d["category"],
+            unit=d["unit"], created_after=d["created_after"], created_before=d["created_before"],
+            overdue=d["overdue"],
+        )
+    page = Paginator(selectors.petition_search(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "petitions/petition_list.html",
+        {
+            "form": form, "page": page, "query": query.urlencode(), "statuses": list(Status),
+            "channels": Channel.choices, "units": units_visible_to(request.user),
+            "categories": selectors.categories_tree(), "today": clock.today(),
+        },
+    )
+
+
+def _people(formset: Any) -> list[services.PetitionerData]:
+    return [
+        services.PetitionerData(
+            name=f.cleaned_data["name"], id_number=f.cleaned_data.get("id_number", ""),
+            phone=f.cleaned_data.get("phone", ""), address=f.cleaned_data.get("address", ""),
+        )
+        for f in formset.forms
+        if f.has_changed() and f.cleaned_data.get("name")
+    ]
+
+
+@login_required
+def petition_create(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in services.REGISTRAR_ROLES:
+        raise Http404
+    form = IntakeForm(request.POST or None, request.FILES or None)
+    formset = PersonFormSet(request.POST or None, prefix="person")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            petition = services.petition_register(
+                actor=request.user, data=form.registration(_people(formset)),
+                files=request.FILES.getlist("attachments"), ip=client_ip(request),
+            )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(
+                request, _("已登记 %(n)s，查询码 %(c)s。") % {"n": petition.number, "c": petition.query_code}
+            )
+            return redirect(petition)
+    return render(request, "petitions/petition_form.html", {"form": form, "formset": formset})
+
+
+@login_required
+def petitioner_match_panel(request: HttpRequest) -> HttpResponse:
+    """Return the known-person panel for the intake form (HTMX)."""
+    if request.user.role not in services.REGISTRAR_ROLES:
+        raise Http404
+    g = request.GET
+    matches = selectors.petitioner_matches(
+        id_number=g.get("id_number", "").strip().upper(), phone=g.get("phone", "").strip(),
+        name=g.get("name", "").strip(), address=g.get("address", "").strip(),
+    )
+    rows = [(m, list(selectors.petitioner_history(request.user, m.petitioner)[:5])) for m in matches]
+    return render(request, "petitions/_known_person.html", {"matches": rows})
+
+
+def _action_forms(request: HttpRequest, petition: Petition, actions: list[Action]) -> list[Any]:
+    return [
+        (a, ACTION_FORMS[a](petition=petition, user=request.user, initial={"version": petition.version}))
+        for a in actions
+    ]
+
+
+@login_required
+def petition_detail(request: HttpRequest, pk: int, *, failed: Any = None) -> HttpResponse:
+    petition = _access(request, pk)
+    actions = services.allowed_actions(request.user, petition)
+    show_identity = selectors.can_see_identity(request.user, petition)
+    full_personal = selectors.can_see_personal_data(request.user, petition)
+    if full_personal and petition.petitioner_id:
+        _audit_personal(request, petition.petitioner)
+    forms = _action_forms(request, petition, actions)
+    if failed is not None:
+        forms = [(a, failed[1] if a == failed[0] else f) for a, f in forms]
+    today = clock.today()
+    return render(
+        request, "petitions/petition_detail.html",
+        {
+            "p": petition, "forms": forms, "events": selectors.petition_timeline(petition),
+            "show_identity": show_identity, "full_personal": full_personal,
+            "representatives": list(petition.representatives.all()) if show_identity else [],
+            "attachments": list(petition.attachments.all()),
+            "supervisions": list(petition.supervisions.select_related("opened_by")),
+            "notices": [(k, notices.NOTICE_KINDS[k]) for k in notices.available_notices(petition)],
+            "days_left": deadlines.days_left(petition.due_date, today) if petition.due_date else None,
+            "repeats": list(petition.repeats.all()[:10]),
+            "calendar_known": deadlines.calendar_known((petition.due_date or today).year),
+            "read_only": request.user.is_read_only,
+        },
+        status=400 if failed is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    petition = _access(request, pk)
+    try:
+        act = Action(action)
+    except ValueError:
+        raise Http404 from None
+    form = ACTION_FORMS[act](request.POST, petition=petition, user=request.user)
+    if form.is_valid():
+        try:
+            services.petition_transition(
+                actor=request.user, petition_id=petition.pk, action=act,
+                data=form.service_data(), expected_version=form.cleaned_data.get("version"),
+                ip=client_ip(request),
+            )
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            messages.success(request, _("已完成：%(a)s") % {"a": act.label})
+            return redirect(petition)
+    return petition_detail(request, pk, failed=(act, form))
+
+
+@login_required
+@require_POST
+def petition_attach(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _access(request, pk)
+    try:
+        services.petition_attach(
+            actor=request.user, petition_id=petition.pk, files=request.FILES.getlist("attachments"),
+            ip=client_ip(request),
+        )
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("附件已上传。"))
+    return redirect(petition)
+
+
+@login_required
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+    petition = _access(request, pk)
+    attachment = petition.attachments.filter(pk=attachment_pk).first()
+    if attachment is None or not selectors.can_see_identity(request.user, petition):
+        raise Http404
+    audit_record(actor=request.user, kind="download", obj=attachment, ip=client_ip(request))
+    return FileResponse(
+        attachment.file.open("rb"), content_type=attachment.content_type,
+        filename=attachment.name, as_attachment=attachment.content_type == "application/pdf",
+    )
+
+
+def _notice(request: HttpRequest, pk: int, kind: str) -> Petition:
+    petition = _access(request, pk)
+    # Notices name the petitioner: never for the unit complained about (Art. 46).
+    if kind not in notices.available_notices(petition) or not selectors.can_see_identity(
+        request.user, petition
+    ):
+        raise Http404
+    audit_record(actor=request.user, kind="download", obj=petition, summary=f"notice:{kind}",
+                 ip=client_ip(request))
+    return petition
+
+
+@login_required
+def notice_html(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    return HttpResponse(notices.render_notice_html(_notice(request, pk, kind), kind))
+
+
+@login_required
+def notice_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    petition = _notice(request, pk, kind)
+    response = HttpResponse(notices.render_notice_pdf(petition, kind), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{petition.number}-{kind}.pdf"'
+    return response
+
+
+@login_required
+def petitioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        person = selectors.access_petitioner(request.user, pk)
+    except NotFound as e:
+        raise Http404(e.message) from None
+    full = selectors.can_see_personal_data(request.user)
+    if full:
+        _audit_personal(request, person)
+    page = Paginator(selectors.petitioner_history(request.user, person), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "petitions/petitioner_detail.html",
+        {"person": person, "page": page, "full_personal": full},
+    )
