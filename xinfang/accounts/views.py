@@ -1,4 +1,4 @@
-"""Login and logout; both outcomes of a login attempt are audited."""
+"""Login and logout; a successful login is audited."""
 
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse

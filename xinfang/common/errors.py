@@ -38,6 +38,12 @@ class ValidationFailed(DomainError):
     status = 400
 
 
+class ActionNotAllowed(ValidationFailed):
+    """The action is not one the case's current status allows."""
+
+    code = "transition_not_allowed"
+
+
 class Conflict(DomainError):
     """Someone else changed the object since the user loaded it."""
 

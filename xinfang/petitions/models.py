@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -319,7 +320,7 @@ class Petition(models.Model):
     @property
     def number(self) -> str:
         """Return the human reference, e.g. XF2026-0000123."""
-        return f"XF{self.registered_at:%Y}-{self.pk:07d}"
+        return f"XF{timezone.localtime(self.registered_at):%Y}-{self.pk:07d}"
 
     @property
     def status_enum(self) -> Status:

@@ -8,7 +8,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
@@ -56,7 +57,7 @@ def visible_q(user: Any) -> Q:
 def petitions_for_user(user: Any) -> QuerySet[Petition]:
     """Return the petitions `user` may see, with what lists show."""
     return Petition.objects.filter(visible_q(user)).select_related(
-        "category", "handling_unit", "registered_unit", "petitioner"
+        "category__parent", "handling_unit", "registered_unit", "petitioner", "accused_unit"
     )
 
 
@@ -71,7 +72,7 @@ def access_petition(user: Any, pk: int, *, for_update: bool = False) -> Petition
             "merged_into", "handler", "responsible_leader", "registered_by", "accused_unit",
         ).get(pk=pk)
     except (Petition.DoesNotExist, ValueError, TypeError):
-        raise NotFound("信访事项不存在或您无权查看。") from None
+        raise NotFound(_("信访事项不存在或您无权查看。")) from None
 
 
 def sides_of(user: Any, petition: Petition) -> set[Side]:
@@ -195,9 +196,15 @@ def petitioner_matches(
         q |= Q(name=name, address=address)
     if not q:
         return []
+    # A person counts a case once, whether as its petitioner or as a representative
+    # (the first representative of a collective visit is both).
+    as_rep = ~Q(represented_petitions__petitioner_id=F("pk"))
+    open_rep = as_rep & Q(represented_petitions__status__in=OPEN_STATUSES)
     rows = Petitioner.objects.filter(q).annotate(
-        total=Count("petitions", distinct=True),
-        open=Count("petitions", filter=Q(petitions__status__in=OPEN_STATUSES), distinct=True),
+        total=Count("petitions", distinct=True)
+        + Count("represented_petitions", filter=as_rep, distinct=True),
+        open=Count("petitions", filter=Q(petitions__status__in=OPEN_STATUSES), distinct=True)
+        + Count("represented_petitions", filter=open_rep, distinct=True),
     )[:limit]
     matches = []
     for p in rows:
@@ -221,7 +228,7 @@ def access_petitioner(user: Any, pk: int) -> Petitioner:
     if petitioner is None or not (
         visible.filter(Q(petitioner=petitioner) | Q(representatives=petitioner)).exists()
     ):
-        raise NotFound("信访人不存在或您无权查看。")
+        raise NotFound(_("信访人不存在或您无权查看。"))
     return petitioner
 
 

@@ -19,7 +19,13 @@ from django.utils.translation import gettext as _
 
 from xinfang.common import clock
 from xinfang.common.audit import audit_record
-from xinfang.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from xinfang.common.errors import (
+    ActionNotAllowed,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
 from xinfang.petitions import deadlines, selectors, workflow
@@ -84,6 +90,7 @@ def _clean_person(data: PetitionerData) -> PetitionerData:
     return data
 
 
+@transaction.atomic
 def petitioner_resolve(*, actor: Any, data: PetitionerData, ip: str | None = None) -> Petitioner:
     """Return the known petitioner this person is, or register them.
 
@@ -95,7 +102,11 @@ def petitioner_resolve(*, actor: Any, data: PetitionerData, ip: str | None = Non
     if data.id_number:
         person = Petitioner.objects.filter(id_number=data.id_number).first()
     if person is None and data.phone:
-        person = Petitioner.objects.filter(phone=data.phone, name=data.name).first()
+        same = Petitioner.objects.filter(phone=data.phone, name=data.name)
+        if data.id_number:
+            # A different ID number is a different person, whatever the phone says.
+            same = same.filter(id_number="")
+        person = same.first()
     if person is None:
         person = Petitioner.objects.create(
             name=data.name, id_number=data.id_number, phone=data.phone, address=data.address,
@@ -213,8 +224,7 @@ def petition_register(
     )
     if len(people) > 1 or data.channel == Channel.COLLECTIVE_VISIT:
         petition.representatives.set(people)
-    for f in files:
-        _attach(petition, f, actor, now)
+    _attach_all(petition, files, actor, now)
     _record(petition, actor, now, "register", "", Status.REGISTERED, "", {"channel": data.channel})
     audit_record(actor=actor, kind="create", obj=petition, summary=petition.title, ip=ip)
     return petition
@@ -227,7 +237,8 @@ def _sniff(head: bytes) -> str | None:
     return next((ctype for magic, ctype in _SNIFF if head.startswith(magic)), None)
 
 
-def _attach(petition: Petition, upload: UploadedFile, actor: Any, now: dt.datetime) -> Attachment:
+def _check_upload(upload: UploadedFile) -> str:
+    """Return the sniffed content type of an acceptable upload; refuse any other."""
     if upload.size and upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationFailed(
             _("附件“%(name)s”超过20MB。") % {"name": upload.name}, field="attachments"
@@ -237,17 +248,32 @@ def _attach(petition: Petition, upload: UploadedFile, actor: Any, now: dt.dateti
     ctype = _sniff(head)
     if ctype is None:
         raise ValidationFailed(
-            _("附件“%(name)s”不是PDF、JPEG或PNG文件。") % {"name": upload.name}, field="attachments"
+            _("附件“%(name)s”不是PDF、JPEG或PNG文件。") % {"name": upload.name},
+            field="attachments",
         )
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    return Attachment.objects.create(
-        petition=petition, file=upload, name=(upload.name or "attachment")[:200],
-        content_type=ctype, size=upload.size or 0, sha256=digest.hexdigest(),
-        uploaded_by=actor, uploaded_at=now,
-    )
+    return ctype
+
+
+def _attach_all(
+    petition: Petition, uploads: Sequence[UploadedFile], actor: Any, now: dt.datetime
+) -> list[Attachment]:
+    # Every file is checked before any is written: a refusal must leave no scanned
+    # letter behind on disk, where the transaction's rollback cannot reach it.
+    types = [_check_upload(u) for u in uploads]
+    added = []
+    for upload, ctype in zip(uploads, types, strict=True):
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        added.append(
+            Attachment.objects.create(
+                petition=petition, file=upload, name=(upload.name or "attachment")[:200],
+                content_type=ctype, size=upload.size or 0, sha256=digest.hexdigest(),
+                uploaded_by=actor, uploaded_at=now,
+            )
+        )
+    return added
 
 
 @transaction.atomic
@@ -259,7 +285,7 @@ def petition_attach(
         raise PermissionDenied(_("只读账号不能上传附件。"))
     petition = selectors.access_petition(actor, petition_id, for_update=True)
     now = clock.now()
-    added = [_attach(petition, f, actor, now) for f in files]
+    added = _attach_all(petition, files, actor, now)
     _record(petition, actor, now, "attach", petition.status, petition.status, "",
             {"files": [a.name for a in added]})
     return added
@@ -578,7 +604,7 @@ def petition_transition(
         raise Conflict(_("该事项已被他人修改，请刷新页面查看最新情况后再操作。"))
     current = Status(petition.status)
     if (current, act) not in workflow.TRANSITIONS:
-        raise ValidationFailed(
+        raise ActionNotAllowed(
             _("当前状态“%(s)s”下不能执行“%(a)s”。") % {"s": current.label, "a": act.label}
         )
     if act not in allowed_actions(actor, petition):

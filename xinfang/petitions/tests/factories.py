@@ -1,11 +1,14 @@
 """Factories of petitions; cases in a given status are driven there through the services."""
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import factory
+import time_machine
 
 from xinfang.petitions import services
-from xinfang.petitions.models import Category, Channel, Petitioner
+from xinfang.petitions.models import Category, Channel, Petitioner, ReplyKind
 from xinfang.petitions.workflow import Action
 
 
@@ -24,8 +27,12 @@ def registration(**overrides: Any) -> services.RegistrationData:
         channel=Channel.VISIT,
         title="小区业委会换届选举程序不规范",
         content="湖滨花园小区业主委员会换届选举未按规定公示候选人名单，请求街道督促依法重新组织。",
-        petitioners=[services.PetitionerData(name="张三", phone="13800000001", address="湖滨花园1幢")],
-        category_id=Category.objects.filter(parent__isnull=False).values_list("pk", flat=True).first(),
+        petitioners=[
+            services.PetitionerData(name="张三", phone="13800000001", address="湖滨花园1幢")
+        ],
+        category_id=Category.objects.filter(parent__isnull=False)
+        .values_list("pk", flat=True)
+        .first(),
     )
     for key, value in overrides.items():
         setattr(data, key, value)
@@ -37,8 +44,6 @@ def register(actor: Any, **overrides: Any):  # type: ignore[no-untyped-def]
     return services.petition_register(actor=actor, data=registration(**overrides))
 
 
-
-
 def drive(petition: Any, street: Any, *steps: tuple[Action, dict[str, Any], str]) -> Any:
     """Apply workflow steps, each as the named user of the `street` fixture, and return the case."""
     for action, data, who in steps:
@@ -46,3 +51,27 @@ def drive(petition: Any, street: Any, *steps: tuple[Action, dict[str, Any], str]
             actor=getattr(street, who), petition_id=petition.pk, action=action, data=data
         )
     return petition
+
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REPLY = {
+    "reply_kind": ReplyKind.SUPPORTED,
+    "text": "经核查，业委会已重新公示候选人名单并依法组织换届。",
+}
+
+
+def travel(day: dt.date, hour: int = 10) -> time_machine.travel:
+    """Return a frozen time travel to `hour` o'clock of `day`, office time."""
+    return time_machine.travel(dt.datetime.combine(day, dt.time(hour), SHANGHAI), tick=False)
+
+
+def accepted(street: Any, unit: str = "lakeside", **overrides: Any) -> Any:
+    """Register a case as the street's registrar and assign it to the named unit of `street`."""
+    petition = register(street.registrar, **overrides)
+    assign = {"handling_unit": getattr(street, unit).pk}
+    return drive(petition, street, (Action.ACCEPT, assign, "registrar"))
+
+
+def replied(street: Any, **overrides: Any) -> Any:
+    """Return a case assigned to Lakeside Garden and answered by its handler."""
+    return drive(accepted(street, **overrides), street, (Action.REPLY, REPLY, "handler"))

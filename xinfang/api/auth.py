@@ -1,0 +1,38 @@
+"""Bearer-token authentication: the token is looked up by its SHA-256, never stored itself."""
+
+from typing import cast
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja.security import HttpBearer
+
+from xinfang.accounts.models import ApiToken, User
+from xinfang.common import clock
+from xinfang.common.errors import PermissionDenied
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        """Return the active user the token was issued to, noting when it was used."""
+        row = (
+            ApiToken.objects.select_related("user__unit")
+            .filter(digest=ApiToken.hash(token))
+            .first()
+        )
+        if row is None or not row.user.is_active:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=clock.now())
+        return row.user
+
+
+def api_user(request: HttpRequest) -> User:
+    """Return the user the request's token authenticated."""
+    return cast(User, request.auth)  # type: ignore[attr-defined]
+
+
+def api_writer(request: HttpRequest) -> User:
+    """Return the request's user if they may change data; read-only accounts are refused."""
+    user = api_user(request)
+    if user.is_read_only:
+        raise PermissionDenied(_("只读账号只能查阅，不能提交或修改。"))
+    return user

@@ -1,0 +1,365 @@
+"""What goes in and out of the API: request bodies, query parameters and representations.
+
+Bodies are checked here for shape and type only; the field rules live in the forms and
+the domain rules in services, so the API and the pages refuse the same input alike.
+The representations are built from already-decided flags (may this reader see the
+identity, the full personal data), so this module reads no permissions and writes nothing.
+"""
+
+import datetime as dt
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+from xinfang.organization.models import Unit
+from xinfang.petitions import deadlines
+from xinfang.petitions.models import Channel, Merit, Petition, Petitioner, PetitionEvent
+from xinfang.petitions.selectors import PetitionerMatch, PetitionFilters
+from xinfang.petitions.services import PetitionerData
+from xinfang.petitions.workflow import OPEN_STATUSES, Action, Status
+
+# Shown instead of the petitioner to readers in the accused unit (Regulations, Art. 46).
+HIDDEN_NAME = _("（身份保护）")
+MAX_PAGE_SIZE = 100
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="机器可读的原因，如 invalid、not_found、conflict")
+    message: str
+    fields: dict[str, list[str]] | None = Field(None, description="各字段的错误提示")
+
+
+class BodyIn(Schema):
+    """A request body; an unknown key is refused rather than silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TokenIn(BodyIn):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+    @classmethod
+    def of(cls, obj: Any) -> "Ref | None":
+        return None if obj is None else cls(id=obj.pk, name=str(obj))
+
+
+class UnitOut(Schema):
+    id: int
+    name: str
+    kind: str
+    kind_label: str
+    parent: int | None
+
+    @classmethod
+    def of(cls, unit: Unit) -> "UnitOut":
+        return cls(
+            id=unit.pk,
+            name=unit.name,
+            kind=unit.kind,
+            kind_label=unit.get_kind_display(),
+            parent=unit.parent_id,
+        )
+
+
+# ---------------------------------------------------------------- petitioners
+
+
+class PersonIn(BodyIn):
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+    def data(self) -> PetitionerData:
+        return PetitionerData(
+            name=self.name, id_number=self.id_number, phone=self.phone, address=self.address
+        )
+
+
+class PetitionerIn(PersonIn):
+    community: int | None = Field(None, description="所在社区的单位编号")
+
+    def data(self) -> PetitionerData:
+        data = super().data()
+        data.community_id = self.community
+        return data
+
+
+class PersonOut(Schema):
+    id: int | None
+    name: str
+    phone: str
+    id_number: str
+
+    @classmethod
+    def of(cls, person: Petitioner, *, full: bool) -> "PersonOut":
+        """Return the person with their ID number and phone in full or masked."""
+        if full:
+            return cls(
+                id=person.pk, name=person.name, phone=person.phone, id_number=person.id_number
+            )
+        return cls(
+            id=person.pk,
+            name=person.name,
+            phone=person.masked_phone,
+            id_number=person.masked_id_number,
+        )
+
+    @classmethod
+    def hidden(cls) -> "PersonOut":
+        """Return a stand-in that says nothing about who the petitioner is."""
+        return cls(id=None, name=str(HIDDEN_NAME), phone="", id_number="")
+
+
+class PetitionerMatchOut(PersonOut):
+    total: int = Field(description="该信访人的信访事项总数")
+    open: int = Field(description="其中尚未办结的件数")
+    reasons: list[str] = Field(description="匹配依据")
+
+    @classmethod
+    def of_match(cls, match: PetitionerMatch, *, full: bool) -> "PetitionerMatchOut":
+        person = PersonOut.of(match.petitioner, full=full)
+        return cls(**person.model_dump(), total=match.total, open=match.open, reasons=match.reasons)
+
+
+class PetitionerQuery(Schema):
+    id_number: str = ""
+    phone: str = ""
+    name: str = Field("", description="与 address 同时填写时按姓名+住址匹配")
+    address: str = ""
+
+
+# ---------------------------------------------------------------- petitions
+
+
+class PetitionIn(BodyIn):
+    """A petition as the registrar records it; names follow the intake form's fields."""
+
+    channel: Channel
+    title: str
+    content: str
+    petitioners: list[PersonIn] = Field(default_factory=list, description="集体访时为推选的代表")
+    is_anonymous: bool = False
+    head_count: int = 1
+    category: int | None = Field(None, description="二级问题分类编号")
+    community: int | None = Field(None, description="问题发生地社区的单位编号")
+    address: str = ""
+    accused: str = ""
+    accused_unit: int | None = Field(None, description="被反映单位（本街道内）的单位编号")
+    repeat_of: int | None = Field(None, description="重复信访时原事项的内部编号")
+    origin_authority: str = ""
+    origin_reference: str = ""
+    origin_deadline: dt.date | None = None
+    is_litigation: bool = False
+    merit: Merit | None = None
+
+    def form_data(self) -> dict[str, Any]:
+        """Return the non-person fields as the intake form takes them."""
+        return self.model_dump(exclude={"petitioners"}) | {"merit": self.merit or ""}
+
+    def people(self) -> list[PetitionerData]:
+        return [p.data() for p in self.petitioners]
+
+
+class PetitionQuery(Schema):
+    q: str = Field("", description="标题、内容关键词，或事项编号（如 XF2026-0000123）")
+    status: str = Field("", description="状态值，或 open 表示所有未办结状态")
+    channel: str = ""
+    category: int | None = None
+    unit: int | None = Field(None, description="登记或承办单位编号")
+    created_after: dt.date | None = None
+    created_before: dt.date | None = None
+    overdue: bool | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+
+    def filters(self) -> PetitionFilters:
+        return PetitionFilters(**self.model_dump(exclude={"page", "page_size"}))
+
+
+class DeadlineOut(Schema):
+    due_date: dt.date | None = Field(description="当前状态下的期限")
+    days_left: int | None = Field(description="距期限的天数，逾期为负数")
+    overdue: bool
+
+    @classmethod
+    def of(cls, petition: Petition, today: dt.date) -> "DeadlineOut":
+        due = petition.due_date
+        return cls(
+            due_date=due,
+            days_left=None if due is None else deadlines.days_left(due, today),
+            overdue=petition.status in OPEN_STATUSES and deadlines.is_overdue(due, today),
+        )
+
+
+def _petitioner(p: Petition, *, identity: bool, full: bool) -> PersonOut | None:
+    if p.petitioner is None:
+        return None
+    return PersonOut.of(p.petitioner, full=full) if identity else PersonOut.hidden()
+
+
+class PetitionSummary(Schema):
+    id: int
+    number: str
+    title: str
+    channel: str
+    channel_label: str
+    status: str
+    status_label: str
+    registered_at: dt.datetime
+    head_count: int
+    is_anonymous: bool
+    category: Ref | None
+    registered_unit: Ref
+    handling_unit: Ref | None
+    petitioner: PersonOut | None
+    deadline: DeadlineOut
+
+    @classmethod
+    def fields_of(
+        cls, p: Petition, *, identity: bool, full: bool, today: dt.date
+    ) -> dict[str, Any]:
+        """Return the summary's values; `identity` and `full` say what the reader may see."""
+        return {
+            "id": p.pk,
+            "number": p.number,
+            "title": p.title,
+            "channel": p.channel,
+            "channel_label": p.get_channel_display(),
+            "status": p.status,
+            "status_label": Status(p.status).label,
+            "registered_at": p.registered_at,
+            "head_count": p.head_count,
+            "is_anonymous": p.is_anonymous,
+            "category": Ref.of(p.category),
+            "registered_unit": Ref.of(p.registered_unit),
+            "handling_unit": Ref.of(p.handling_unit),
+            "petitioner": _petitioner(p, identity=identity, full=full),
+            "deadline": DeadlineOut.of(p, today),
+        }
+
+    @classmethod
+    def of(cls, p: Petition, *, identity: bool, today: dt.date) -> "PetitionSummary":
+        """Return the list row; lists never show personal data in full."""
+        return cls(**cls.fields_of(p, identity=identity, full=False, today=today))
+
+
+class PetitionPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[PetitionSummary]
+
+
+class EventOut(Schema):
+    at: dt.datetime
+    actor: str
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+    details: dict[str, Any]
+
+    @classmethod
+    def of(cls, e: PetitionEvent) -> "EventOut":
+        return cls(
+            at=e.at,
+            actor=str(e.actor) if e.actor else "",
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            note=e.note,
+            details=e.details,
+        )
+
+
+class PetitionDetail(PetitionSummary):
+    query_code: str
+    version: int = Field(description="提交操作时回传，用于发现他人的并发修改")
+    content: str
+    representatives: list[PersonOut]
+    community: Ref | None
+    address: str
+    accused: str
+    accused_unit: Ref | None
+    merit: str
+    is_litigation: bool
+    is_first_time: bool
+    repeat_of: int | None
+    merged_into: int | None
+    origin_authority: str
+    origin_reference: str
+    origin_deadline: dt.date | None
+    handling_due: dt.date | None
+    extension_days: int
+    forwarded_to: str
+    not_accept_reason: str
+    legal_channel: str
+    reply_kind: str
+    reply_text: str
+    replied_at: dt.datetime | None
+    satisfaction_unit: str
+    satisfaction_office: str
+    solved: bool | None
+    allowed_actions: list[Action]
+    events: list[EventOut]
+
+    @classmethod
+    def of(
+        cls,
+        p: Petition,
+        *,
+        identity: bool,
+        full: bool,
+        today: dt.date,
+        allowed: list[Action],
+        events: list[PetitionEvent],
+    ) -> "PetitionDetail":
+        """Return the case as its page shows it, the persons as the reader may see them."""
+        representatives = (
+            [PersonOut.of(r, full=full) for r in p.representatives.all()] if identity else []
+        )
+        return cls(
+            **cls.fields_of(p, identity=identity, full=full, today=today),
+            query_code=p.query_code,
+            version=p.version,
+            content=p.content,
+            representatives=representatives,
+            community=Ref.of(p.community),
+            address=p.address,
+            accused=p.accused,
+            accused_unit=Ref.of(p.accused_unit),
+            merit=p.merit,
+            is_litigation=p.is_litigation,
+            is_first_time=p.is_first_time,
+            repeat_of=p.repeat_of_id,
+            merged_into=p.merged_into_id,
+            origin_authority=p.origin_authority,
+            origin_reference=p.origin_reference,
+            origin_deadline=p.origin_deadline,
+            handling_due=p.handling_due,
+            extension_days=p.extension_days,
+            forwarded_to=p.forwarded_to,
+            not_accept_reason=p.not_accept_reason,
+            legal_channel=p.legal_channel,
+            reply_kind=p.reply_kind,
+            reply_text=p.reply_text,
+            replied_at=p.replied_at,
+            satisfaction_unit=p.satisfaction_unit,
+            satisfaction_office=p.satisfaction_office,
+            solved=p.solved,
+            allowed_actions=allowed,
+            events=[EventOut.of(e) for e in events],
+        )

@@ -1,0 +1,244 @@
+"""Version 1 of the API: tokens, petitions and their workflow actions, petitioners, units.
+
+Each endpoint checks the shape of its input, calls one service or selector and returns a
+representation: the selectors decide what a user may see, the services what they may do,
+and the action forms hold the field rules the pages use too. Showing anyone a
+petitioner's ID number or phone in full writes a view_personal audit entry.
+"""
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.contrib.auth import authenticate
+from django.db.models import prefetch_related_objects
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Body, Query, Router
+
+from xinfang.accounts.models import ApiToken, User
+from xinfang.api.auth import api_user, api_writer
+from xinfang.api.errors import InvalidFields, NotAuthenticated
+from xinfang.api.schemas import (
+    ErrorOut,
+    PersonOut,
+    PetitionDetail,
+    PetitionerIn,
+    PetitionerMatchOut,
+    PetitionerQuery,
+    PetitionIn,
+    PetitionPage,
+    PetitionQuery,
+    PetitionSummary,
+    TokenIn,
+    TokenOut,
+    UnitOut,
+)
+from xinfang.common import clock
+from xinfang.common.audit import audit_record, client_ip
+from xinfang.common.errors import PermissionDenied
+from xinfang.common.models import AuditEntry
+from xinfang.organization.models import Unit
+from xinfang.organization.selectors import units_visible_to
+from xinfang.petitions import selectors, services
+from xinfang.petitions.forms import ACTION_FORMS, IntakeForm
+from xinfang.petitions.models import Petition, Petitioner
+from xinfang.petitions.validators import normalize_id_number, normalize_phone
+from xinfang.petitions.workflow import Action
+
+router = Router()
+
+ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 404, 409)}
+
+
+def _audit_personal_read(
+    request: HttpRequest, user: User, people: Iterable[Petitioner], where: str
+) -> None:
+    """Record that `user` saw these people's identifiers in full."""
+    ip = client_ip(request)
+    for person in people:
+        shown = [f for f in ("id_number", "phone") if getattr(person, f)]
+        if shown:
+            audit_record(
+                actor=user,
+                kind=AuditEntry.Kind.VIEW_PERSONAL,
+                obj=person,
+                fields=shown,
+                summary=where,
+                ip=ip,
+            )
+
+
+def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDetail:
+    """Return the case as `user` may see it, auditing a full read of personal data."""
+    prefetch_related_objects([petition], "representatives")
+    identity = selectors.can_see_identity(user, petition)
+    full = selectors.can_see_personal_data(user, petition)
+    if full:
+        people = [petition.petitioner, *petition.representatives.all()]
+        unique = {p.pk: p for p in people if p is not None}
+        _audit_personal_read(request, user, unique.values(), petition.number)
+    return PetitionDetail.of(
+        petition,
+        identity=identity,
+        full=full,
+        today=clock.today(),
+        allowed=services.allowed_actions(user, petition),
+        events=list(selectors.petition_timeline(petition)),
+    )
+
+
+def _form_data(body: dict[str, Any]) -> dict[str, Any]:
+    # Django's choice fields compare strings: JSON true must arrive as the form's "true".
+    return {k: str(v).lower() if isinstance(v, bool) else v for k, v in body.items()}
+
+
+# ---------------------------------------------------------------- auth
+
+
+@router.post(
+    "/auth/token",
+    auth=None,
+    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut},
+    tags=["auth"],
+)
+def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut:
+    """Issue a bearer token for a username and password; it is shown only this once."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        raise NotAuthenticated(_("用户名或密码不正确，或账号已停用。"))
+    user = cast(User, user)
+    token = ApiToken.issue(user)
+    audit_record(
+        actor=user,
+        kind=AuditEntry.Kind.LOGIN,
+        obj=user,
+        summary=_("签发接口令牌"),
+        ip=client_ip(request),
+    )
+    return TokenOut(token=token)
+
+
+# ---------------------------------------------------------------- petitions
+
+
+@router.post("/petitions", response={201: PetitionDetail, **ERRORS}, tags=["petitions"])
+def petition_create(request: HttpRequest, payload: PetitionIn) -> tuple[int, PetitionDetail]:
+    """Register a petition received through any channel."""
+    user = api_writer(request)
+    form = IntakeForm(data=payload.form_data())
+    if not form.is_valid():
+        raise InvalidFields.from_form(form)
+    petition = services.petition_register(
+        actor=user, data=form.registration(payload.people()), ip=client_ip(request)
+    )
+    return 201, _detail(request, user, petition)
+
+
+@router.get("/petitions", response={200: PetitionPage, **ERRORS}, tags=["petitions"])
+def petition_list(request: HttpRequest, query: Query[PetitionQuery]) -> PetitionPage:
+    """List the petitions the user may see, newest first, a page at a time."""
+    user = api_user(request)
+    found = selectors.petition_search(user, query.filters())
+    start = (query.page - 1) * query.page_size
+    # Each row is checked against Art. 46, which reads the accused unit, and names its
+    # category with the parent.
+    rows = found.select_related("accused_unit", "category__parent")[start : start + query.page_size]
+    today = clock.today()
+    return PetitionPage(
+        count=found.count(),
+        page=query.page,
+        page_size=query.page_size,
+        results=[
+            PetitionSummary.of(p, identity=selectors.can_see_identity(user, p), today=today)
+            for p in rows
+        ],
+    )
+
+
+@router.get(
+    "/petitions/{petition_id}", response={200: PetitionDetail, **ERRORS}, tags=["petitions"]
+)
+def petition_get(request: HttpRequest, petition_id: int) -> PetitionDetail:
+    """Return one petition with its deadline, history and the actions open to the user."""
+    user = api_user(request)
+    return _detail(request, user, selectors.access_petition(user, petition_id))
+
+
+@router.post(
+    "/petitions/{petition_id}/actions/{action}",
+    response={200: PetitionDetail, **ERRORS},
+    tags=["petitions"],
+)
+def petition_act(
+    request: HttpRequest,
+    petition_id: int,
+    action: Action,
+    body: dict[str, Any] = Body(default_factory=dict),  # noqa: B008
+) -> PetitionDetail:
+    """Take a workflow action; the body holds its fields and the `version` last seen."""
+    user = api_writer(request)
+    petition = selectors.access_petition(user, petition_id)
+    form = ACTION_FORMS[action](data=_form_data(body), petition=petition, user=user)
+    valid = form.is_valid()
+    # A step the user may not take now is refused by the service with the reason (wrong
+    # status, not their side of the case, a stale version); field errors would hide it.
+    if not valid and action in services.allowed_actions(user, petition):
+        raise InvalidFields.from_form(form)
+    petition = services.petition_transition(
+        actor=user,
+        petition_id=petition.pk,
+        action=action,
+        data=form.service_data() if valid else {},
+        expected_version=form.cleaned_data.get("version"),
+        ip=client_ip(request),
+    )
+    return _detail(request, user, petition)
+
+
+# ---------------------------------------------------------------- petitioners and units
+
+
+@router.get(
+    "/petitioners", response={200: list[PetitionerMatchOut], **ERRORS}, tags=["petitioners"]
+)
+def petitioner_search(
+    request: HttpRequest, query: Query[PetitionerQuery]
+) -> list[PetitionerMatchOut]:
+    """Find known petitioners by ID number, phone, or name and address together."""
+    user = api_user(request)
+    # The registry lookup is the registrar's intake tool; a handler in a unit complained
+    # about must not be able to look their accuser up (Art. 46).
+    if user.role not in services.REGISTRAR_ROLES:
+        raise PermissionDenied(_("只有登记员可以查询信访人档案。"))
+    matches = selectors.petitioner_matches(
+        id_number=normalize_id_number(query.id_number),
+        phone=normalize_phone(query.phone),
+        name=query.name.strip(),
+        address=query.address.strip(),
+    )
+    full = selectors.can_see_personal_data(user)
+    if full:
+        _audit_personal_read(request, user, [m.petitioner for m in matches], _("信访人查询"))
+    return [PetitionerMatchOut.of_match(m, full=full) for m in matches]
+
+
+@router.post("/petitioners", response={200: PersonOut, **ERRORS}, tags=["petitioners"])
+def petitioner_create(request: HttpRequest, payload: PetitionerIn) -> PersonOut:
+    """Return the known petitioner this person is, or register them."""
+    user = api_writer(request)
+    if user.role not in services.REGISTRAR_ROLES:
+        raise PermissionDenied(_("只有登记员可以建立信访人档案。"))
+    communities = units_visible_to(user).filter(kind=Unit.Kind.COMMUNITY)
+    if payload.community is not None and not communities.filter(pk=payload.community).exists():
+        raise InvalidFields({"community": [_("所在社区不存在或不在本单位管辖范围内。")]})
+    person = services.petitioner_resolve(actor=user, data=payload.data(), ip=client_ip(request))
+    full = selectors.can_see_personal_data(user)
+    if full:
+        _audit_personal_read(request, user, [person], _("信访人建档"))
+    return PersonOut.of(person, full=full)
+
+
+@router.get("/units", response={200: list[UnitOut], **ERRORS}, tags=["units"])
+def unit_list(request: HttpRequest) -> list[UnitOut]:
+    """List the units whose cases the user may see."""
+    return [UnitOut.of(u) for u in units_visible_to(api_user(request))]
