@@ -41,7 +41,12 @@ class AttachmentStorage(LazyObject):
         self._wrapped = FileSystemStorage(location=settings.ATTACHMENT_ROOT)
 
 
-attachment_storage = AttachmentStorage()
+_attachment_storage = AttachmentStorage()
+
+
+def attachment_storage() -> AttachmentStorage:
+    """Return the attachments' storage; a callable keeps the deployment's path out of migrations."""
+    return _attachment_storage
 
 
 class TimeLimitRule(models.Model):
@@ -76,15 +81,22 @@ class Category(models.Model):
 
     name = models.CharField(_("名称"), max_length=60)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级分类"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("上级分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     legal_channel = models.CharField(
-        _("法定途径提示"), max_length=200, blank=True,
+        _("法定途径提示"),
+        max_length=200,
+        blank=True,
         help_text=_("属于诉讼、仲裁、行政复议等法定途径的问题，在此写明引导途径。"),
     )
     is_accusation = models.BooleanField(
-        _("检举控告类"), default=False,
+        _("检举控告类"),
+        default=False,
         help_text=_("检举控告类事项不得交由被检举控告的单位或人员办理。"),
     )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -108,8 +120,12 @@ class Petitioner(models.Model):
     phone = models.CharField(_("联系电话"), max_length=20, blank=True, db_index=True)
     address = models.CharField(_("住址"), max_length=200, blank=True)
     community = models.ForeignKey(
-        "organization.Unit", verbose_name=_("所在社区"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        "organization.Unit",
+        verbose_name=_("所在社区"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("建档时间"), auto_now_add=True)
 
@@ -183,20 +199,34 @@ class Petition(models.Model):
         "organization.Unit", verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="+"
     )
     handling_unit = models.ForeignKey(
-        "organization.Unit", verbose_name=_("承办单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "organization.Unit",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("承办人"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("承办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     responsible_leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("包案领导"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("包案领导"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # What was received.
     channel = models.CharField(_("信访形式"), max_length=20, choices=Channel.choices)
@@ -204,7 +234,11 @@ class Petition(models.Model):
     origin_reference = models.CharField(_("来文编号"), max_length=60, blank=True)
     origin_deadline = models.DateField(_("上级要求办结日期"), null=True, blank=True)
     petitioner = models.ForeignKey(
-        Petitioner, verbose_name=_("信访人"), null=True, blank=True, on_delete=models.PROTECT,
+        Petitioner,
+        verbose_name=_("信访人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="petitions",
     )
     representatives = models.ManyToManyField(
@@ -215,29 +249,49 @@ class Petition(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     content = models.TextField(_("信访内容"))
     category = models.ForeignKey(
-        Category, verbose_name=_("问题分类"), null=True, blank=True, on_delete=models.PROTECT,
+        Category,
+        verbose_name=_("问题分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="petitions",
     )
     community = models.ForeignKey(
-        "organization.Unit", verbose_name=_("问题发生地（社区）"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "organization.Unit",
+        verbose_name=_("问题发生地（社区）"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.CharField(_("问题发生地址"), max_length=200, blank=True)
     accused = models.CharField(_("被反映人/单位"), max_length=200, blank=True)
     accused_unit = models.ForeignKey(
-        "organization.Unit", verbose_name=_("被反映单位"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "organization.Unit",
+        verbose_name=_("被反映单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     merit = models.CharField(_("信访性质"), max_length=30, choices=Merit.choices, blank=True)
     is_litigation = models.BooleanField(_("涉法涉诉"), default=False)
     # The same matter raised before (重复信访); "first-time" is derived from it at intake.
     repeat_of = models.ForeignKey(
-        "self", verbose_name=_("原信访事项"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("原信访事项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="repeats",
     )
     is_first_time = models.BooleanField(_("初信初访"), default=True)
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("并入"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("并入"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="merged",
     )
     query_code = models.CharField(
@@ -246,7 +300,9 @@ class Petition(models.Model):
 
     # Where it stands. Only services.py writes `status`.
     status = models.CharField(
-        _("状态"), max_length=30, choices=[(s.value, s.label) for s in Status],
+        _("状态"),
+        max_length=30,
+        choices=[(s.value, s.label) for s in Status],
         default=Status.REGISTERED,
     )
     due_date = models.DateField(_("当前期限"), null=True, blank=True)
@@ -264,7 +320,9 @@ class Petition(models.Model):
     paused_days = models.PositiveSmallIntegerField(_("听证暂停天数"), default=0)
     paused_since = models.DateField(_("听证开始"), null=True, blank=True)
     replied_at = models.DateTimeField(_("答复（办结）时间"), null=True, blank=True)
-    reply_kind = models.CharField(_("处理意见"), max_length=20, choices=ReplyKind.choices, blank=True)
+    reply_kind = models.CharField(
+        _("处理意见"), max_length=20, choices=ReplyKind.choices, blank=True
+    )
     reply_text = models.TextField(_("处理意见书正文"), blank=True)
     reply_overdue = models.BooleanField(_("超期答复"), null=True, blank=True)
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
@@ -337,14 +395,20 @@ class PetitionEvent(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     action = models.CharField(_("操作"), max_length=30)
     from_status = models.CharField(_("原状态"), max_length=30, blank=True)
     to_status = models.CharField(_("新状态"), max_length=30)
     unit = models.ForeignKey(
-        "organization.Unit", verbose_name=_("操作单位"), null=True, on_delete=models.PROTECT,
+        "organization.Unit",
+        verbose_name=_("操作单位"),
+        null=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     note = models.TextField(_("说明"), blank=True)

@@ -19,7 +19,12 @@ TIME_LIMITS = [
 
 # (first level, [second level], legal channel hint, is accusation)
 CATEGORIES = [
-    ("城乡建设", ["征地拆迁", "城中村改造", "物业管理", "业主委员会", "房屋质量", "违章建筑", "市政设施"], "", False),
+    (
+        "城乡建设",
+        ["征地拆迁", "城中村改造", "物业管理", "业主委员会", "房屋质量", "违章建筑", "市政设施"],
+        "",
+        False,
+    ),
     ("劳动和社会保障", ["拖欠工资", "社会保险", "劳动合同", "退休待遇"], "", False),
     ("环境保护", ["噪声污染", "大气污染", "水污染", "垃圾处理"], "", False),
     ("民政与社会救助", ["低保救助", "养老服务", "残疾人帮扶"], "", False),
@@ -43,15 +48,19 @@ def seed(apps, schema_editor):
     TimeLimitRule = apps.get_model("petitions", "TimeLimitRule")
     Category = apps.get_model("petitions", "Category")
     for key, days, working in TIME_LIMITS:
-        TimeLimitRule.objects.get_or_create(key=key, defaults={"days": days, "working_days": working})
+        TimeLimitRule.objects.get_or_create(
+            key=key, defaults={"days": days, "working_days": working}
+        )
     for i, (name, children, legal, accusation) in enumerate(CATEGORIES):
         parent, _ = Category.objects.get_or_create(
-            parent=None, name=name,
+            parent=None,
+            name=name,
             defaults={"sort": i, "legal_channel": legal, "is_accusation": accusation},
         )
         for j, child in enumerate(children):
             Category.objects.get_or_create(
-                parent=parent, name=child,
+                parent=parent,
+                name=child,
                 defaults={"sort": j, "legal_channel": legal, "is_accusation": accusation},
             )
 

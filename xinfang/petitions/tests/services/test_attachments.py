@@ -18,7 +18,7 @@ from xinfang.petitions.models import (
     Petition,
     Petitioner,
     PetitionEvent,
-    attachment_storage,
+    _attachment_storage,
 )
 from xinfang.petitions.tests.factories import accepted, register, registration
 
@@ -33,9 +33,9 @@ def attachment_root(settings: Any, tmp_path: Path) -> Iterator[Path]:
     """Store attachments under a temporary folder for each test."""
     settings.ATTACHMENT_ROOT = tmp_path
     # The storage reads ATTACHMENT_ROOT once, when first used; make it read this one.
-    attachment_storage._wrapped = empty
+    _attachment_storage._wrapped = empty
     yield tmp_path
-    attachment_storage._wrapped = empty
+    _attachment_storage._wrapped = empty
 
 
 def _upload(name: str, content: bytes) -> SimpleUploadedFile:

@@ -1,0 +1,110 @@
+# The commands people type: run, test, lint, fmt, bench.
+#
+# Each target first brings the machine up to date: a .venv with the project installed
+# (again only when pyproject.toml changes) and, for running and testing, the Debian
+# packages the app needs (a quick no-op when they are present).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+# One stage at a time, so the output reads top to bottom even under `make -j`.
+.NOTPARALLEL:
+
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+MANAGE := $(PYTHON) manage.py
+PYTEST := $(VENV)/bin/pytest
+STAGE := scripts/stage.sh
+
+# Fonts for Chinese text in PDFs, WeasyPrint's Pango, a browser for the browser tests,
+# poppler for reading generated PDFs back.
+RUN_PACKAGES := fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 chromium poppler-utils
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql
+
+RUN_ADDRESS ?= 127.0.0.1:8000
+DEMO_PETITIONS ?= 300
+BENCH_PETITIONS ?= 100000
+# Exits 0 when the database already holds petitions, demo or real: then the demo is not loaded.
+HAS_PETITIONS := from xinfang.petitions.models import Petition; \
+	raise SystemExit(not Petition.objects.exists())
+
+TEST_STAGES := lint-ruff lint-format lint-imports lint-migrations test-sqlite test-postgres \
+	test-browser
+
+.PHONY: help run test lint fmt bench install $(TEST_STAGES)
+
+help:
+	@echo "make run    set up .venv, the database and demo data; serve on http://$(RUN_ADDRESS)"
+	@echo "make test   lint, then the tests on SQLite, on PostgreSQL and in a browser"
+	@echo "make lint   ruff, import layers, missing migrations"
+	@echo "make fmt    fix what ruff can and format the code"
+	@echo "make bench  time the petition queries on $(BENCH_PETITIONS) petitions"
+
+$(PYTHON):
+	command -v python3.11 >/dev/null && python3.11 -c 'import ensurepip' 2>/dev/null \
+		|| scripts/apt-ensure.sh python3.11 python3.11-venv
+	python3.11 -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(PYTHON)
+	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+run: export DJANGO_SETTINGS_MODULE := config.settings.local
+run: install
+	scripts/apt-ensure.sh $(RUN_PACKAGES)
+	mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) shell --verbosity 0 -c '$(HAS_PETITIONS)' || $(MANAGE) demo --petitions $(DEMO_PETITIONS)
+	$(MANAGE) runserver $(RUN_ADDRESS)
+
+# Every stage runs even when an earlier one fails, so one run shows everything that is
+# wrong; the summary repeats each stage's result and the exit status is a failure if any failed.
+test: install
+	@summary=$$(mktemp); \
+	STAGE_SUMMARY=$$summary $(MAKE) --no-print-directory --keep-going $(TEST_STAGES) \
+		&& status=0 || status=$$?; \
+	printf '\n==> summary\n'; cat "$$summary"; rm -f "$$summary"; \
+	exit $$status
+
+lint: lint-ruff lint-format lint-imports lint-migrations
+
+# The test settings whatever the shell has exported; the database is chosen per stage.
+$(TEST_STAGES): export DJANGO_SETTINGS_MODULE := config.settings.test
+
+lint-ruff: install
+	@$(STAGE) "lint: ruff check" $(VENV)/bin/ruff check .
+
+lint-format: install
+	@$(STAGE) "lint: ruff format --check" $(VENV)/bin/ruff format --check .
+
+lint-imports: install
+	@$(STAGE) "lint: import layers" $(VENV)/bin/lint-imports
+
+lint-migrations: install
+	@$(STAGE) "lint: migrations match models" $(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: install
+	@scripts/apt-ensure.sh $(TEST_PACKAGES)
+	@$(STAGE) "tests on SQLite" env -u DJANGO_DATABASE_URL $(PYTEST) -m "not browser"
+
+test-postgres: install
+	@scripts/apt-ensure.sh $(TEST_PACKAGES)
+	@$(STAGE) "tests on PostgreSQL" scripts/with-postgres.sh $(PYTEST) -m "not browser"
+
+test-browser: install
+	@scripts/apt-ensure.sh $(TEST_PACKAGES)
+	@$(STAGE) "browser tests" env -u DJANGO_DATABASE_URL $(PYTEST) -m browser
+
+fmt: install
+	$(VENV)/bin/ruff check --fix-only .
+	$(VENV)/bin/ruff format .
+
+bench: install
+	@if [[ -f bench/petitions.py ]]; then \
+		$(PYTHON) bench/petitions.py --petitions $(BENCH_PETITIONS); \
+	else \
+		echo "bench/petitions.py is not written yet"; \
+	fi
