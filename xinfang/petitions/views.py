@@ -36,7 +36,10 @@ def _access(request: HttpRequest, pk: int) -> Petition:
 
 def _audit_personal(request: HttpRequest, obj: Any) -> None:
     audit_record(
-        actor=request.user, kind="view_personal", obj=obj, fields=PERSONAL_FIELDS,
+        actor=request.user,
+        kind="view_personal",
+        obj=obj,
+        fields=PERSONAL_FIELDS,
         ip=client_ip(request),
     )
 
@@ -44,9 +47,12 @@ def _audit_personal(request: HttpRequest, obj: Any) -> None:
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
     bench = selectors.workbench_for_user(request.user)
-    statuses = [(s, bench.status_counts.get(s.value, 0)) for s in Status if s.value in bench.status_counts]
+    statuses = [
+        (s, bench.status_counts.get(s.value, 0)) for s in Status if s.value in bench.status_counts
+    ]
     return render(
-        request, "petitions/workbench.html",
+        request,
+        "petitions/workbench.html",
         {"bench": bench, "statuses": statuses, "today": clock.today()},
     )
 
@@ -58,8 +64,13 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         d = form.cleaned_data
         filters = selectors.PetitionFilters(
-            q=d["q"].strip(), status=d["status"], channel=d["channel"], category=d["category"],
-            unit=d["unit"], created_after=d["created_after"], created_before=d["created_before"],
+            q=d["q"].strip(),
+            status=d["status"],
+            channel=d["channel"],
+            category=d["category"],
+            unit=d["unit"],
+            created_after=d["created_after"],
+            created_before=d["created_before"],
             overdue=d["overdue"],
         )
     page = Paginator(selectors.petition_search(request.user, filters), PAGE_SIZE).get_page(
@@ -68,11 +79,17 @@ def petition_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "petitions/petition_list.html",
+        request,
+        "petitions/petition_list.html",
         {
-            "form": form, "page": page, "query": query.urlencode(), "statuses": list(Status),
-            "channels": Channel.choices, "units": units_visible_to(request.user),
-            "categories": selectors.categories_tree(), "today": clock.today(),
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "statuses": list(Status),
+            "channels": Channel.choices,
+            "units": units_visible_to(request.user),
+            "categories": selectors.categories_tree(),
+            "today": clock.today(),
         },
     )
 
@@ -80,8 +97,10 @@ def petition_list(request: HttpRequest) -> HttpResponse:
 def _people(formset: Any) -> list[services.PetitionerData]:
     return [
         services.PetitionerData(
-            name=f.cleaned_data["name"], id_number=f.cleaned_data.get("id_number", ""),
-            phone=f.cleaned_data.get("phone", ""), address=f.cleaned_data.get("address", ""),
+            name=f.cleaned_data["name"],
+            id_number=f.cleaned_data.get("id_number", ""),
+            phone=f.cleaned_data.get("phone", ""),
+            address=f.cleaned_data.get("address", ""),
         )
         for f in formset.forms
         if f.has_changed() and f.cleaned_data.get("name")
@@ -97,14 +116,18 @@ def petition_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             petition = services.petition_register(
-                actor=request.user, data=form.registration(_people(formset)),
-                files=request.FILES.getlist("attachments"), ip=client_ip(request),
+                actor=request.user,
+                data=form.registration(_people(formset)),
+                files=request.FILES.getlist("attachments"),
+                ip=client_ip(request),
             )
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
         else:
             messages.success(
-                request, _("已登记 %(n)s，查询码 %(c)s。") % {"n": petition.number, "c": petition.query_code}
+                request,
+                _("已登记 %(n)s，查询码 %(c)s。")
+                % {"n": petition.number, "c": petition.query_code},
             )
             return redirect(petition)
     return render(request, "petitions/petition_form.html", {"form": form, "formset": formset})
@@ -117,16 +140,25 @@ def petitioner_match_panel(request: HttpRequest) -> HttpResponse:
         raise Http404
     g = request.GET
     matches = selectors.petitioner_matches(
-        id_number=g.get("id_number", "").strip().upper(), phone=g.get("phone", "").strip(),
-        name=g.get("name", "").strip(), address=g.get("address", "").strip(),
+        id_number=g.get("id_number", "").strip().upper(),
+        phone=g.get("phone", "").strip(),
+        name=g.get("name", "").strip(),
+        address=g.get("address", "").strip(),
     )
-    rows = [(m, list(selectors.petitioner_history(request.user, m.petitioner)[:5])) for m in matches]
+    rows = [
+        (m, list(selectors.petitioner_history(request.user, m.petitioner)[:5])) for m in matches
+    ]
     return render(request, "petitions/_known_person.html", {"matches": rows})
 
 
 def _action_forms(request: HttpRequest, petition: Petition, actions: list[Action]) -> list[Any]:
     return [
-        (a, ACTION_FORMS[a](petition=petition, user=request.user, initial={"version": petition.version}))
+        (
+            a,
+            ACTION_FORMS[a](
+                petition=petition, user=request.user, initial={"version": petition.version}
+            ),
+        )
         for a in actions
     ]
 
@@ -140,19 +172,29 @@ def petition_detail(request: HttpRequest, pk: int, *, failed: Any = None) -> Htt
     if full_personal and petition.petitioner_id:
         _audit_personal(request, petition.petitioner)
     forms = _action_forms(request, petition, actions)
+    refusal = None
     if failed is not None:
         forms = [(a, failed[1] if a == failed[0] else f) for a, f in forms]
+        # The refused action may not be one the user can take at all: say why up top.
+        if failed[0] not in actions:
+            refusal = " ".join(failed[1].non_field_errors())
     today = clock.today()
     return render(
-        request, "petitions/petition_detail.html",
+        request,
+        "petitions/petition_detail.html",
         {
-            "p": petition, "forms": forms, "events": selectors.petition_timeline(petition),
-            "show_identity": show_identity, "full_personal": full_personal,
+            "p": petition,
+            "forms": forms,
+            "events": selectors.petition_timeline(petition),
+            "show_identity": show_identity,
+            "full_personal": full_personal,
             "representatives": list(petition.representatives.all()) if show_identity else [],
             "attachments": list(petition.attachments.all()),
             "supervisions": list(petition.supervisions.select_related("opened_by")),
             "notices": [(k, notices.NOTICE_KINDS[k]) for k in notices.available_notices(petition)],
-            "days_left": deadlines.days_left(petition.due_date, today) if petition.due_date else None,
+            "days_left": deadlines.days_left(petition.due_date, today)
+            if petition.due_date
+            else None,
             "repeats": list(petition.repeats.all()[:10]),
             "calendar_known": deadlines.calendar_known((petition.due_date or today).year),
             "read_only": request.user.is_read_only,
@@ -173,8 +215,11 @@ def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.petition_transition(
-                actor=request.user, petition_id=petition.pk, action=act,
-                data=form.service_data(), expected_version=form.cleaned_data.get("version"),
+                actor=request.user,
+                petition_id=petition.pk,
+                action=act,
+                data=form.service_data(),
+                expected_version=form.cleaned_data.get("version"),
                 ip=client_ip(request),
             )
         except DomainError as e:
@@ -191,7 +236,9 @@ def petition_attach(request: HttpRequest, pk: int) -> HttpResponse:
     petition = _access(request, pk)
     try:
         services.petition_attach(
-            actor=request.user, petition_id=petition.pk, files=request.FILES.getlist("attachments"),
+            actor=request.user,
+            petition_id=petition.pk,
+            files=request.FILES.getlist("attachments"),
             ip=client_ip(request),
         )
     except DomainError as e:
@@ -209,8 +256,10 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
         raise Http404
     audit_record(actor=request.user, kind="download", obj=attachment, ip=client_ip(request))
     return FileResponse(
-        attachment.file.open("rb"), content_type=attachment.content_type,
-        filename=attachment.name, as_attachment=attachment.content_type == "application/pdf",
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        filename=attachment.name,
+        as_attachment=attachment.content_type == "application/pdf",
     )
 
 
@@ -221,8 +270,13 @@ def _notice(request: HttpRequest, pk: int, kind: str) -> Petition:
         request.user, petition
     ):
         raise Http404
-    audit_record(actor=request.user, kind="download", obj=petition, summary=f"notice:{kind}",
-                 ip=client_ip(request))
+    audit_record(
+        actor=request.user,
+        kind="download",
+        obj=petition,
+        summary=f"notice:{kind}",
+        ip=client_ip(request),
+    )
     return petition
 
 
@@ -234,7 +288,9 @@ def notice_html(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 def notice_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     petition = _notice(request, pk, kind)
-    response = HttpResponse(notices.render_notice_pdf(petition, kind), content_type="application/pdf")
+    response = HttpResponse(
+        notices.render_notice_pdf(petition, kind), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="{petition.number}-{kind}.pdf"'
     return response
 
@@ -252,6 +308,7 @@ def petitioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET.get("page")
     )
     return render(
-        request, "petitions/petitioner_detail.html",
+        request,
+        "petitions/petitioner_detail.html",
         {"person": person, "page": page, "full_personal": full},
     )
