@@ -185,6 +185,7 @@ def petition_detail(request: HttpRequest, pk: int, *, failed: Any = None) -> Htt
         {
             "p": petition,
             "forms": forms,
+            "refusal": refusal,
             "events": selectors.petition_timeline(petition),
             "show_identity": show_identity,
             "full_personal": full_personal,
