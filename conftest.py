@@ -46,6 +46,8 @@ def street(db: Any) -> Street:
         community_leader=UserFactory(username="cleader", role="unit_leader", unit=lakeside),
         leader=UserFactory(username="leader", role="leading_group", unit=street),
         auditor=UserFactory(username="auditor", role="auditor", unit=district),
-        admin=UserFactory(username="admin", role="admin", unit=district, is_staff=True, is_superuser=True),
+        admin=UserFactory(
+            username="admin", role="admin", unit=district, is_staff=True, is_superuser=True
+        ),
         renovation_handler=UserFactory(username="renov", role="handler", unit=renovation),
     )

@@ -15,8 +15,10 @@ def test_only_the_petition_services_assign_a_status() -> None:
     offenders = []
     for path in (ROOT / "xinfang").rglob("*.py"):
         rel = path.relative_to(ROOT).as_posix()
-        if "/tests/" in rel or "/migrations/" in rel or rel.endswith(
-            ("petitions/services.py", "petitions/models.py")
+        if (
+            "/tests/" in rel
+            or "/migrations/" in rel
+            or rel.endswith(("petitions/services.py", "petitions/models.py"))
         ):
             continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):

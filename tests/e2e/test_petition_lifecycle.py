@@ -56,7 +56,11 @@ def test_collective_visit_runs_from_intake_to_evaluation(page: Any, street: Any)
     login(page, "handler")
     page.goto(petition.get_absolute_url())
     _act(page, "record_handling", {"note": "已约谈业委会，核查候选人公示情况。"})
-    _act(page, "reply", {"reply_kind": "supported", "text": "经核查，换届程序存在瑕疵，支持重新公示候选人。"})
+    _act(
+        page,
+        "reply",
+        {"reply_kind": "supported", "text": "经核查，换届程序存在瑕疵，支持重新公示候选人。"},
+    )
     assert "已答复" in page.locator("#status").inner_text()
 
     login(page, "registrar")

@@ -53,7 +53,9 @@ def add_days(start: dt.date, days: int, *, working_days: bool = False) -> dt.dat
     return day
 
 
-def due_date(start: dt.date, limit: TimeLimit, *, paused_days: int = 0, extra_days: int = 0) -> dt.date:
+def due_date(
+    start: dt.date, limit: TimeLimit, *, paused_days: int = 0, extra_days: int = 0
+) -> dt.date:
     """Return the last day of `limit` counted from `start`.
 
     Paused time (a hearing) and an approved extension move the deadline by their length in

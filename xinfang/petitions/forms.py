@@ -57,13 +57,17 @@ class IntakeForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=200)
     content = forms.CharField(label=_("信访内容"), widget=forms.Textarea(attrs={"rows": 6}))
     category = forms.ModelChoiceField(
-        label=_("问题分类"), queryset=Category.objects.filter(parent__isnull=False, is_active=True)
-        .select_related("parent"), required=False,
+        label=_("问题分类"),
+        queryset=Category.objects.filter(parent__isnull=False, is_active=True).select_related(
+            "parent"
+        ),
+        required=False,
     )
     is_anonymous = forms.BooleanField(label=_("匿名信访"), required=False)
     head_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1)
     community = forms.ModelChoiceField(
-        label=_("问题发生地（社区）"), queryset=Unit.objects.filter(kind=Unit.Kind.COMMUNITY),
+        label=_("问题发生地（社区）"),
+        queryset=Unit.objects.filter(kind=Unit.Kind.COMMUNITY),
         required=False,
     )
     address = forms.CharField(label=_("问题发生地址"), max_length=200, required=False)
@@ -72,7 +76,9 @@ class IntakeForm(forms.Form):
         label=_("被反映单位（本街道内）"), queryset=Unit.objects.all(), required=False
     )
     repeat_of = forms.IntegerField(
-        label=_("重复信访：原事项内部编号"), required=False, min_value=1,
+        label=_("重复信访：原事项内部编号"),
+        required=False,
+        min_value=1,
         help_text=_("同一事项再次反映时填写原事项编号，系统据此判定是否初信初访。"),
     )
     origin_authority = forms.CharField(label=_("交办/转送机关"), max_length=100, required=False)
@@ -81,24 +87,35 @@ class IntakeForm(forms.Form):
         label=_("上级要求办结日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     is_litigation = forms.BooleanField(label=_("涉法涉诉"), required=False)
-    merit = forms.ChoiceField(label=_("信访性质"), choices=[("", "—"), *Merit.choices], required=False)
+    merit = forms.ChoiceField(
+        label=_("信访性质"), choices=[("", "—"), *Merit.choices], required=False
+    )
     attachments = forms.FileField(
-        label=_("附件（PDF/JPEG/PNG，每个不超过20MB）"), required=False,
+        label=_("附件（PDF/JPEG/PNG，每个不超过20MB）"),
+        required=False,
         widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True}),
     )
 
     def registration(self, people: list[PetitionerData]) -> RegistrationData:
         d = self.cleaned_data
         return RegistrationData(
-            channel=d["channel"], title=d["title"], content=d["content"], petitioners=people,
-            is_anonymous=d["is_anonymous"], head_count=d["head_count"],
+            channel=d["channel"],
+            title=d["title"],
+            content=d["content"],
+            petitioners=people,
+            is_anonymous=d["is_anonymous"],
+            head_count=d["head_count"],
             category_id=d["category"].pk if d["category"] else None,
             community_id=d["community"].pk if d["community"] else None,
-            address=d["address"], accused=d["accused"],
+            address=d["address"],
+            accused=d["accused"],
             accused_unit_id=d["accused_unit"].pk if d["accused_unit"] else None,
-            repeat_of_id=d["repeat_of"], origin_authority=d["origin_authority"],
-            origin_reference=d["origin_reference"], origin_deadline=d["origin_deadline"],
-            is_litigation=d["is_litigation"], merit=d["merit"],
+            repeat_of_id=d["repeat_of"],
+            origin_authority=d["origin_authority"],
+            origin_reference=d["origin_reference"],
+            origin_deadline=d["origin_deadline"],
+            is_litigation=d["is_litigation"],
+            merit=d["merit"],
         )
 
 
@@ -173,7 +190,8 @@ class EvaluateForm(ActionForm):
 
 class FollowUpForm(ActionForm):
     solved = forms.TypedChoiceField(
-        label=_("问题是否实际解决"), choices=[("true", _("已解决")), ("false", _("未解决"))],
+        label=_("问题是否实际解决"),
+        choices=[("true", _("已解决")), ("false", _("未解决"))],
         coerce=lambda v: v == "true",
     )
 

@@ -68,8 +68,16 @@ def access_petition(user: Any, pk: int, *, for_update: bool = False) -> Petition
         qs = qs.select_for_update(of=("self",))
     try:
         return qs.select_related(
-            "category", "handling_unit", "registered_unit", "petitioner", "repeat_of",
-            "merged_into", "handler", "responsible_leader", "registered_by", "accused_unit",
+            "category",
+            "handling_unit",
+            "registered_unit",
+            "petitioner",
+            "repeat_of",
+            "merged_into",
+            "handler",
+            "responsible_leader",
+            "registered_by",
+            "accused_unit",
         ).get(pk=pk)
     except (Petition.DoesNotExist, ValueError, TypeError):
         raise NotFound(_("信访事项不存在或您无权查看。")) from None

@@ -109,13 +109,17 @@ def petitioner_resolve(*, actor: Any, data: PetitionerData, ip: str | None = Non
         person = same.first()
     if person is None:
         person = Petitioner.objects.create(
-            name=data.name, id_number=data.id_number, phone=data.phone, address=data.address,
+            name=data.name,
+            id_number=data.id_number,
+            phone=data.phone,
+            address=data.address,
             community_id=data.community_id,
         )
         audit_record(actor=actor, kind="create", obj=person, summary=person.name, ip=ip)
         return person
     changed = [
-        f for f in ("id_number", "phone", "address", "community_id")
+        f
+        for f in ("id_number", "phone", "address", "community_id")
         if getattr(data, f) and not getattr(person, f)
     ]
     if changed:
@@ -163,7 +167,9 @@ def _check_registration(actor: Any, data: RegistrationData) -> None:
         raise ValidationFailed(_("请填写信访人，或勾选匿名。"), field="petitioners")
     if data.channel == Channel.COLLECTIVE_VISIT:
         if data.head_count < COLLECTIVE_MIN_PEOPLE:
-            raise ValidationFailed(_("集体访指5人以上就同一事项来访，请填写人数。"), field="head_count")
+            raise ValidationFailed(
+                _("集体访指5人以上就同一事项来访，请填写人数。"), field="head_count"
+            )
         if len(data.petitioners) > MAX_REPRESENTATIVES:
             raise ValidationFailed(
                 _("集体访推选代表不得超过5人，当前填写了%(n)d人。") % {"n": len(data.petitioners)},
@@ -172,7 +178,9 @@ def _check_registration(actor: Any, data: RegistrationData) -> None:
     elif data.head_count < 1:
         raise ValidationFailed(_("人数至少为1。"), field="head_count")
     if data.channel in {Channel.ASSIGNED, Channel.FORWARDED} and not data.origin_authority:
-        raise ValidationFailed(_("上级交办、转送的事项须填写交办/转送机关。"), field="origin_authority")
+        raise ValidationFailed(
+            _("上级交办、转送的事项须填写交办/转送机关。"), field="origin_authority"
+        )
 
 
 @transaction.atomic
@@ -268,9 +276,14 @@ def _attach_all(
         upload.seek(0)
         added.append(
             Attachment.objects.create(
-                petition=petition, file=upload, name=(upload.name or "attachment")[:200],
-                content_type=ctype, size=upload.size or 0, sha256=digest.hexdigest(),
-                uploaded_by=actor, uploaded_at=now,
+                petition=petition,
+                file=upload,
+                name=(upload.name or "attachment")[:200],
+                content_type=ctype,
+                size=upload.size or 0,
+                sha256=digest.hexdigest(),
+                uploaded_by=actor,
+                uploaded_at=now,
             )
         )
     return added
@@ -286,8 +299,16 @@ def petition_attach(
     petition = selectors.access_petition(actor, petition_id, for_update=True)
     now = clock.now()
     added = _attach_all(petition, files, actor, now)
-    _record(petition, actor, now, "attach", petition.status, petition.status, "",
-            {"files": [a.name for a in added]})
+    _record(
+        petition,
+        actor,
+        now,
+        "attach",
+        petition.status,
+        petition.status,
+        "",
+        {"files": [a.name for a in added]},
+    )
     return added
 
 
@@ -295,12 +316,25 @@ def petition_attach(
 
 
 def _record(
-    petition: Petition, actor: Any, now: dt.datetime, action: str, from_status: str,
-    to_status: str, note: str, details: dict[str, Any],
+    petition: Petition,
+    actor: Any,
+    now: dt.datetime,
+    action: str,
+    from_status: str,
+    to_status: str,
+    note: str,
+    details: dict[str, Any],
 ) -> PetitionEvent:
     return PetitionEvent.objects.create(
-        petition=petition, at=now, actor=actor, unit_id=getattr(actor, "unit_id", None),
-        action=action, from_status=from_status, to_status=to_status, note=note, details=details,
+        petition=petition,
+        at=now,
+        actor=actor,
+        unit_id=getattr(actor, "unit_id", None),
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        details=details,
     )
 
 
@@ -381,7 +415,9 @@ def _merge(ctx: Ctx) -> None:
     p = ctx.petition
     original_id = ctx.get("original", _("请填写并入的原信访事项编号。"))
     try:
-        original = selectors.access_petition(ctx.actor, int(getattr(original_id, "pk", original_id)))
+        original = selectors.access_petition(
+            ctx.actor, int(getattr(original_id, "pk", original_id))
+        )
     except (NotFound, ValueError):
         raise ValidationFailed(_("原信访事项不存在。"), field="original") from None
     if original.pk == p.pk or original.status == Status.MERGED:
@@ -571,7 +607,9 @@ def current_due(p: Petition, limits: dict[str, deadlines.TimeLimit]) -> dt.date 
     if status == Status.UNDER_REVIEW and p.review_requested_at:
         return deadlines.due_date(clock.local_date(p.review_requested_at), limits[K.REVIEW_ANSWER])
     if status == Status.UNDER_REREVIEW and p.rereview_requested_at:
-        return deadlines.due_date(clock.local_date(p.rereview_requested_at), limits[K.REREVIEW_ANSWER])
+        return deadlines.due_date(
+            clock.local_date(p.rereview_requested_at), limits[K.REREVIEW_ANSWER]
+        )
     return None
 
 
@@ -620,5 +658,7 @@ def petition_transition(
     petition.save()
     note = str(data.get("note") or data.get("reason") or "")
     _record(petition, actor, now, act.value, current.value, new.value, note, ctx.details)
-    audit_record(actor=actor, kind="change", obj=petition, summary=f"{act.value}: {current}→{new}", ip=ip)
+    audit_record(
+        actor=actor, kind="change", obj=petition, summary=f"{act.value}: {current}→{new}", ip=ip
+    )
     return petition

@@ -26,7 +26,9 @@ def validate_id_number(value: str) -> None:
     """Reject anything but an 18-character resident ID with a valid date and check digit."""
     value = normalize_id_number(value)
     if not _ID_RE.match(value):
-        raise ValidationError(_("身份证号应为18位，前17位为数字，末位为数字或X。"), code="id_format")
+        raise ValidationError(
+            _("身份证号应为18位，前17位为数字，末位为数字或X。"), code="id_format"
+        )
     try:
         dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:

@@ -37,6 +37,8 @@ def track(request: HttpRequest) -> HttpResponse:
             form.add_error("code", _("未找到该查询码对应的信访事项，请核对后重试。"))
     label = PUBLIC_LABELS[Status(petition.status)] if petition else ""
     return render(
-        request, "portal/track.html", {"form": form, "petition": petition, "label": label},
+        request,
+        "portal/track.html",
+        {"form": form, "petition": petition, "label": label},
         status=200 if petition or not form.is_bound else 404,
     )

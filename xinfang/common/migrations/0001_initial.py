@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,23 +14,58 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('kind', models.CharField(choices=[('view_personal', '查看个人信息'), ('change', '修改'), ('create', '新增'), ('download', '下载'), ('login', '登录'), ('login_failed', '登录失败')], max_length=20, verbose_name='类别')),
-                ('object_type', models.CharField(max_length=40, verbose_name='对象类型')),
-                ('object_id', models.CharField(max_length=40, verbose_name='对象编号')),
-                ('fields', models.JSONField(blank=True, default=list, verbose_name='涉及字段')),
-                ('summary', models.CharField(blank=True, max_length=200, verbose_name='摘要')),
-                ('ip', models.GenericIPAddressField(blank=True, null=True, verbose_name='来源地址')),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='操作人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("view_personal", "查看个人信息"),
+                            ("change", "修改"),
+                            ("create", "新增"),
+                            ("download", "下载"),
+                            ("login", "登录"),
+                            ("login_failed", "登录失败"),
+                        ],
+                        max_length=20,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=40, verbose_name="对象类型")),
+                ("object_id", models.CharField(max_length=40, verbose_name="对象编号")),
+                ("fields", models.JSONField(blank=True, default=list, verbose_name="涉及字段")),
+                ("summary", models.CharField(blank=True, max_length=200, verbose_name="摘要")),
+                (
+                    "ip",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="来源地址"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="操作人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '审计记录',
-                'verbose_name_plural': '审计记录',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id', 'at'], name='common_audi_object__91828c_idx')],
+                "verbose_name": "审计记录",
+                "verbose_name_plural": "审计记录",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["object_type", "object_id", "at"],
+                        name="common_audi_object__91828c_idx",
+                    )
+                ],
             },
         ),
     ]

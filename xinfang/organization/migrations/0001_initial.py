@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,22 +14,64 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='名称')),
-                ('kind', models.CharField(choices=[('district', '区'), ('street', '街道'), ('community', '社区'), ('department', '职能部门')], max_length=20, verbose_name='类型')),
-                ('path', models.CharField(db_index=True, editable=False, max_length=255)),
-                ('residents', models.PositiveIntegerField(blank=True, null=True, verbose_name='常住人口')),
-                ('sort', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_units', to=settings.AUTH_USER_MODEL, verbose_name='一把手（主要负责人）')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='organization.unit', verbose_name='上级单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="名称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("district", "区"),
+                            ("street", "街道"),
+                            ("community", "社区"),
+                            ("department", "职能部门"),
+                        ],
+                        max_length=20,
+                        verbose_name="类型",
+                    ),
+                ),
+                ("path", models.CharField(db_index=True, editable=False, max_length=255)),
+                (
+                    "residents",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="常住人口"),
+                ),
+                ("sort", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="led_units",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="一把手（主要负责人）",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="organization.unit",
+                        verbose_name="上级单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['path'],
-                'constraints': [models.UniqueConstraint(fields=('parent', 'name'), name='unit_unique_name')],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["path"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("parent", "name"), name="unit_unique_name")
+                ],
             },
         ),
     ]

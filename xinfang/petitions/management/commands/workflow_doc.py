@@ -27,7 +27,9 @@ def render() -> str:
     lines += ["```", "", "| action | 操作 | roles | side |", "|---|---|---|---|"]
     for action in Action:
         roles = ", ".join(sorted(ACTION_ROLES[action]))
-        lines.append(f"| `{action.value}` | {action.label} | {roles} | {ACTION_SIDE[action].value} |")
+        lines.append(
+            f"| `{action.value}` | {action.label} | {roles} | {ACTION_SIDE[action].value} |"
+        )
     lines += ["", "| status | 状态 |", "|---|---|"]
     lines += [f"| `{s.value}` | {s.label} |" for s in Status]
     return "\n".join(lines) + "\n"
