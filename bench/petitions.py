@@ -1,0 +1,712 @@
+"""Time the petition register at scale: intake throughput, bulk fill, and the busy pages.
+
+    .venv/bin/python bench/petitions.py --petitions 100000 [--database-url URL] [--analyze]
+
+Works in a database of its own, built fresh each run: the SQLite file
+var/bench/petitions-<N>.sqlite3, or, for a PostgreSQL URL (from --database-url or
+DJANGO_DATABASE_URL), a database `xinfang_bench` created on that server; the database the
+URL names is only used to reach the server. The development database is never touched.
+
+The run builds the demo street, fills N petitions with consistent columns (status, dates,
+deadlines, units, petitioners over the last two years) by multi-row inserts, registers a
+few thousand more through services.petition_register to measure intake, then times the
+workbench, list pages and a text search, and prints one JSON line with every figure
+followed by a table. Reads slower than 50 ms at p95 are shown with their query plans.
+bench/README.md says more, and keeps the latest figures.
+"""
+
+import argparse
+import bisect
+import datetime as dt
+import itertools
+import json
+import operator
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_DIR = ROOT / "var" / "bench"
+SLOW_MS = 50.0
+HISTORY_DAYS = 730
+BATCH = 5000
+# Base-32 digits of the query code; a fixed odd multiplier mixes the row number into a
+# unique 60-bit code, so a million codes need no uniqueness check.
+CODE_MIX = 0x9E3779B97F4A7C15
+CODE_BITS = 60
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--petitions", type=int, default=100_000, help="cases in the database")
+    parser.add_argument(
+        "--register", type=int, default=2000, help="of which registered by the service"
+    )
+    parser.add_argument(
+        "--database-url", default="", help="a PostgreSQL server to use instead of SQLite"
+    )
+    parser.add_argument("--runs", type=int, default=100, help="timed runs per query")
+    parser.add_argument(
+        "--analyze", action="store_true", help="run ANALYZE on SQLite before timing"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args()
+
+
+# ---------------------------------------------------------------- the database
+
+
+def bench_database(args: argparse.Namespace) -> str:
+    """Create the bench's own empty database and return its URL."""
+    url = args.database_url or os.environ.get("DJANGO_DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return fresh_postgres(url)
+    if url and not args.database_url:
+        url = ""  # an exported SQLite URL is the developer's database: not ours to replace
+    path = Path(urlsplit(url).path) if url else BENCH_DIR / f"petitions-{args.petitions}.sqlite3"
+    if path.exists() and path.parent != BENCH_DIR and "bench" not in path.name:
+        sys.exit(f"Refusing to replace {path}: the bench replaces only its own files.")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def fresh_postgres(url: str) -> str:
+    import psycopg
+
+    parts = urlsplit(url)
+    server = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS xinfang_bench")
+        conn.execute("CREATE DATABASE xinfang_bench")
+    return urlunsplit(parts._replace(path="/xinfang_bench"))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    os.environ["DJANGO_DATABASE_URL"] = url
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False  # no query log: it would cost memory and time in every query
+
+
+@contextmanager
+def bulk_load() -> Iterator[None]:
+    """Fill SQLite with a large page cache and no fsync; restore both for the timings."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -1048576")  # 1 GiB; the indexes outgrow 2 MB fast
+        cursor.execute("PRAGMA synchronous = OFF")  # a crash mid-fill loses only the bench
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA cache_size = {int(cache)}")
+            cursor.execute(f"PRAGMA synchronous = {int(synchronous)}")
+
+
+@contextmanager
+def indexes_deferred(*models: Any) -> Iterator[None]:
+    """Drop the tables' plain indexes for the fill and build them again after, as bulk loads do.
+
+    Keeping some twenty indexes of a petition up to date row by row costs more than
+    writing the row; sorting each index once at the end is several times cheaper. Primary
+    keys and unique constraints stay, so the fill is still checked.
+    """
+    from django.db import connection
+
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+                f" AND tbl_name IN ({', '.join(['%s'] * len(tables))})",
+                tables,
+            )
+        else:
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+                " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid"
+                " WHERE t.relname = ANY(%s) AND NOT x.indisprimary AND NOT x.indisunique",
+                [tables],
+            )
+        indexes = cursor.fetchall()
+        for name, _sql in indexes:
+            cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            for _name, sql in indexes:
+                cursor.execute(sql)
+
+
+def database_size() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            return Path(connection.settings_dict["NAME"]).stat().st_size
+        cursor.execute("SELECT pg_database_size(current_database())")
+        return int(cursor.fetchone()[0])
+
+
+# ---------------------------------------------------------------- the bulk fill
+
+
+def query_codes(alphabet: str, length: int) -> Callable[[int], str]:
+    """Return a function giving row `n` its query code, unique among all rows."""
+    pairs = [a + b for a in alphabet for b in alphabet]  # two characters per 10 bits
+    chunks = range(0, 5 * length, 10)
+
+    def code(n: int) -> str:
+        mixed = (n * CODE_MIX) % (1 << CODE_BITS)
+        return "".join([pairs[(mixed >> shift) & 1023] for shift in chunks])
+
+    return code
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def batches(total: int) -> Iterator[range]:
+    for start in range(0, total, BATCH):
+        yield range(start, min(start + BATCH, total))
+
+
+class RawTable:
+    """Multi-row INSERTs into one model's table of values ready for the database.
+
+    The caller chooses the ids and gives dates and datetimes as ISO text, datetimes in
+    UTC, which both SQLite and PostgreSQL take as they are. bulk_create spends about
+    0.2 ms of Python on each 55-column petition (a compiled placeholder and a prepared
+    value per field); executemany of plain tuples on SQLite, and COPY on PostgreSQL, are
+    several times faster.
+    """
+
+    def __init__(self, model: Any) -> None:
+        from django.db import connection
+
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.defaults = {f.attname: None if f.primary_key else f.get_default() for f in fields}
+        self.values = operator.itemgetter(*self.defaults)
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        table = quote(model._meta.db_table)
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+        self.copy = f"COPY {table} ({columns}) FROM STDIN"
+
+    def insert(self, rows: list[dict[str, Any]]) -> None:
+        """Insert `rows`, dicts of attribute names to values; the other columns take defaults."""
+        from django.db import connection, transaction
+
+        params = [self.values(self.defaults | row) for row in rows]
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.connection.cursor() as cursor, cursor.copy(self.copy) as copy:
+                    for values in params:
+                        copy.write_row(values)
+            else:
+                with connection.cursor() as cursor:
+                    cursor.executemany(self.sql, params)
+
+
+def next_id(model: Any) -> int:
+    from django.db.models import Max
+
+    return (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
+
+
+def reset_sequences(*models: Any) -> None:
+    """Move PostgreSQL's id sequences past the ids the fill chose itself."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
+
+
+def fill_petitioners(total: int, street: Any, rng: random.Random) -> list[int]:
+    """Insert `total` petitioners with unique ID numbers and phones; return their ids."""
+    from django.utils import timezone
+
+    from xinfang.petitions import demo_content as content
+    from xinfang.petitions.models import Petitioner
+    from xinfang.petitions.validators import id_check_digit
+
+    progress(f"filling {total:,} petitioners")
+    table, first = RawTable(Petitioner), next_id(Petitioner)
+    communities = [(street.units[c[0]].pk, c[3]) for c in content.COMMUNITIES]
+    born, now = dt.date(1940, 1, 1), str(timezone.now().replace(tzinfo=None))
+    for rows in batches(total):
+        people = []
+        for i in rows:
+            community, pattern = communities[i % len(communities)]
+            first17 = f"330106{born + dt.timedelta(days=i % 21_900):%Y%m%d}{i // 21_900 % 1000:03d}"
+            people.append(
+                {
+                    "id": first + i,
+                    "name": content.person_name(rng),
+                    "id_number": first17 + id_check_digit(first17) if i % 10 < 7 else "",
+                    "phone": f"13{i:09d}" if i % 10 else "",
+                    "address": content.address(rng, pattern),
+                    "community_id": community,
+                    "created_at": now,
+                }
+            )
+        table.insert(people)
+    reset_sequences(Petitioner)
+    return list(range(first, first + total))
+
+
+class Filler:
+    """Petitions whose columns agree: the status a case of its age would have reached."""
+
+    def __init__(self, street: Any, people: list[int], rng: random.Random) -> None:
+        from django.utils import timezone
+
+        from xinfang.petitions import demo_content as content
+        from xinfang.petitions.models import (
+            QUERY_CODE_ALPHABET,
+            QUERY_CODE_LENGTH,
+            Category,
+            Petition,
+        )
+        from xinfang.petitions.workflow import Status
+
+        self.table, self.first = RawTable(Petition), next_id(Petition)
+        self.Status = Status
+        self.code = query_codes(QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH)
+        self.unit_ids = {key: unit.pk for key, unit in street.units.items()}
+        self.handler_ids = {key: user.pk for key, user in street.handlers.items()}
+        self.street, self.people, self.rng = street, people, rng
+        self.today = timezone.localdate()
+        # The office's offset from UTC, so that times are made in UTC directly.
+        self.offset = timezone.localtime().utcoffset() or dt.timedelta()
+        self.fixed = {
+            "registered_unit_id": street.street.pk,
+            "registered_by_id": street.users["registrar"].pk,
+        }
+        categories = {
+            (c.parent.name, c.name): c.pk
+            for c in Category.objects.filter(parent__isnull=False).select_related("parent")
+        }
+        self.matters = []  # (template, title, content, category, community key)
+        for _ in range(1000):
+            t = rng.choice(content.TEMPLATES)
+            key = rng.choice(t.communities or [c[0] for c in content.COMMUNITIES])
+            community = next(c for c in content.COMMUNITIES if c[0] == key)
+            place = community[1].removesuffix("社区")
+            text = content.fill(t.content, rng, place, content.address(rng, community[3]))
+            self.matters.append((t, t.title, text, categories[t.category], key))
+        self.replied: list[int] = []  # cases written so far that a later one may merge into
+
+    def fill(self, total: int) -> None:
+        """Insert `total` petitions in batches, each batch one transaction."""
+        started = time.perf_counter()
+        for rows in batches(total):
+            self.table.insert([self.row(n) for n in rows])
+            if rows.stop % 100_000 == 0 or rows.stop == total:
+                rate = rows.stop / (time.perf_counter() - started)
+                progress(f"filled {rows.stop:,} of {total:,} petitions ({rate:,.0f}/s)")
+        reset_sequences(self.table.model)
+
+    # random.randint and random.choices cost a microsecond or more each, a third of a row;
+    # these do the same from one random() for the few distributions a row draws from.
+    def uniform(self, low: int, high: int) -> int:
+        return low + int(self.rng.random() * (high - low + 1))
+
+    def draw(self, items: list[Any], cum_weights: list[int]) -> Any:
+        return items[bisect.bisect(cum_weights, self.rng.random() * cum_weights[-1])]
+
+    def after(self, start: dt.date, low: int, high: int) -> dt.date:
+        return start + dt.timedelta(days=self.uniform(low, high))
+
+    def at(self, day: dt.date) -> str:
+        """Return a moment in office hours on `day`, as UTC text."""
+        minute = self.uniform(8 * 60 + 30, 17 * 60 + 30)
+        return str(dt.datetime.combine(day, dt.time(minute // 60, minute % 60)) - self.offset)
+
+    def row(self, n: int) -> dict[str, Any]:
+        """Return the columns of petition number `n`."""
+        rng, today, day, status = self.rng, self.today, self.after, self.Status
+        t, title, text, category, community = rng.choice(self.matters)
+        channel = self.draw(CHANNELS, CHANNEL_WEIGHTS)
+        if channel == COLLECTIVE and not t.collective:
+            channel = "visit"
+        anonymous = channel in {"letter", "online"} and rng.random() < 0.05
+        registered = today - dt.timedelta(days=self.uniform(0, HISTORY_DAYS - 1))
+        p: dict[str, Any] = {
+            **self.fixed,
+            "id": self.first + n,
+            "channel": channel,
+            "petitioner_id": None if anonymous else rng.choice(self.people),
+            "is_anonymous": anonymous,
+            "head_count": self.uniform(5, 60) if channel == COLLECTIVE else 1,
+            "title": title,
+            "content": text,
+            "category_id": category,
+            "community_id": self.unit_ids[community],
+            "is_litigation": bool(t.legal_channel),
+            "query_code": self.code(n),
+            "registered_at": self.at(registered),
+            "route_due": str(registered + dt.timedelta(days=15)),
+        }
+        if channel in {"assigned", "forwarded"}:
+            p["origin_authority"] = "西湖区信访局"
+            p["origin_reference"] = f"西信交〔{registered.year}〕{n % 999 + 1}号"
+        routed = day(registered, *self.draw(ROUTE_GAPS, ROUTE_GAP_WEIGHTS))
+        if routed > today:
+            p.update(status=status.REGISTERED, due_date=p["route_due"])
+            return p
+        p["routed_at"] = p["closed_at"] = self.at(routed)
+        outcome = rng.random()
+        if t.forward_to or outcome < 0.05:
+            p.update(status=status.FORWARDED, forwarded_to=t.forward_to or "西湖区信访局")
+            return p
+        if t.legal_channel or outcome < 0.08:
+            p.update(
+                status=status.NOT_ACCEPTED,
+                not_accept_reason="不属于信访事项受理范围。",
+                legal_channel=t.legal_channel,
+            )
+            return p
+        if outcome < 0.12 and self.replied:
+            original = rng.choice(self.replied)
+            p.update(
+                status=status.MERGED,
+                merged_into_id=original,
+                repeat_of_id=original,
+                is_first_time=False,
+            )
+            return p
+        unit = community if t.unit == "community" else t.unit
+        handling_due = routed + dt.timedelta(days=60)
+        p.update(
+            closed_at=None,
+            handling_unit_id=self.unit_ids[unit],
+            handler_id=self.handler_ids[unit],
+            accepted_at=p["routed_at"],
+            objection_due=str(routed + dt.timedelta(days=7)),
+            handling_due=str(handling_due),
+        )
+        late = rng.random()
+        if late > 0.06:
+            replied: dt.date | None = day(routed, 5, 55)
+        else:
+            replied = day(handling_due, 1, 25) if late > 0.01 else None
+        if replied is None or replied > today:
+            kind = rng.random()
+            if kind < 0.03:
+                p["status"] = status.OBJECTED
+            elif kind < 0.05:
+                p.update(status=status.HEARING, paused_since=str(day(routed, 1, 5)))
+            elif kind < 0.12:
+                p.update(
+                    status=status.EXTENSION_REQUESTED,
+                    extension_requested_days=30,
+                    due_date=str(handling_due),
+                )
+            else:
+                p.update(status=status.HANDLING, due_date=str(handling_due))
+            return p
+        self.replied.append(p["id"])
+        p.update(
+            status=status.REPLIED,
+            replied_at=self.at(replied),
+            reply_kind=self.draw(REPLY_KINDS, REPLY_KIND_WEIGHTS),
+            reply_text="经调查核实，现答复如下。",
+            reply_overdue=replied > handling_due,
+        )
+        last = replied
+        if not anonymous and not t.legal_channel and rng.random() < 0.8:
+            last = day(last, 1, 5)
+            if last > today:
+                return p
+            rating = rng.choice(SATISFACTION)
+            p.update(
+                status=status.EVALUATED,
+                rated_at=self.at(last),
+                satisfaction_unit=rating,
+                satisfaction_office=rating,
+            )
+        if not anonymous and rng.random() < 0.06:
+            return self.review(p, last)
+        last = day(last, 5, 30)
+        if last <= today and rng.random() < 0.9:
+            moment = self.at(last)
+            p.update(
+                status=status.CLOSED,
+                followed_up_at=moment,
+                closed_at=moment,
+                solved=rng.random() < 0.7,
+            )
+        return p
+
+    def review(self, p: dict[str, Any], last: dt.date) -> dict[str, Any]:
+        """Take the case through review and, for some, re-review, as far as today allows."""
+        status = self.Status
+        steps = [
+            (status.UNDER_REVIEW, "review_requested_at", 1, 5),
+            (status.REVIEWED, "review_answered_at", 10, 25),
+            (status.UNDER_REREVIEW, "rereview_requested_at", 3, 15),
+            (status.FINAL, "rereview_answered_at", 10, 25),
+        ]
+        for step, column, low, high in steps:
+            last = self.after(last, low, high)
+            if last > self.today or (step == status.UNDER_REREVIEW and self.rng.random() < 0.7):
+                break
+            p["status"], p[column] = step, self.at(last)
+            p["due_date"] = str(last + dt.timedelta(days=30)) if step.startswith("under") else None
+        if p["status"] == status.FINAL:
+            p["closed_at"] = p["rereview_answered_at"]
+        return p
+
+
+COLLECTIVE = "collective_visit"
+# fmt: off
+CHANNELS = ["letter", "visit", COLLECTIVE, "phone", "online", "assigned", "forwarded", "reception"]
+# Cumulative weights, as Filler.draw takes them.
+CHANNEL_WEIGHTS = list(itertools.accumulate([14, 24, 12, 14, 24, 8, 5, 3]))
+# fmt: on
+ROUTE_GAPS = [(1, 3), (4, 10), (11, 14), (16, 22)]
+ROUTE_GAP_WEIGHTS = list(itertools.accumulate([70, 25, 4, 1]))
+REPLY_KINDS = ["supported", "explained", "not_supported"]
+REPLY_KIND_WEIGHTS = list(itertools.accumulate([45, 40, 15]))
+SATISFACTION = ["satisfied", "satisfied", "basically", "dissatisfied"]
+
+
+# ---------------------------------------------------------------- intake through the service
+
+
+def register(total: int, street: Any, people: list[int], rng: random.Random) -> float:
+    """Register `total` petitions through the service; return petitions per second.
+
+    Three in ten come from someone already on file (matched by ID number), so the
+    petitioner matching of a large register is part of what is timed.
+    """
+    from django.utils import timezone
+
+    from xinfang.petitions import demo_content as content
+    from xinfang.petitions import services
+    from xinfang.petitions.management.commands.demo import Branches, DemoGenerator
+    from xinfang.petitions.models import Petitioner
+    from xinfang.petitions.workflow import Status
+
+    generator = DemoGenerator(street, rng, timezone.now())
+    today, registered_only = generator.today, Branches(stop_at=Status.REGISTERED)
+    known = list(
+        Petitioner.objects.filter(pk__in=rng.sample(people, min(len(people), total)))
+        .exclude(id_number="")
+        .values_list("name", "id_number")
+    )
+    registrar = street.users["registrar"]
+    datas = []
+    for _ in range(total):
+        template = rng.choice(content.TEMPLATES)
+        spec = generator.spec(template, generator.community(template))
+        data = generator.plan(spec, today, registered_only, rng).data  # adds higher offices' refs
+        if data.petitioners and known and rng.random() < 0.3:
+            name, id_number = rng.choice(known)
+            data.petitioners[0] = services.PetitionerData(name=name, id_number=id_number)
+        datas.append(data)
+    started = time.perf_counter()
+    for data in datas:
+        services.petition_register(actor=registrar, data=data)
+    return total / (time.perf_counter() - started)
+
+
+# ---------------------------------------------------------------- latency
+
+
+def timed(fn: Callable[[], Any], runs: int, budget: float = 30.0) -> dict[str, float]:
+    """Return the median and 95th percentile of `fn` in ms, over `runs` or `budget` seconds."""
+    fn()  # warm the caches the way a server that has been up a while has them
+    times: list[float] = []
+    deadline = time.perf_counter() + budget
+    while len(times) < runs and (len(times) < 5 or time.perf_counter() < deadline):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[min(len(times) - 1, int(len(times) * 0.95))], 2),
+        "runs": len(times),
+    }
+
+
+def operations(street: Any) -> dict[str, Callable[[], Any]]:
+    """Return the page reads to time, each evaluated as the page would."""
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    from xinfang.petitions import selectors
+    from xinfang.petitions.selectors import PetitionFilters
+
+    today = timezone.localdate()
+    registrar, handler = street.users["registrar"], street.users["handler"]
+
+    def page(user: Any, filters: PetitionFilters) -> Callable[[], Any]:
+        def run() -> Any:
+            first = Paginator(selectors.petition_search(user, filters), 20).page(1)
+            return first.paginator.count, list(first.object_list)
+
+        return run
+
+    def workbench(user: Any) -> Callable[[], Any]:
+        return lambda: selectors.workbench_for_user(user)
+
+    year, quarter = today - dt.timedelta(days=365), today - dt.timedelta(days=90)
+    return {
+        "workbench_registrar": workbench(registrar),
+        "workbench_handler": workbench(handler),
+        "list_closed_visits_year": page(
+            registrar,
+            PetitionFilters(
+                status="closed", channel="visit", created_after=year, created_before=today
+            ),
+        ),
+        "list_handling_visits_quarter": page(
+            registrar,
+            PetitionFilters(
+                status="handling", channel="visit", created_after=quarter, created_before=today
+            ),
+        ),
+        "list_handler_open": page(handler, PetitionFilters(status="open")),
+        "search_text": page(registrar, PetitionFilters(q="业委会")),
+    }
+
+
+def query_plans(fn: Callable[[], Any]) -> list[dict[str, Any]]:
+    """Return each query `fn` runs with its time and the database's plan for it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        fn()
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
+    plans = []
+    for query in captured.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute(explain + query["sql"])
+            rows = cursor.fetchall()
+        plan = [
+            " | ".join(str(c) for c in row[-1:]) if connection.vendor == "sqlite" else row[0]
+            for row in rows
+        ]
+        plans.append(
+            {"ms": round(float(query["time"]) * 1000, 1), "sql": query["sql"], "plan": plan}
+        )
+    return plans
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> None:
+    args = parse_args()
+    url = bench_database(args)
+    setup_django(url)
+
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import connection
+
+    from xinfang.petitions.management.commands.demo import build_street
+    from xinfang.petitions.models import Petition, Petitioner
+
+    rng = random.Random(args.seed)
+    call_command("migrate", verbosity=0)
+    street = build_street(make_password(None))
+    service_n = min(args.register, args.petitions)
+    bulk_n = args.petitions - service_n
+    result: dict[str, Any] = {
+        "backend": connection.vendor,
+        "database": connection.settings_dict["NAME"],
+        "petitions": args.petitions,
+    }
+
+    # Rows per second count the whole load: the inserts and building the indexes after.
+    with bulk_load():
+        started = time.perf_counter()
+        with indexes_deferred(Petitioner, Petition):
+            people = fill_petitioners(max(100, bulk_n * 6 // 10), street, rng)
+            filled_people = time.perf_counter()
+            Filler(street, people, rng).fill(bulk_n)
+            progress("building the indexes")
+        done = time.perf_counter()
+    result["petitioners"] = len(people)
+    result["petitioner_rows_per_s"] = round(len(people) / (filled_people - started))
+    result["bulk_petitions"] = bulk_n
+    result["bulk_rows_per_s"] = round(bulk_n / (done - filled_people))
+    result["fill_s"] = round(done - started, 1)
+    progress(f"registering {service_n:,} through the service")
+    result["register_petitions"] = service_n
+    result["register_per_s"] = round(register(service_n, street, people, rng), 1)
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" or args.analyze:
+            cursor.execute("ANALYZE")
+    result["analyzed"] = connection.vendor == "postgresql" or args.analyze
+    result["db_size_mb"] = round(database_size() / 2**20, 1)
+
+    slow = {}
+    latencies = {}
+    for name, fn in operations(street).items():
+        progress(f"timing {name}")
+        latencies[name] = timed(fn, args.runs)
+        if latencies[name]["p95_ms"] > SLOW_MS:
+            slow[name] = query_plans(fn)
+    result["latency"] = latencies
+    print(json.dumps(result, ensure_ascii=False))
+    print_table(result, slow)
+
+
+def print_table(result: dict[str, Any], slow: dict[str, list[dict[str, Any]]]) -> None:
+    print(
+        f"\n{result['petitions']:,} petitions on {result['backend']} "
+        f"({result['db_size_mb']} MB, ANALYZE {'yes' if result['analyzed'] else 'no'})"
+    )
+    print(
+        f"  bulk fill        {result['bulk_rows_per_s']:>10,} petitions/s "
+        f"({result['petitioner_rows_per_s']:,} petitioners/s)"
+    )
+    print(f"  registration     {result['register_per_s']:>10,} petitions/s through the service")
+    print(f"\n  {'query':<30}{'median ms':>10}{'p95 ms':>10}{'runs':>6}")
+    for name, t in result["latency"].items():
+        flag = "  slow" if t["p95_ms"] > SLOW_MS else ""
+        print(f"  {name:<30}{t['median_ms']:>10}{t['p95_ms']:>10}{t['runs']:>6}{flag}")
+    for name, queries in slow.items():
+        print(f"\n{name}: p95 over {SLOW_MS:.0f} ms; its queries and plans:")
+        for q in queries:
+            print(f"  [{q['ms']} ms] {q['sql'][:300]}")
+            for line in q["plan"]:
+                print(f"      {line}")
+
+
+if __name__ == "__main__":
+    main()
