@@ -289,6 +289,7 @@ class Filler:
         from django.utils import timezone
 
         from xinfang.petitions import demo_content as content
+        from xinfang.petitions import search
         from xinfang.petitions.models import (
             QUERY_CODE_ALPHABET,
             QUERY_CODE_LENGTH,
@@ -308,20 +309,23 @@ class Filler:
         self.offset = timezone.localtime().utcoffset() or dt.timedelta()
         self.fixed = {
             "registered_unit_id": street.street.pk,
+            "owner_unit_id": street.street.pk,
             "registered_by_id": street.users["registrar"].pk,
         }
         categories = {
             (c.parent.name, c.name): c.pk
             for c in Category.objects.filter(parent__isnull=False).select_related("parent")
         }
-        self.matters = []  # (template, title, content, category, community key)
+        self.matters = []  # (template, title, content, category, community key, search text)
         for _ in range(1000):
             t = rng.choice(content.TEMPLATES)
             key = rng.choice(t.communities or [c[0] for c in content.COMMUNITIES])
             community = next(c for c in content.COMMUNITIES if c[0] == key)
             place = community[1].removesuffix("社区")
             text = content.fill(t.content, rng, place, content.address(rng, community[3]))
-            self.matters.append((t, t.title, text, categories[t.category], key))
+            self.matters.append(
+                (t, t.title, text, categories[t.category], key, search.document(t.title, text))
+            )
         self.replied: list[int] = []  # cases written so far that a later one may merge into
 
     def fill(self, total: int) -> None:
@@ -353,7 +357,7 @@ class Filler:
     def row(self, n: int) -> dict[str, Any]:
         """Return the columns of petition number `n`."""
         rng, today, day, status = self.rng, self.today, self.after, self.Status
-        t, title, text, category, community = rng.choice(self.matters)
+        t, title, text, category, community, words = rng.choice(self.matters)
         channel = self.draw(CHANNELS, CHANNEL_WEIGHTS)
         if channel == COLLECTIVE and not t.collective:
             channel = "visit"
@@ -368,6 +372,7 @@ class Filler:
             "head_count": self.uniform(5, 60) if channel == COLLECTIVE else 1,
             "title": title,
             "content": text,
+            "search_text": words,
             "category_id": category,
             "community_id": self.unit_ids[community],
             "is_litigation": bool(t.legal_channel),
@@ -408,6 +413,7 @@ class Filler:
         p.update(
             closed_at=None,
             handling_unit_id=self.unit_ids[unit],
+            owner_unit_id=self.unit_ids[unit],
             handler_id=self.handler_ids[unit],
             accepted_at=p["routed_at"],
             objection_due=str(routed + dt.timedelta(days=7)),

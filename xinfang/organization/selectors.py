@@ -17,6 +17,19 @@ def unit_subtree_ids(unit: Unit | None) -> list[int]:
     return list(unit_subtree(unit).values_list("pk", flat=True))
 
 
+def unit_scope_ids(unit: Unit | None) -> list[int] | None:
+    """Return the ids of `unit`'s subtree, or None when it is the whole tree.
+
+    One query over the (small) unit table answers both, so that callers can drop the
+    filter altogether for users who see everything.
+    """
+    if unit is None:
+        return []
+    rows = list(Unit.objects.values_list("pk", "path"))
+    ids = [pk for pk, path in rows if path.startswith(unit.path)]
+    return None if len(ids) == len(rows) else ids
+
+
 def units_visible_to(user) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
     """Return the units whose cases `user` may see: the subtree of the user's unit."""
     if user.unit_id is None:

@@ -196,7 +196,11 @@ class PetitionQuerySet(models.QuerySet["Petition"]):
 class Petition(models.Model):
     # Who and where.
     registered_unit = models.ForeignKey(
-        "organization.Unit", verbose_name=_("登记单位"), on_delete=models.PROTECT, related_name="+"
+        "organization.Unit",
+        verbose_name=_("登记单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     handling_unit = models.ForeignKey(
         "organization.Unit",
@@ -205,6 +209,18 @@ class Petition(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
+    )
+    # The unit that has the case now: the handling unit once assigned, else the
+    # registering office. Handling units lie within the registering unit's subtree, so
+    # "registered or assigned within my subtree" is exactly "owner within my subtree":
+    # one indexed IN instead of an OR across two columns.
+    owner_unit = models.ForeignKey(
+        "organization.Unit",
+        verbose_name=_("当前责任单位"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -298,6 +314,9 @@ class Petition(models.Model):
         _("查询码"), max_length=QUERY_CODE_LENGTH, unique=True, default=new_query_code
     )
 
+    # The indexed words of title and content (search.document); see search.py.
+    search_text = models.TextField(blank=True, editable=False)
+
     # Where it stands. Only services.py writes `status`.
     status = models.CharField(
         _("状态"),
@@ -352,12 +371,16 @@ class Petition(models.Model):
         verbose_name_plural = _("信访事项")
         ordering = ["-registered_at", "-id"]
         indexes = [
-            models.Index(fields=["registered_unit", "-registered_at"], name="pet_reg_unit_time"),
-            models.Index(fields=["handling_unit", "-registered_at"], name="pet_hand_unit_time"),
+            models.Index(fields=["owner_unit", "-registered_at"], name="pet_owner_time"),
+            models.Index(fields=["owner_unit", "status", "due_date"], name="pet_owner_status_due"),
+            models.Index(fields=["registered_unit", "status"], name="pet_reg_unit_status"),
+            models.Index(fields=["handling_unit", "status"], name="pet_hand_unit_status"),
             models.Index(fields=["status", "due_date"], name="pet_status_due"),
             models.Index(fields=["-registered_at"], name="pet_registered"),
+            models.Index(
+                fields=["status", "channel", "-registered_at"], name="pet_status_channel_time"
+            ),
             models.Index(fields=["channel", "-registered_at"], name="pet_channel_time"),
-            models.Index(fields=["category", "-registered_at"], name="pet_category_time"),
             models.Index(fields=["replied_at"], name="pet_replied"),
         ]
         constraints = [

@@ -5,16 +5,21 @@ that subtree, nothing else. "Missing" and "not yours" are the same NotFound.
 """
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, F, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
-from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import deadlines
+from xinfang.organization.models import Unit
+from xinfang.organization.selectors import unit_scope_ids, unit_subtree_ids
+from xinfang.petitions import deadlines, search
 from xinfang.petitions.models import (
     Category,
     Petition,
@@ -49,9 +54,10 @@ def time_limits() -> dict[str, deadlines.TimeLimit]:
 
 
 def visible_q(user: Any) -> Q:
-    """Return the filter of the cases `user` may see."""
-    ids = unit_subtree_ids(user.unit) if user.is_authenticated else []
-    return Q(registered_unit_id__in=ids) | Q(handling_unit_id__in=ids)
+    """Return the filter of the cases `user` may see: those owned within their subtree."""
+    ids = unit_scope_ids(user.unit) if user.is_authenticated else []
+    # The whole tree needs no filter, so that lists walk the time index undisturbed.
+    return Q() if ids is None else Q(owner_unit_id__in=ids)
 
 
 def petitions_for_user(user: Any) -> QuerySet[Petition]:
@@ -109,6 +115,33 @@ def can_see_personal_data(user: Any, petition: Petition | None = None) -> bool:
     return petition is None or can_see_identity(user, petition)
 
 
+_CASE_NUMBER = re.compile(r"^XF\d{4}-0*(\d+)$", re.IGNORECASE)
+
+
+def _text_q(q: str) -> Q:
+    """Return the filter of a search box entry: a case number, or words of the text."""
+    number = _CASE_NUMBER.match(q.strip())
+    if number:
+        return Q(pk=int(number.group(1)))
+    groups = search.query_groups(q)
+    if not groups:
+        return Q(title__icontains=q) | Q(content__icontains=q)
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        match = " OR ".join("(" + " AND ".join(f'"{t}"' for t in g) + ")" for g in groups)
+        sql = "SELECT rowid FROM petitions_petition_fts WHERE petitions_petition_fts MATCH %s"
+        return Q(pk__in=RawSQL(sql, [match]))
+    if vendor == "postgresql":
+        tsquery = " | ".join("(" + " & ".join(g) + ")" for g in groups)
+        sql = "to_tsvector('simple', search_text) @@ to_tsquery('simple', %s)"
+        return Q(RawSQL(sql, [tsquery], output_field=BooleanField()))
+    return Q(title__icontains=q) | Q(content__icontains=q)
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 @dataclass(frozen=True)
 class PetitionFilters:
     q: str = ""
@@ -125,11 +158,7 @@ def petition_search(user: Any, f: PetitionFilters) -> QuerySet[Petition]:
     """Return the user's visible petitions matching the filters, newest first."""
     qs = petitions_for_user(user)
     if f.q:
-        text = Q(title__icontains=f.q) | Q(content__icontains=f.q)
-        if f.q.upper().startswith("XF") and "-" in f.q:
-            pk = f.q.split("-", 1)[1].lstrip("0")
-            text |= Q(pk=int(pk)) if pk.isdigit() else Q()
-        qs = qs.filter(text)
+        qs = qs.filter(_text_q(f.q))
     if f.status:
         if f.status == "open":
             qs = qs.filter(status__in=OPEN_STATUSES)
@@ -140,11 +169,13 @@ def petition_search(user: Any, f: PetitionFilters) -> QuerySet[Petition]:
     if f.category:
         qs = qs.filter(Q(category_id=f.category) | Q(category__parent_id=f.category))
     if f.unit:
-        qs = qs.filter(Q(handling_unit_id=f.unit) | Q(registered_unit_id=f.unit))
+        unit = Unit.objects.filter(pk=f.unit).first()
+        qs = qs.filter(owner_unit_id__in=unit_subtree_ids(unit))
+    # Instants, not dates of the column: a function of the column could use no index.
     if f.created_after:
-        qs = qs.filter(registered_at__date__gte=f.created_after)
+        qs = qs.filter(registered_at__gte=_local_midnight(f.created_after))
     if f.created_before:
-        qs = qs.filter(registered_at__date__lte=f.created_before)
+        qs = qs.filter(registered_at__lt=_local_midnight(f.created_before + dt.timedelta(days=1)))
     if f.overdue is True:
         qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=clock.today())
     elif f.overdue is False:
@@ -175,7 +206,7 @@ def workbench_for_user(user: Any, *, limit: int = 20) -> Workbench:
     )
     overdue = list(by_due.filter(due_date__lt=today)[:limit])
     if user.role in {"handler", "unit_leader"}:
-        mine_qs = open_qs.filter(handling_unit_id=user.unit_id, status__in=HANDLING_STATUSES)
+        mine_qs = open_qs.filter(owner_unit_id=user.unit_id, status__in=HANDLING_STATUSES)
         mine_qs = mine_qs.filter(Q(handler=user) | Q(handler=None))
     else:
         mine_qs = open_qs.filter(registered_by=user, status=Status.REGISTERED)

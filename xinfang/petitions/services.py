@@ -28,7 +28,7 @@ from xinfang.common.errors import (
 )
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import deadlines, selectors, workflow
+from xinfang.petitions import deadlines, search, selectors, workflow
 from xinfang.petitions.models import (
     Attachment,
     Category,
@@ -207,6 +207,7 @@ def petition_register(
     route_due = deadlines.due_date(clock.local_date(now), limits[K.ROUTE])
     petition = Petition.objects.create(
         registered_unit_id=actor.unit_id,
+        owner_unit_id=actor.unit_id,
         registered_by=actor,
         channel=data.channel,
         origin_authority=data.origin_authority,
@@ -217,6 +218,7 @@ def petition_register(
         head_count=data.head_count,
         title=data.title.strip(),
         content=data.content.strip(),
+        search_text=search.document(data.title, data.content),
         category_id=data.category_id,
         community_id=data.community_id,
         address=data.address,
@@ -360,7 +362,13 @@ class Ctx:
 def _handling_unit(ctx: Ctx) -> Unit:
     unit_id = ctx.get("handling_unit", _("请选择承办单位。"))
     unit = Unit.objects.filter(pk=getattr(unit_id, "pk", unit_id)).first()
-    if unit is None or unit.pk not in unit_subtree_ids(ctx.actor.unit):
+    # Within the actor's reach and within the registering office's jurisdiction: a case
+    # for another jurisdiction is forwarded, not assigned (and visibility relies on it).
+    if (
+        unit is None
+        or unit.pk not in unit_subtree_ids(ctx.actor.unit)
+        or not unit.is_within(ctx.petition.registered_unit)
+    ):
         raise ValidationFailed(_("承办单位不在本单位管辖范围内。"), field="handling_unit")
     p = ctx.petition
     accusation = p.category is not None and p.category.is_accusation
@@ -375,7 +383,7 @@ def _handling_unit(ctx: Ctx) -> Unit:
 def _assign(ctx: Ctx) -> None:
     p = ctx.petition
     unit = _handling_unit(ctx)
-    p.handling_unit = unit
+    p.handling_unit = p.owner_unit = unit
     p.handler = None
     p.objection_due = deadlines.due_date(ctx.today, ctx.limits[K.OBJECTION])
     ctx.details["handling_unit"] = unit.name

@@ -1,0 +1,75 @@
+"""Full-text search: the analysis (pure) and the index on whichever database runs the suite."""
+
+from typing import Any
+
+import pytest
+
+from xinfang.petitions import search, selectors
+from xinfang.petitions.tests.factories import register
+
+
+def test_the_document_holds_content_words_and_title_windows() -> None:
+    words = search.document("湖滨花园业委会换届", "业主委员会未公示候选人名单").split()
+    assert {"业委", "委会", "湖滨", "换届"} <= set(words)  # title windows
+    assert {"业主", "委员会", "候选人", "名单"} <= set(words)  # content words
+
+
+def test_a_query_offers_its_words_and_its_windows_as_alternatives() -> None:
+    assert search.query_groups("拆迁") == [["拆迁"]]
+    assert ["噪声", "声扰", "扰民"] in search.query_groups("噪声扰民")
+
+
+def test_a_query_without_indexable_words_asks_for_a_scan() -> None:
+    assert search.query_groups("噪") == []
+    assert search.query_groups('"') == []
+
+
+def test_operators_in_the_query_cannot_reach_the_database() -> None:
+    for group in search.query_groups('拆迁" OR 1=1 -- & | !补偿'):
+        assert all(search._UNSAFE.search(t) is None for t in group)
+
+
+@pytest.fixture
+def cases(street: Any) -> dict[str, Any]:
+    return {
+        "noise": register(
+            street.registrar, title="夜间施工噪声扰民", content="工地凌晨仍在施工，影响休息。"
+        ),
+        "election": register(
+            street.registrar, title="业委会换届", content="业主委员会换届选举未公示候选人名单。"
+        ),
+        "demolition": register(
+            street.registrar, title="补偿款未到位", content="城中村改造拆迁补偿款至今未发放。"
+        ),
+    }
+
+
+def _found(user: Any, q: str) -> set[int]:
+    return set(
+        selectors.petition_search(user, selectors.PetitionFilters(q=q)).values_list("pk", flat=True)
+    )
+
+
+def test_a_two_character_title_word_is_found(street: Any, cases: dict[str, Any]) -> None:
+    assert _found(street.registrar, "噪声") == {cases["noise"].pk}
+
+
+def test_a_word_of_the_content_is_found(street: Any, cases: dict[str, Any]) -> None:
+    assert _found(street.registrar, "拆迁") == {cases["demolition"].pk}
+    assert _found(street.registrar, "候选人") == {cases["election"].pk}
+
+
+def test_every_word_must_occur(street: Any, cases: dict[str, Any]) -> None:
+    assert _found(street.registrar, "拆迁 噪声") == set()
+
+
+def test_a_case_number_finds_its_case(street: Any, cases: dict[str, Any]) -> None:
+    assert _found(street.registrar, cases["noise"].number) == {cases["noise"].pk}
+
+
+def test_a_single_character_falls_back_to_a_scan(street: Any, cases: dict[str, Any]) -> None:
+    assert _found(street.registrar, "噪") == {cases["noise"].pk}
+
+
+def test_search_respects_visibility(street: Any, cases: dict[str, Any]) -> None:
+    assert _found(street.other_handler, "拆迁") == set()
