@@ -9,5 +9,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("public/", include("xinfang.portal.urls")),
     path("api/", include("xinfang.api.urls")),
+    path("routing/", include("xinfang.routing.urls")),
     path("", include("xinfang.petitions.urls")),
 ]

@@ -40,3 +40,32 @@ document.addEventListener("click", (e) => {
     if (field) { field.value = repeat.dataset.repeatOf; field.focus(); }
   }
 });
+
+// Routing suggestions at intake: a click or Alt+1/2/3 takes a suggested category; the
+// confident one is pre-selected while the registrar has not chosen.
+function takeCategory(button) {
+  const select = document.getElementById("id_category");
+  if (!select || !button) return;
+  select.value = button.dataset.category;
+  document.querySelectorAll("[data-category]").forEach((b) => b.setAttribute("aria-pressed", b === button));
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+}
+
+document.addEventListener("click", (e) => {
+  const button = e.target.closest && e.target.closest("[data-category]");
+  if (button) takeCategory(button);
+});
+
+document.addEventListener("keydown", (e) => {
+  if (e.altKey && ["1", "2", "3"].includes(e.key)) {
+    const button = document.querySelector(`[data-kind='category'] [data-rank='${e.key}']`);
+    if (button) { e.preventDefault(); takeCategory(button); }
+  }
+});
+
+document.addEventListener("htmx:afterSwap", (e) => {
+  if (e.target.id !== "routing-suggestions") return;
+  const select = document.getElementById("id_category");
+  const preselect = e.target.querySelector("[data-category][data-preselect]");
+  if (select && !select.value && preselect) takeCategory(preselect);
+});

@@ -1,0 +1,55 @@
+"""The suggestions panel of the intake form (HTMX), and how suggestions fare in real use."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from xinfang.petitions.services import REGISTRAR_ROLES
+from xinfang.routing import selectors, services
+from xinfang.routing.models import Kind
+
+# The office and the auditors watch the routers; the units only receive their cases.
+ACCEPTANCE_ROLES = REGISTRAR_ROLES | {"auditor"}
+
+
+@login_required
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Return the suggestions panel for the title and content typed so far."""
+    if request.user.role not in REGISTRAR_ROLES:
+        raise Http404
+    title = request.GET.get("title", "").strip()
+    content = request.GET.get("content", "").strip()
+    panels = []
+    if title or content:
+        panels = [services.suggest(kind, title, content) for kind in Kind]
+    return render(
+        request,
+        "routing/_suggestions.html",
+        {"panels": panels, "threshold_percent": round(services.THRESHOLD * 100)},
+    )
+
+
+@login_required
+def acceptance(request: HttpRequest) -> HttpResponse:
+    """Show how often registrars took the first suggestion, and the routers in use."""
+    if request.user.role not in ACCEPTANCE_ROLES:
+        raise Http404
+    return render(
+        request,
+        "routing/acceptance.html",
+        {
+            "reports": [
+                (
+                    report,
+                    [
+                        (_("月份"), report.by_month),
+                        (_("选定的%(kind)s") % {"kind": report.kind.label}, report.by_target),
+                    ],
+                )
+                for report in map(selectors.acceptance, Kind)
+            ],
+            "routers": [selectors.active_router(kind) for kind in Kind],
+            "threshold_percent": round(services.THRESHOLD * 100),
+        },
+    )
