@@ -19,6 +19,8 @@ from xinfang.petitions.models import Channel, Merit, Petition, Petitioner, Petit
 from xinfang.petitions.selectors import PetitionerMatch, PetitionFilters
 from xinfang.petitions.services import PetitionerData
 from xinfang.petitions.workflow import OPEN_STATUSES, Action, Status
+from xinfang.routing.selectors import Acceptance, Rate
+from xinfang.routing.services import Suggestions
 
 # Shown instead of the petitioner to readers in the accused unit (Regulations, Art. 46).
 HIDDEN_NAME = _("（身份保护）")
@@ -285,6 +287,61 @@ class EventOut(Schema):
         )
 
 
+class SuggestionOut(Schema):
+    id: int
+    name: str
+    confidence: float
+    by_rule: bool
+
+
+class RouterSuggestionsOut(Schema):
+    items: list[SuggestionOut]
+    preselect: int | None = Field(description="置信度达到阈值时预选的建议；低于阈值为空")
+    model_version: int | None
+    hint: str
+
+    @classmethod
+    def of(cls, s: Suggestions) -> "RouterSuggestionsOut":
+        return cls(
+            items=[SuggestionOut(**item) for item in s.as_json()],
+            preselect=s.preselect,
+            model_version=s.model_version,
+            hint=s.hint,
+        )
+
+
+class SuggestionsOut(Schema):
+    category: RouterSuggestionsOut
+    unit: RouterSuggestionsOut
+
+
+class RateOut(Schema):
+    label: str
+    shown: int
+    accepted: int
+    rate: float | None
+
+    @classmethod
+    def of(cls, r: Rate) -> "RateOut":
+        return cls(label=r.label, shown=r.shown, accepted=r.accepted, rate=r.rate)
+
+
+class AcceptanceOut(Schema):
+    kind: str
+    total: RateOut
+    by_month: list[RateOut]
+    by_target: list[RateOut]
+
+    @classmethod
+    def of(cls, a: Acceptance) -> "AcceptanceOut":
+        return cls(
+            kind=a.kind,
+            total=RateOut.of(a.total),
+            by_month=[RateOut.of(r) for r in a.by_month],
+            by_target=[RateOut.of(r) for r in a.by_target],
+        )
+
+
 class PetitionDetail(PetitionSummary):
     query_code: str
     version: int = Field(description="提交操作时回传，用于发现他人的并发修改")
@@ -315,6 +372,9 @@ class PetitionDetail(PetitionSummary):
     solved: bool | None
     allowed_actions: list[Action]
     events: list[EventOut]
+    suggestions: "SuggestionsOut | None" = Field(
+        None, description="智能分派建议（仅登记部门可见）：问题分类与承办单位各前三位及置信度"
+    )
 
     @classmethod
     def of(

@@ -19,6 +19,7 @@ from xinfang.accounts.models import ApiToken, User
 from xinfang.api.auth import api_user, api_writer
 from xinfang.api.errors import InvalidFields, NotAuthenticated
 from xinfang.api.schemas import (
+    AcceptanceOut,
     ErrorOut,
     PersonOut,
     PetitionDetail,
@@ -29,6 +30,8 @@ from xinfang.api.schemas import (
     PetitionPage,
     PetitionQuery,
     PetitionSummary,
+    RouterSuggestionsOut,
+    SuggestionsOut,
     TokenIn,
     TokenOut,
     UnitOut,
@@ -44,6 +47,9 @@ from xinfang.petitions.forms import ACTION_FORMS, IntakeForm
 from xinfang.petitions.models import Petition, Petitioner
 from xinfang.petitions.validators import normalize_id_number, normalize_phone
 from xinfang.petitions.workflow import Action
+from xinfang.routing import selectors as routing_selectors
+from xinfang.routing import services as routing
+from xinfang.routing.models import Kind
 
 router = Router()
 
@@ -77,7 +83,7 @@ def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDet
         people = [petition.petitioner, *petition.representatives.all()]
         unique = {p.pk: p for p in people if p is not None}
         _audit_personal_read(request, user, unique.values(), petition.number)
-    return PetitionDetail.of(
+    detail = PetitionDetail.of(
         petition,
         identity=identity,
         full=full,
@@ -85,6 +91,16 @@ def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDet
         allowed=services.allowed_actions(user, petition),
         events=list(selectors.petition_timeline(petition)),
     )
+    if user.role in services.REGISTRAR_ROLES:
+        detail.suggestions = SuggestionsOut(
+            **{
+                kind.value: RouterSuggestionsOut.of(
+                    routing.suggest(kind, petition.title, petition.content)
+                )
+                for kind in Kind
+            }
+        )
+    return detail
 
 
 def _form_data(body: dict[str, Any]) -> dict[str, Any]:
@@ -242,3 +258,15 @@ def petitioner_create(request: HttpRequest, payload: PetitionerIn) -> PersonOut:
 def unit_list(request: HttpRequest) -> list[UnitOut]:
     """List the units whose cases the user may see."""
     return [UnitOut.of(u) for u in units_visible_to(api_user(request))]
+
+
+# ---------------------------------------------------------------- routing
+
+
+@router.get("/routing/acceptance", response={200: AcceptanceOut, **ERRORS}, tags=["routing"])
+def routing_acceptance(request: HttpRequest, kind: Kind = Kind.CATEGORY) -> AcceptanceOut:
+    """Return how often registrars took the first suggestion, overall, by month and target."""
+    user = api_user(request)
+    if user.role not in routing_selectors.ACCEPTANCE_ROLES:
+        raise PermissionDenied(_("无权查看智能分派统计。"))
+    return AcceptanceOut.of(routing_selectors.acceptance(kind))

@@ -88,6 +88,10 @@ def target_names(
     return found
 
 
+# Who reads the suggestion figures: the office, and the auditors above it.
+ACCEPTANCE_ROLES = frozenset({"registrar", "leading_group", "admin", "auditor"})
+
+
 @dataclass(frozen=True)
 class Rate:
     """How many suggestion lists were shown, and in how many the first one was taken."""

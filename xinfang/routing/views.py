@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from xinfang.petitions.services import REGISTRAR_ROLES
 from xinfang.routing import selectors, services
 from xinfang.routing.models import Kind
+from xinfang.routing.selectors import ACCEPTANCE_ROLES
 
 # The office and the auditors watch the routers; the units only receive their cases.
-ACCEPTANCE_ROLES = REGISTRAR_ROLES | {"auditor"}
 
 
 @login_required

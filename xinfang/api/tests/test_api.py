@@ -424,5 +424,6 @@ def test_openapi_schema_lists_every_path(street: Any, client: Client) -> None:
         "/api/v1/petitions/{petition_id}/actions/{action}",
         "/api/v1/petitioners",
         "/api/v1/units",
+        "/api/v1/routing/acceptance",
     }
     assert client.get("/api/docs").status_code == 200
