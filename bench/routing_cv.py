@@ -46,6 +46,7 @@ def main() -> None:
         "data": args.data.name,
         "labels": len(set(labels)),
         **scores,
+        "suggestions_per_s": round(len(timings) / (sum(timings) / 1000), 1),
         "latency_ms_median": round(float(np.median(timings)), 2),
         "latency_ms_p95": round(float(np.percentile(timings, 95)), 2),
     }

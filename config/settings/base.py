@@ -111,9 +111,12 @@ ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Run after each registration commits (petitions/intake.py): the routing app records the
-# registrar's category against what it suggested.
-XINFANG_INTAKE_HOOKS = ["xinfang.routing.intake.record_category_choice"]
+# Run after a case's change commits (petitions/hooks.py): the routing app records the
+# registrar's category and handling unit against what it suggested.
+XINFANG_CASE_HOOKS = {
+    "register": ["xinfang.routing.hooks.record_category_choice"],
+    "accept": ["xinfang.routing.hooks.record_unit_choice"],
+}
 
 # Trained routing models live here, one file per version.
 ROUTING_MODEL_DIR = env.path("ROUTING_MODEL_DIR", default=BASE_DIR / "var" / "models")

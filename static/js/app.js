@@ -41,31 +41,36 @@ document.addEventListener("click", (e) => {
   }
 });
 
-// Routing suggestions at intake: a click or Alt+1/2/3 takes a suggested category; the
-// confident one is pre-selected while the registrar has not chosen.
-function takeCategory(button) {
-  const select = document.getElementById("id_category");
-  if (!select || !button) return;
-  select.value = button.dataset.category;
-  document.querySelectorAll("[data-category]").forEach((b) => b.setAttribute("aria-pressed", b === button));
+// Routing suggestions: a click or Alt+1/2/3 takes a suggested category (intake form) or
+// handling unit (accept form); the confident one is pre-selected while nothing is chosen.
+const TARGETS = { category: "[name='category']", unit: "[name='handling_unit']" };
+
+function takeSuggestion(button) {
+  const kind = button.closest("[data-kind]").dataset.kind;
+  const select = button.closest("form").querySelector(TARGETS[kind]);
+  if (!select) return;
+  select.value = button.dataset[kind];
+  button.closest("[data-kind]").querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", b === button));
   select.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
 document.addEventListener("click", (e) => {
-  const button = e.target.closest && e.target.closest("[data-category]");
-  if (button) takeCategory(button);
+  const button = e.target.closest && e.target.closest("[data-kind] button[data-rank]");
+  if (button) takeSuggestion(button);
 });
 
 document.addEventListener("keydown", (e) => {
-  if (e.altKey && ["1", "2", "3"].includes(e.key)) {
-    const button = document.querySelector(`[data-kind='category'] [data-rank='${e.key}']`);
-    if (button) { e.preventDefault(); takeCategory(button); }
-  }
+  if (!e.altKey || !["1", "2", "3"].includes(e.key)) return;
+  const form = e.target.closest && e.target.closest("form");
+  const kind = form && form.querySelector(TARGETS.unit) ? "unit" : "category";
+  const button = form && form.querySelector(`[data-kind='${kind}'] [data-rank='${e.key}']`);
+  if (button) { e.preventDefault(); takeSuggestion(button); }
 });
 
 document.addEventListener("htmx:afterSwap", (e) => {
-  if (e.target.id !== "routing-suggestions") return;
-  const select = document.getElementById("id_category");
-  const preselect = e.target.querySelector("[data-category][data-preselect]");
-  if (select && !select.value && preselect) takeCategory(preselect);
+  const preselect = e.target.querySelector("[data-kind] button[data-preselect]");
+  if (!preselect) return;
+  const kind = preselect.closest("[data-kind]").dataset.kind;
+  const select = preselect.closest("form") && preselect.closest("form").querySelector(TARGETS[kind]);
+  if (select && !select.value) takeSuggestion(preselect);
 });

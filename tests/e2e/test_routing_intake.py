@@ -17,8 +17,16 @@ def test_a_suggested_category_is_taken_with_alt_and_its_rank(
     page: Any, street: Any, settings: Any, tmp_path: Path
 ) -> None:
     settings.ROUTING_MODEL_DIR = tmp_path / "models"
-    categories = dict(zip(THEMES, Category.objects.filter(parent__isnull=False)[:3], strict=False))
+    # Transactional tests flush the seeded taxonomy between tests: make this one's own.
+    parent = Category.objects.create(name="测试分类")
+    categories = {t: Category.objects.create(name=f"{t}类", parent=parent) for t in THEMES}
     train(Kind.CATEGORY, categories)
+    units = {
+        "demolition": street.renovation,
+        "property": street.lakeside,
+        "environment": street.yashiyuan,
+    }
+    train(Kind.UNIT, units)
 
     login(page, "registrar")
     page.goto("/petitions/new/")
@@ -43,3 +51,18 @@ def test_a_suggested_category_is_taken_with_alt_and_its_rank(
     assert petition.category == categories["demolition"]
     record = SuggestionRecord.objects.get(petition=petition, kind=Kind.CATEGORY)
     assert record.accepted_top1 and record.chosen == str(categories["demolition"].pk)
+
+    accept = page.locator("details[data-action='accept']")
+    accept.locator("summary").click()
+    unit = accept.locator("[name=handling_unit]")
+    accept.locator("[data-kind='unit'] [data-rank='1']").wait_for()
+    assert unit.input_value() == str(street.renovation.pk)  # confident: pre-selected
+    unit.select_option(str(street.lakeside.pk))
+    unit.press("Alt+1")
+    assert unit.input_value() == str(street.renovation.pk)
+    with page.expect_navigation():
+        accept.locator("button[type=submit]").click()
+    petition.refresh_from_db()
+    assert petition.handling_unit == street.renovation
+    record = SuggestionRecord.objects.get(petition=petition, kind=Kind.UNIT)
+    assert record.accepted_top1

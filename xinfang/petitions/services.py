@@ -28,7 +28,7 @@ from xinfang.common.errors import (
 )
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import deadlines, intake, search, selectors, workflow
+from xinfang.petitions import deadlines, hooks, search, selectors, workflow
 from xinfang.petitions.models import (
     Attachment,
     Category,
@@ -237,7 +237,7 @@ def petition_register(
     _attach_all(petition, files, actor, now)
     _record(petition, actor, now, "register", "", Status.REGISTERED, "", {"channel": data.channel})
     audit_record(actor=actor, kind="create", obj=petition, summary=petition.title, ip=ip)
-    intake.after_register(petition)
+    hooks.after("register", petition)
     return petition
 
 
@@ -670,4 +670,5 @@ def petition_transition(
     audit_record(
         actor=actor, kind="change", obj=petition, summary=f"{act.value}: {current}→{new}", ip=ip
     )
+    hooks.after(act.value, petition)
     return petition

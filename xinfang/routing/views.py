@@ -5,6 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from xinfang.common.errors import NotFound
+from xinfang.petitions.selectors import access_petition
 from xinfang.petitions.services import REGISTRAR_ROLES
 from xinfang.routing import selectors, services
 from xinfang.routing.models import Kind
@@ -15,14 +17,25 @@ from xinfang.routing.selectors import ACCEPTANCE_ROLES
 
 @login_required
 def suggest(request: HttpRequest) -> HttpResponse:
-    """Return the suggestions panel for the title and content typed so far."""
+    """Return the suggestions panel for the text typed so far, or for a registered case.
+
+    `petition` names a case instead of the text (the accept form); `kind` limits the
+    panel to one router.
+    """
     if request.user.role not in REGISTRAR_ROLES:
         raise Http404
     title = request.GET.get("title", "").strip()
     content = request.GET.get("content", "").strip()
+    if request.GET.get("petition", "").isdigit():
+        try:
+            petition = access_petition(request.user, int(request.GET["petition"]))
+        except NotFound:
+            raise Http404 from None
+        title, content = petition.title, petition.content
+    kinds = [k for k in Kind if request.GET.get("kind") in (None, "", k.value)]
     panels = []
     if title or content:
-        panels = [services.suggest(kind, title, content) for kind in Kind]
+        panels = [services.suggest(kind, title, content) for kind in kinds]
     return render(
         request,
         "routing/_suggestions.html",
