@@ -225,7 +225,7 @@ def suggest(kind: Kind, title: str, content: str) -> Suggestions:
     text = petition_text(title, content)
     router, model = _active_model(kind)
     scores, overridden = _scores(kind, model, text)
-    names = selectors.target_names(kind, list(scores))
+    names = selectors.target_names(kind, list(scores)) if scores else {}
     ranked = sorted(
         (label for label in scores if label in names),
         key=lambda label: (label not in overridden, -scores[label]),
