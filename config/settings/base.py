@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "huey.contrib.djhuey",
     "xinfang.common",
     "xinfang.accounts",
     "xinfang.organization",
@@ -116,6 +117,20 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 XINFANG_CASE_HOOKS = {
     "register": ["xinfang.routing.hooks.record_category_choice"],
     "accept": ["xinfang.routing.hooks.record_unit_choice"],
+}
+
+# Periodic and background work (`manage.py run_huey`): SQLite-backed on one machine,
+# Redis once there are several (DJANGO_HUEY_CLASS=huey.RedisHuey, DJANGO_HUEY_URL).
+HUEY = {
+    "huey_class": env("HUEY_CLASS", default="huey.SqliteHuey"),
+    "name": "xinfang",
+    "immediate": False,
+    "utc": False,
+    **(
+        {"url": env("HUEY_URL")}
+        if env("HUEY_URL", default="")
+        else {"filename": str(BASE_DIR / "var" / "huey.sqlite3")}
+    ),
 }
 
 # Trained routing models live here, one file per version.

@@ -8,3 +8,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ATTACHMENT_ROOT = BASE_DIR / "var" / "test-attachments"
 ROUTING_MODEL_DIR = BASE_DIR / "var" / "test-models"
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "xinfang-test", "immediate": True}

@@ -95,6 +95,27 @@ def router_train(
     return TrainResult(router=router, metrics=metrics, previous_metrics=previous)
 
 
+def routers_retrain() -> dict[Kind, TrainResult | str]:
+    """Retrain every router on the office's history; a kind with too little says why.
+
+    The night's work: first the choices of the day are measured against the routers that
+    made them, then each router is retrained and replaces the old one only if not worse.
+    """
+    results: dict[Kind, TrainResult | str] = {}
+    since = clock.now() - dt.timedelta(days=RECORD_LOOKBACK_DAYS)
+    for kind in Kind:
+        record_history(kind=kind, since=since)
+        texts, labels = history_table(kind)
+        try:
+            results[kind] = router_train(
+                kind=kind, texts=texts, labels=labels, source=RouterModel.Source.DB
+            )
+        except ml.TrainingDataError as e:
+            logger.warning("routing: %s router not retrained: %s", kind, e)
+            results[kind] = str(e)
+    return results
+
+
 @transaction.atomic
 def router_activate(*, router: RouterModel) -> RouterModel:
     """Put `router` in use instead of its kind's active one, e.g. to roll a training back."""
@@ -134,6 +155,8 @@ def router_evaluate(
 # Below this confidence the top suggestion is shown but not pre-selected: the registrar
 # decides, rather than confirming a guess with one key.
 THRESHOLD = 0.35
+# The nightly retraining first records the choices of the last week not yet recorded.
+RECORD_LOOKBACK_DAYS = 7
 TOP = 3
 BOOST = 0.3
 # Predictions read beyond the top 3, so that labels no longer choosable can be dropped.
