@@ -6,6 +6,7 @@ that it is checked and leaves an event and an audit row.
 
 from django.contrib import admin
 
+from xinfang.common.admin import ReadOnlyAdmin
 from xinfang.petitions.models import Category, Petition, PetitionEvent, TimeLimitRule
 
 
@@ -31,19 +32,10 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Petition)
-class PetitionAdmin(admin.ModelAdmin):
+class PetitionAdmin(ReadOnlyAdmin):
     list_display = ["id", "title", "channel", "status", "registered_at", "due_date"]
     list_filter = ["status", "channel"]
     date_hierarchy = "registered_at"
     search_fields = ["title"]
     inlines = [EventInline]
     show_full_result_count = False
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
-        return False

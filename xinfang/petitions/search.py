@@ -8,24 +8,14 @@ table on SQLite, a GIN index over `to_tsvector('simple', …)` on PostgreSQL —
 is the same analysis of the user's words, all of which must occur.
 """
 
-import logging
 import re
-from functools import cache
-from typing import Any
+
+from xinfang.common.text import jieba
 
 _WORD = re.compile(r"[\w]+", re.UNICODE)
 _CJK = re.compile(r"[\u3400-\u9fff]")
 # Quotes and operators would change the meaning of an FTS5 or tsquery expression.
 _UNSAFE = re.compile(r"[\"'&|!():*<>\\^-]")
-
-
-@cache
-def _jieba() -> Any:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
 
 
 def _bigrams(text: str) -> set[str]:
@@ -38,7 +28,7 @@ def _bigrams(text: str) -> set[str]:
 
 def _words(text: str) -> set[str]:
     words = set()
-    for word in _jieba().cut_for_search(text):
+    for word in jieba().cut_for_search(text):
         word = _UNSAFE.sub("", word.strip().lower())
         if len(word) >= 2 and _WORD.fullmatch(word):
             words.add(word)

@@ -10,7 +10,6 @@ and suggests for one petition in about 2 ms, 6 ms at the 95th percentile
 from the command line, the database or a benchmark.
 """
 
-import logging
 import math
 import os
 import tempfile
@@ -20,9 +19,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import joblib
@@ -34,6 +31,8 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
+
+from xinfang.common.text import jieba
 
 CALIBRATION_FOLDS = 5
 # Calibration cross-validates, so every label needs a text on each side of a split.
@@ -62,17 +61,6 @@ class Model:
     metrics: dict[str, Any] = field(default_factory=dict)
 
 
-@cache
-def _jieba() -> ModuleType:
-    # Imported and initialised on first use: loading the dictionary takes most of a second,
-    # which every Django process importing this module would otherwise pay.
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba
-
-
 def terms(text: str) -> list[str]:
     """Return the character uni- and bigrams of `text` and the jieba words of its opening."""
     # Saved models refer to this function by name: renaming it breaks loading them.
@@ -80,7 +68,7 @@ def terms(text: str) -> list[str]:
     chars = [*text, *(text[i : i + 2] for i in range(len(text) - 1))]
     # The prefix makes every word at least three characters long, so no word can be
     # mistaken for a character n-gram.
-    return chars + [f"w:{w}" for w in _jieba().lcut(text[:WORD_CHARS]) if w.strip()]
+    return chars + [f"w:{w}" for w in jieba().lcut(text[:WORD_CHARS]) if w.strip()]
 
 
 def build_pipeline(calibration_folds: int = CALIBRATION_FOLDS) -> Pipeline:
