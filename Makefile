@@ -29,15 +29,15 @@ BENCH_PETITIONS ?= 100000
 HAS_PETITIONS := from xinfang.petitions.models import Petition; \
 	raise SystemExit(not Petition.objects.exists())
 
-TEST_STAGES := lint-ruff lint-format lint-imports lint-migrations test-sqlite test-postgres \
-	test-browser
+TEST_STAGES := lint-ruff lint-format lint-mypy lint-imports lint-migrations test-sqlite \
+	test-postgres test-browser
 
 .PHONY: help run test lint fmt bench install $(TEST_STAGES)
 
 help:
 	@echo "make run    set up .venv, the database and demo data; serve on http://$(RUN_ADDRESS)"
 	@echo "make test   lint, then the tests on SQLite, on PostgreSQL and in a browser"
-	@echo "make lint   ruff, import layers, missing migrations"
+	@echo "make lint   ruff, mypy, import layers, missing migrations"
 	@echo "make fmt    fix what ruff can and format the code"
 	@echo "make bench  time the petition queries on $(BENCH_PETITIONS) petitions"
 
@@ -69,7 +69,7 @@ test: install
 	printf '\n==> summary\n'; cat "$$summary"; rm -f "$$summary"; \
 	exit $$status
 
-lint: lint-ruff lint-format lint-imports lint-migrations
+lint: lint-ruff lint-format lint-mypy lint-imports lint-migrations
 
 # The test settings whatever the shell has exported; the database is chosen per stage.
 $(TEST_STAGES): export DJANGO_SETTINGS_MODULE := config.settings.test
@@ -79,6 +79,9 @@ lint-ruff: install
 
 lint-format: install
 	@$(STAGE) "lint: ruff format --check" $(VENV)/bin/ruff format --check .
+
+lint-mypy: install
+	@$(STAGE) "lint: mypy" $(VENV)/bin/mypy xinfang config
 
 lint-imports: install
 	@$(STAGE) "lint: import layers" $(VENV)/bin/lint-imports

@@ -6,7 +6,12 @@ seeded by migrations), not settings.
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
+
+# The admin classes are written with their model as a type parameter (ModelAdmin[Unit]),
+# which Django's classes accept only once patched.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 

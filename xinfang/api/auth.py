@@ -27,6 +27,7 @@ class BearerToken(HttpBearer):
 
 def api_user(request: HttpRequest) -> User:
     """Return the user the request's token authenticated."""
+    # ninja sets request.auth to what authenticate() returned; HttpRequest does not declare it.
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 

@@ -89,27 +89,26 @@ def error_body(exc: DomainError) -> dict[str, Any]:
 def install(api: NinjaAPI) -> None:
     """Make `api` answer every refusal in the one JSON shape."""
 
+    @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
         response = api.create_response(request, error_body(exc), status=exc.status)
         if isinstance(exc, NotAuthenticated):
             response["WWW-Authenticate"] = "Bearer"
         return response
 
+    @api.exception_handler(AuthenticationError)
     def no_credentials(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
         message = _("请先取得令牌，并在请求头中以 Authorization: Bearer <令牌> 调用接口。")
         return domain_error(request, NotAuthenticated(message))
 
+    @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         return domain_error(request, _invalid_input(exc))
 
+    @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # ninja raises a bare 400 only for a body it cannot parse.
         if exc.status_code == 400:
             return domain_error(request, ValidationFailed(_("请求体不是有效的 JSON。")))
         body = {"code": "http_error", "message": str(exc)}
         return api.create_response(request, body, status=exc.status_code)
-
-    api.add_exception_handler(DomainError, domain_error)
-    api.add_exception_handler(AuthenticationError, no_credentials)
-    api.add_exception_handler(NinjaValidationError, invalid_input)
-    api.add_exception_handler(HttpError, http_error)

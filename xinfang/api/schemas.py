@@ -212,7 +212,9 @@ def _petitioner(p: Petition, *, identity: bool, full: bool) -> PersonOut | None:
     return PersonOut.of(p.petitioner, full=full) if identity else PersonOut.hidden()
 
 
-class PetitionSummary(Schema):
+class PetitionFields(Schema):
+    """What a list row and the full case both show; each is built by its own of()."""
+
     id: int
     number: str
     title: str
@@ -252,6 +254,8 @@ class PetitionSummary(Schema):
             "deadline": DeadlineOut.of(p, today),
         }
 
+
+class PetitionSummary(PetitionFields):
     @classmethod
     def of(cls, p: Petition, *, identity: bool, today: dt.date) -> "PetitionSummary":
         """Return the list row; lists never show personal data in full."""
@@ -342,7 +346,7 @@ class AcceptanceOut(Schema):
         )
 
 
-class PetitionDetail(PetitionSummary):
+class PetitionDetail(PetitionFields):
     query_code: str
     version: int = Field(description="提交操作时回传，用于发现他人的并发修改")
     content: str

@@ -7,13 +7,14 @@ petitioner's ID number or phone in full writes a view_personal audit entry.
 """
 
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.contrib.auth import authenticate
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Body, Query, Router
+from ninja import Query, Router
+from ninja.params.functions import Body
 
 from xinfang.accounts.models import ApiToken, User
 from xinfang.api.auth import api_user, api_writer
@@ -122,7 +123,6 @@ def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise NotAuthenticated(_("用户名或密码不正确，或账号已停用。"))
-    user = cast(User, user)
     token = ApiToken.issue(user)
     audit_record(
         actor=user,

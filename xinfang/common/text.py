@@ -14,4 +14,5 @@ def jieba() -> ModuleType:
 
     segmenter.setLogLevel(logging.WARNING)
     segmenter.initialize()
-    return segmenter
+    module: ModuleType = segmenter  # jieba ships no type information
+    return module

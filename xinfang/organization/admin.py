@@ -4,7 +4,7 @@ from xinfang.organization.models import Unit
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(admin.ModelAdmin[Unit]):
     list_display = ["name", "kind", "parent", "leader", "residents", "path"]
     list_filter = ["kind"]
     search_fields = ["name"]

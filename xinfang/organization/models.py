@@ -4,6 +4,8 @@ Each unit keeps a materialised path ("/1/4/9/") so that a subtree is one indexed
 query, the basis of every visibility rule.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +49,7 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.pk:
             super().save(*args, **kwargs)
             kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}

@@ -1,5 +1,7 @@
 """Reads of the unit tree, and which units a user may see."""
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from xinfang.organization.models import Unit
@@ -30,13 +32,13 @@ def unit_scope_ids(unit: Unit | None) -> list[int] | None:
     return None if len(ids) == len(rows) else ids
 
 
-def units_visible_to(user) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
+def units_visible_to(user: Any) -> QuerySet[Unit]:
     """Return the units whose cases `user` may see: the subtree of the user's unit."""
     if user.unit_id is None:
         return Unit.objects.none()
     return unit_subtree(user.unit)
 
 
-def assignable_units(user) -> QuerySet[Unit]:  # type: ignore[no-untyped-def]
+def assignable_units(user: Any) -> QuerySet[Unit]:
     """Return the units a case may be assigned to by `user`: their unit's subtree."""
     return units_visible_to(user).exclude(kind=Unit.Kind.DISTRICT)

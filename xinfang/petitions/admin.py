@@ -11,28 +11,28 @@ from xinfang.petitions.models import Category, Petition, PetitionEvent, TimeLimi
 
 
 @admin.register(TimeLimitRule)
-class TimeLimitRuleAdmin(admin.ModelAdmin):
+class TimeLimitRuleAdmin(admin.ModelAdmin[TimeLimitRule]):
     list_display = ["key", "days", "working_days"]
     list_editable = ["days", "working_days"]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ["__str__", "is_accusation", "is_active", "sort"]
     list_filter = ["parent", "is_accusation", "is_active"]
     search_fields = ["name"]
 
 
-class EventInline(admin.TabularInline):
+class EventInline(admin.TabularInline[PetitionEvent, Petition]):
     model = PetitionEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+    readonly_fields = ("at", "actor", "action", "from_status", "to_status", "note")
     fields = readonly_fields
 
 
 @admin.register(Petition)
-class PetitionAdmin(ReadOnlyAdmin):
+class PetitionAdmin(ReadOnlyAdmin[Petition]):
     list_display = ["id", "title", "channel", "status", "registered_at", "due_date"]
     list_filter = ["status", "channel"]
     date_hierarchy = "registered_at"

@@ -4,7 +4,7 @@ The API validates an action's body with the same ACTION_FORMS, so a field rule l
 one place. Domain rules (deadlines, who may act) stay in services.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -145,7 +145,8 @@ class AssignForm(ActionForm):
         from xinfang.organization.selectors import assignable_units
 
         if self.user is not None:
-            self.fields["handling_unit"].queryset = assignable_units(self.user)  # type: ignore[attr-defined]
+            field = cast("forms.ModelChoiceField[Unit]", self.fields["handling_unit"])
+            field.queryset = assignable_units(self.user)
 
 
 class ForwardForm(ActionForm):

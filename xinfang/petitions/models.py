@@ -6,9 +6,10 @@ it; the event history keeps the full story but is never needed to compute a figu
 """
 
 import secrets
+from typing import cast
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -44,9 +45,10 @@ class AttachmentStorage(LazyObject):
 _attachment_storage = AttachmentStorage()
 
 
-def attachment_storage() -> AttachmentStorage:
+def attachment_storage() -> Storage:
     """Return the attachments' storage; a callable keeps the deployment's path out of migrations."""
-    return _attachment_storage
+    # The lazy object stands in for the FileSystemStorage it builds on first use.
+    return cast(Storage, _attachment_storage)
 
 
 class TimeLimitRule(models.Model):
@@ -111,7 +113,7 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.parent.name} / {self.name}" if self.parent_id else self.name
+        return f"{self.parent.name} / {self.name}" if self.parent is not None else self.name
 
 
 class Petitioner(models.Model):

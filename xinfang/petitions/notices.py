@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
@@ -26,7 +27,7 @@ from xinfang.petitions.workflow import Action, Status
 K = TimeLimitRule.Key
 QUERY_CODE_GROUP = 4
 
-NOTICE_KINDS: Final[Mapping[str, str]] = {
+NOTICE_KINDS: Final[Mapping[str, str | Promise]] = {
     "acceptance": _("受理告知书"),
     "non_acceptance": _("不予受理告知书"),
     "forwarding": _("转送告知书"),
@@ -43,7 +44,7 @@ _APPLIES: Final[Mapping[str, Callable[[Petition], bool]]] = {
 }
 
 # Where a matter for the courts, arbitration or review is sent (诉访分离).
-LEGAL_CHANNEL_GUIDANCE: Final[Mapping[str, str]] = {
+LEGAL_CHANNEL_GUIDANCE: Final[Mapping[str, str | Promise]] = {
     LegalChannel.LITIGATION: _("向有管辖权的人民法院提起诉讼"),
     LegalChannel.ARBITRATION: _("向有管辖权的仲裁机构申请仲裁"),
     LegalChannel.ADMIN_REVIEW: _("向有权受理的行政复议机关申请行政复议"),

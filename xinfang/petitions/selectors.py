@@ -102,10 +102,10 @@ def sides_of(user: Any, petition: Petition) -> set[Side]:
 
 def can_see_identity(user: Any, petition: Petition) -> bool:
     """Return whether `user` may see who the petitioner is (Regulations, Art. 46)."""
-    if petition.accused_unit_id is None or user.unit_id is None:
+    # The user's unit is checked first: a user without one needs no accused unit loaded.
+    if user.unit_id is None or petition.accused_unit is None:
         return True
-    accused_path = petition.accused_unit.path
-    return not user.unit.path.startswith(accused_path)
+    return not user.unit.path.startswith(petition.accused_unit.path)
 
 
 def can_see_personal_data(user: Any, petition: Petition | None = None) -> bool:

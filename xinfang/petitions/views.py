@@ -9,11 +9,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
@@ -27,14 +28,14 @@ PAGE_SIZE = 20
 PERSONAL_FIELDS = ["id_number", "phone", "address"]
 
 
-def _access(request: HttpRequest, pk: int) -> Petition:
+def _access(request: AuthenticatedHttpRequest, pk: int) -> Petition:
     try:
         return selectors.access_petition(request.user, pk)
     except NotFound as e:
         raise Http404(e.message) from None
 
 
-def _audit_personal(request: HttpRequest, obj: Any) -> None:
+def _audit_personal(request: AuthenticatedHttpRequest, obj: Any) -> None:
     audit_record(
         actor=request.user,
         kind="view_personal",
@@ -45,7 +46,7 @@ def _audit_personal(request: HttpRequest, obj: Any) -> None:
 
 
 @login_required
-def workbench(request: HttpRequest) -> HttpResponse:
+def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
     bench = selectors.workbench_for_user(request.user)
     statuses = [
         (s, bench.status_counts.get(s.value, 0)) for s in Status if s.value in bench.status_counts
@@ -58,7 +59,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def petition_list(request: HttpRequest) -> HttpResponse:
+def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
     filters = selectors.PetitionFilters()
     if form.is_valid():
@@ -108,7 +109,7 @@ def _people(formset: Any) -> list[services.PetitionerData]:
 
 
 @login_required
-def petition_create(request: HttpRequest) -> HttpResponse:
+def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.role not in services.REGISTRAR_ROLES:
         raise Http404
     form = IntakeForm(request.POST or None, request.FILES or None)
@@ -134,7 +135,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def petitioner_match_panel(request: HttpRequest) -> HttpResponse:
+def petitioner_match_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Return the known-person panel for the intake form (HTMX)."""
     if request.user.role not in services.REGISTRAR_ROLES:
         raise Http404
@@ -151,7 +152,9 @@ def petitioner_match_panel(request: HttpRequest) -> HttpResponse:
     return render(request, "petitions/_known_person.html", {"matches": rows})
 
 
-def _action_forms(request: HttpRequest, petition: Petition, actions: list[Action]) -> list[Any]:
+def _action_forms(
+    request: AuthenticatedHttpRequest, petition: Petition, actions: list[Action]
+) -> list[Any]:
     return [
         (
             a,
@@ -164,7 +167,9 @@ def _action_forms(request: HttpRequest, petition: Petition, actions: list[Action
 
 
 @login_required
-def petition_detail(request: HttpRequest, pk: int, *, failed: Any = None) -> HttpResponse:
+def petition_detail(
+    request: AuthenticatedHttpRequest, pk: int, *, failed: Any = None
+) -> HttpResponse:
     petition = _access(request, pk)
     actions = services.allowed_actions(request.user, petition)
     show_identity = selectors.can_see_identity(request.user, petition)
@@ -206,7 +211,7 @@ def petition_detail(request: HttpRequest, pk: int, *, failed: Any = None) -> Htt
 
 @login_required
 @require_POST
-def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def petition_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
     petition = _access(request, pk)
     try:
         act = Action(action)
@@ -233,7 +238,7 @@ def petition_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def petition_attach(request: HttpRequest, pk: int) -> HttpResponse:
+def petition_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     petition = _access(request, pk)
     try:
         services.petition_attach(
@@ -250,7 +255,9 @@ def petition_attach(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
+) -> FileResponse:
     petition = _access(request, pk)
     attachment = petition.attachments.filter(pk=attachment_pk).first()
     if attachment is None or not selectors.can_see_identity(request.user, petition):
@@ -264,7 +271,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     )
 
 
-def _notice(request: HttpRequest, pk: int, kind: str) -> Petition:
+def _notice(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Petition:
     petition = _access(request, pk)
     # Notices name the petitioner: never for the unit complained about (Art. 46).
     if kind not in notices.available_notices(petition) or not selectors.can_see_identity(
@@ -282,12 +289,12 @@ def _notice(request: HttpRequest, pk: int, kind: str) -> Petition:
 
 
 @login_required
-def notice_html(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def notice_html(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     return HttpResponse(notices.render_notice_html(_notice(request, pk, kind), kind))
 
 
 @login_required
-def notice_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+def notice_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     petition = _notice(request, pk, kind)
     response = HttpResponse(
         notices.render_notice_pdf(petition, kind), content_type="application/pdf"
@@ -297,7 +304,7 @@ def notice_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 
 
 @login_required
-def petitioner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def petitioner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
         person = selectors.access_petitioner(request.user, pk)
     except NotFound as e:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Final
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,6 +72,19 @@ class Side(StrEnum):
 
 S, A = Status, Action
 
+# Open: the case still awaits a decision, from the office or from a unit.
+OPEN_STATUSES: Final = frozenset(
+    {
+        S.REGISTERED,
+        S.HANDLING,
+        S.OBJECTED,
+        S.EXTENSION_REQUESTED,
+        S.HEARING,
+        S.UNDER_REVIEW,
+        S.UNDER_REREVIEW,
+    }
+)
+
 TRANSITIONS: Final[Mapping[tuple[Status, Action], Status]] = {
     # Routing, within 15 days of registration.
     (S.REGISTERED, A.ACCEPT): S.HANDLING,
@@ -102,21 +116,9 @@ TRANSITIONS: Final[Mapping[tuple[Status, Action], Status]] = {
     (S.REVIEWED, A.FOLLOW_UP): S.REVIEWED,
     (S.REVIEWED, A.REQUEST_REREVIEW): S.UNDER_REREVIEW,
     (S.UNDER_REREVIEW, A.ANSWER_REREVIEW): S.FINAL,
+    # Supervision (督办) may be opened on any open case and leaves its status as it is.
+    **{(s, A.SUPERVISE): s for s in OPEN_STATUSES},
 }
-
-# Supervision (督办) may be opened on any open case and leaves its status as it is.
-OPEN_STATUSES: Final = frozenset(
-    {
-        S.REGISTERED,
-        S.HANDLING,
-        S.OBJECTED,
-        S.EXTENSION_REQUESTED,
-        S.HEARING,
-        S.UNDER_REVIEW,
-        S.UNDER_REREVIEW,
-    }
-)
-TRANSITIONS = {**TRANSITIONS, **{(s, A.SUPERVISE): s for s in OPEN_STATUSES}}
 
 # Concluded: the handling unit has replied (办结); the KPIs count from here.
 CONCLUDED_STATUSES: Final = frozenset(
@@ -199,7 +201,7 @@ def available_actions(status: Status, role: str, sides: Iterable[Side]) -> list[
     ]
 
 
-STATUS_LABELS: Final[Mapping[Status, str]] = {
+STATUS_LABELS: Final[Mapping[Status, str | Promise]] = {
     S.REGISTERED: _("已登记待处理"),
     S.HANDLING: _("办理中"),
     S.OBJECTED: _("承办单位异议"),
@@ -218,7 +220,7 @@ STATUS_LABELS: Final[Mapping[Status, str]] = {
 }
 
 # What the petitioner sees through the query code: no internal states.
-PUBLIC_LABELS: Final[Mapping[Status, str]] = {
+PUBLIC_LABELS: Final[Mapping[Status, str | Promise]] = {
     S.REGISTERED: _("已收到，正在审查"),
     S.HANDLING: _("已受理，正在办理"),
     S.OBJECTED: _("已受理，正在办理"),
@@ -236,7 +238,7 @@ PUBLIC_LABELS: Final[Mapping[Status, str]] = {
     S.MERGED: _("已合并至原信访事项"),
 }
 
-ACTION_LABELS: Final[Mapping[Action, str]] = {
+ACTION_LABELS: Final[Mapping[Action, str | Promise]] = {
     A.ACCEPT: _("受理并交办"),
     A.FORWARD: _("转送"),
     A.NOT_ACCEPT: _("不予受理"),

@@ -18,7 +18,7 @@ class TrackForm(forms.Form):
     code = forms.CharField(label=_("查询码"), max_length=20)
 
     def clean_code(self) -> str:
-        code = self.cleaned_data["code"].replace("-", "").replace(" ", "").upper()
+        code: str = self.cleaned_data["code"].replace("-", "").replace(" ", "").upper()
         if len(code) != QUERY_CODE_LENGTH or any(c not in QUERY_CODE_ALPHABET for c in code):
             raise forms.ValidationError(_("查询码应为12位字母和数字，请核对告知书上的查询码。"))
         return code

@@ -4,10 +4,10 @@ A router is never edited, only trained by the command; an older version can be p
 in use with the "activate" action when a new one disappoints in real use.
 """
 
-from typing import Any
+from typing import TypeVar
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,25 +16,27 @@ from xinfang.common.errors import DomainError
 from xinfang.routing import services
 from xinfang.routing.models import KeywordRule, RouterModel, SuggestionRecord
 
+_ModelT = TypeVar("_ModelT", bound=Model)
+
 
 @admin.register(KeywordRule)
-class KeywordRuleAdmin(admin.ModelAdmin):
+class KeywordRuleAdmin(admin.ModelAdmin[KeywordRule]):
     list_display = ["keyword", "kind", "target", "target_display", "mode", "is_active"]
     list_filter = ["kind", "mode", "is_active"]
     search_fields = ["keyword", "target_display"]
     readonly_fields = ["target_display"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[_ModelT]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
         return False
 
 
 @admin.register(RouterModel)
-class RouterModelAdmin(ReadOnlyAdmin):
+class RouterModelAdmin(ReadOnlyAdmin[RouterModel]):
     list_display = ["kind", "version", "is_active", "trained_at", "n_train", "source"]
     list_filter = ["kind", "is_active", "source"]
     actions = ["activate"]
@@ -54,7 +56,7 @@ class RouterModelAdmin(ReadOnlyAdmin):
 
 
 @admin.register(SuggestionRecord)
-class SuggestionRecordAdmin(ReadOnlyAdmin):
+class SuggestionRecordAdmin(ReadOnlyAdmin[SuggestionRecord]):
     list_display = ["petition", "kind", "chosen", "accepted_top1", "model_version", "created_at"]
     list_filter = ["kind", "accepted_top1"]
     list_select_related = ["petition"]

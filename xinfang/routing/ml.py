@@ -257,10 +257,12 @@ def is_not_worse(
     """Return whether a new model may replace the old one, both scored on the same texts."""
     # Macro-F1 decides, so that a small department counts as much as a large one;
     # accuracy breaks a tie.
-    gap = new_metrics["macro_f1"] - old_metrics["macro_f1"]
+    gap: float = new_metrics["macro_f1"] - old_metrics["macro_f1"]
     if not math.isclose(gap, 0.0, abs_tol=1e-9):
         return gap >= -tolerance
-    return new_metrics["accuracy"] >= old_metrics["accuracy"] - tolerance
+    new_accuracy: float = new_metrics["accuracy"]
+    old_accuracy: float = old_metrics["accuracy"]
+    return new_accuracy >= old_accuracy - tolerance
 
 
 def holdout_split(

@@ -3,7 +3,7 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -75,6 +75,7 @@ def target_names(
     """
     pks = [int(label) for label in labels if label.isdigit()]
     names = [label for label in labels if not label.isdigit()]
+    rows: QuerySet[Category] | QuerySet[Unit]
     if kind == Kind.CATEGORY:
         rows = Category.objects.all()
         if choosable:

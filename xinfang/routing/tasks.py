@@ -6,7 +6,8 @@ from huey.contrib.djhuey import db_periodic_task
 from xinfang.routing import services
 
 
-@db_periodic_task(crontab(hour="2", minute="30"))
+# huey ships no type information, so its decorators are untyped.
+@db_periodic_task(crontab(hour="2", minute="30"))  # type: ignore[untyped-decorator]
 def retrain_routers() -> None:
     """Retrain the category and unit routers every night at 02:30, office time."""
     services.routers_retrain()

@@ -1,10 +1,11 @@
 """The suggestions panel of the intake form (HTMX), and how suggestions fare in real use."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common.errors import NotFound
 from xinfang.petitions.selectors import access_petition
 from xinfang.petitions.services import REGISTRAR_ROLES
@@ -16,7 +17,7 @@ from xinfang.routing.selectors import ACCEPTANCE_ROLES
 
 
 @login_required
-def suggest(request: HttpRequest) -> HttpResponse:
+def suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Return the suggestions panel for the text typed so far, or for a registered case.
 
     `petition` names a case instead of the text (the accept form); `kind` limits the
@@ -44,7 +45,7 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def acceptance(request: HttpRequest) -> HttpResponse:
+def acceptance(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show how often registrars took the first suggestion, and the routers in use."""
     if request.user.role not in ACCEPTANCE_ROLES:
         raise Http404

@@ -370,6 +370,7 @@ class DemoGenerator:
         self.categories = {
             (c.parent.name, c.name): c.pk
             for c in Category.objects.filter(parent__isnull=False).select_related("parent")
+            if c.parent is not None
         }
         self.communities = {c[0]: c for c in content.COMMUNITIES}
         self.used_ids: set[str] = set()
