@@ -41,6 +41,7 @@ from xinfang.common import clock
 from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import PermissionDenied
 from xinfang.common.models import AuditEntry
+from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import selectors, services
@@ -160,8 +161,10 @@ def petition_list(request: HttpRequest, query: Query[PetitionQuery]) -> Petition
     # category with the parent.
     rows = found.select_related("accused_unit", "category__parent")[start : start + query.page_size]
     today = clock.today()
+    counted = CappedPaginator(found, query.page_size)
     return PetitionPage(
-        count=found.count(),
+        count=counted.count,
+        count_capped=counted.count_capped,
         page=query.page,
         page_size=query.page_size,
         results=[

@@ -1,5 +1,6 @@
 """Reads of the unit tree, and which units a user may see."""
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
@@ -19,17 +20,27 @@ def unit_subtree_ids(unit: Unit | None) -> list[int]:
     return list(unit_subtree(unit).values_list("pk", flat=True))
 
 
-def unit_scope_ids(unit: Unit | None) -> list[int] | None:
-    """Return the ids of `unit`'s subtree, or None when it is the whole tree.
+@dataclass(frozen=True)
+class UnitScope:
+    """The units of a subtree: `ids` None when it is the whole tree; `broad` when most."""
 
-    One query over the (small) unit table answers both, so that callers can drop the
-    filter altogether for users who see everything.
+    ids: list[int] | None
+    broad: bool
+
+
+def unit_scope(unit: Unit | None) -> UnitScope:
+    """Return the scope of `unit`'s subtree in one query over the (small) unit table.
+
+    Callers drop the filter for a user who sees everything, and filter a broad scope
+    without the unit index (common.lookups).
     """
     if unit is None:
-        return []
+        return UnitScope([], broad=False)
     rows = list(Unit.objects.values_list("pk", "path"))
     ids = [pk for pk, path in rows if path.startswith(unit.path)]
-    return None if len(ids) == len(rows) else ids
+    if len(ids) == len(rows):
+        return UnitScope(None, broad=True)
+    return UnitScope(ids, broad=2 * len(ids) > len(rows))
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:

@@ -323,7 +323,7 @@ class Petition(models.Model):
     status = models.CharField(
         _("状态"),
         max_length=30,
-        choices=[(s.value, s.label) for s in Status],
+        choices=[(s.value, STATUS_LABELS[s]) for s in Status],
         default=Status.REGISTERED,
     )
     due_date = models.DateField(_("当前期限"), null=True, blank=True)

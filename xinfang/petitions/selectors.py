@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import unit_scope_ids, unit_subtree_ids
+from xinfang.organization.selectors import unit_scope, unit_subtree_ids
 from xinfang.petitions import deadlines, search
 from xinfang.petitions.models import (
     Category,
@@ -55,9 +55,12 @@ def time_limits() -> dict[str, deadlines.TimeLimit]:
 
 def visible_q(user: Any) -> Q:
     """Return the filter of the cases `user` may see: those owned within their subtree."""
-    ids = unit_scope_ids(user.unit) if user.is_authenticated else []
-    # The whole tree needs no filter, so that lists walk the time index undisturbed.
-    return Q() if ids is None else Q(owner_unit_id__in=ids)
+    scope = unit_scope(user.unit if user.is_authenticated else None)
+    if scope.ids is None:  # the whole tree: no filter, lists walk the time index
+        return Q()
+    if scope.broad:
+        return Q(owner_unit_id__in_unindexed=scope.ids)
+    return Q(owner_unit_id__in=scope.ids)
 
 
 def petitions_for_user(user: Any) -> QuerySet[Petition]:
@@ -118,6 +121,22 @@ def can_see_personal_data(user: Any, petition: Petition | None = None) -> bool:
 _CASE_NUMBER = re.compile(r"^XF\d{4}-0*(\d+)$", re.IGNORECASE)
 
 
+# Past this many matches a word is common enough that reading cases newest first finds a
+# page of matches sooner than sorting all of them.
+COMMON_TERM_MATCHES = 2000
+
+
+def _fts_matches_at_least(match: str, n: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM petitions_petition_fts "
+            "WHERE petitions_petition_fts MATCH %s LIMIT %s)",
+            [match, n],
+        )
+        (found,) = cursor.fetchone()
+    return bool(found >= n)
+
+
 def _text_q(q: str) -> Q:
     """Return the filter of a search box entry: a case number, or words of the text."""
     number = _CASE_NUMBER.match(q.strip())
@@ -130,6 +149,10 @@ def _text_q(q: str) -> Q:
     if vendor == "sqlite":
         match = " OR ".join("(" + " AND ".join(f'"{t}"' for t in g) + ")" for g in groups)
         sql = "SELECT rowid FROM petitions_petition_fts WHERE petitions_petition_fts MATCH %s"
+        if _fts_matches_at_least(match, COMMON_TERM_MATCHES):
+            # A common word: walk the newest cases and check each against the matches,
+            # rather than fetch every match and sort them (see common/lookups.py).
+            return Q(pk__in_unindexed=RawSQL(sql, [match]))
         return Q(pk__in=RawSQL(sql, [match]))
     if vendor == "postgresql":
         tsquery = " | ".join("(" + " & ".join(g) + ")" for g in groups)
@@ -250,9 +273,9 @@ def petitioner_matches(
         reasons = [
             label
             for label, hit in (
-                ("身份证号", bool(id_number) and p.id_number == id_number),
-                ("电话", bool(phone) and p.phone == phone),
-                ("姓名+住址", bool(name) and p.name == name and p.address == address),
+                (_("身份证号"), bool(id_number) and p.id_number == id_number),
+                (_("电话"), bool(phone) and p.phone == phone),
+                (_("姓名+住址"), bool(name) and p.name == name and p.address == address),
             )
             if hit
         ]

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
+from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import deadlines, notices, selectors, services
 from xinfang.petitions.forms import ACTION_FORMS, IntakeForm, PersonFormSet, SearchForm
@@ -74,7 +74,7 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             created_before=d["created_before"],
             overdue=d["overdue"],
         )
-    page = Paginator(selectors.petition_search(request.user, filters), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.petition_search(request.user, filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -312,7 +312,7 @@ def petitioner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     full = selectors.can_see_personal_data(request.user)
     if full:
         _audit_personal(request, person)
-    page = Paginator(selectors.petitioner_history(request.user, person), PAGE_SIZE).get_page(
+    page = CappedPaginator(selectors.petitioner_history(request.user, person), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

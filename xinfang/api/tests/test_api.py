@@ -213,7 +213,7 @@ def test_other_community_gets_the_same_404_as_for_a_missing_case(
     assert theirs.status_code == missing.status_code == acted.status_code == 404
     assert theirs.content == missing.content
     assert theirs.json()["code"] == "not_found"
-    assert listed == {"count": 0, "page": 1, "page_size": 20, "results": []}
+    assert listed == {"count": 0, "count_capped": False, "page": 1, "page_size": 20, "results": []}
     assert get(client, "/api/v1/petitions", street.handler).json()["count"] == 1
 
 

@@ -73,3 +73,12 @@ def test_a_single_character_falls_back_to_a_scan(street: Any, cases: dict[str, A
 
 def test_search_respects_visibility(street: Any, cases: dict[str, Any]) -> None:
     assert _found(street.other_handler, "拆迁") == set()
+
+
+def test_a_common_word_is_found_the_same_by_the_newest_first_walk(
+    street: Any, cases: dict[str, Any], monkeypatch: Any
+) -> None:
+    expected = _found(street.registrar, "拆迁")
+    monkeypatch.setattr(selectors, "COMMON_TERM_MATCHES", 1)
+    assert _found(street.registrar, "拆迁") == expected
+    assert _found(street.handler, "拆迁") == set()

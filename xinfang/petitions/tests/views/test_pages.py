@@ -174,3 +174,14 @@ def test_the_workbench_counts_only_the_users_cases(street: Any) -> None:
     theirs = _client(street.other_handler).get("/").content.decode()
     assert "办理中" in mine
     assert "本单位暂无在办事项" in theirs
+
+
+def test_a_list_longer_than_the_cap_says_so_rather_than_counting(
+    street: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr("xinfang.common.pagination.COUNT_CAP", 2)
+    for _ in range(3):
+        register(street.registrar)
+    page = _client(street.registrar).get("/petitions/").content.decode()
+    assert "超过 2 件" in page
+    assert page.count('href="/petitions/') >= 3

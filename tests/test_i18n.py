@@ -1,0 +1,153 @@
+"""The English translation: complete, compiled, and chosen by header, cookie or the switch."""
+
+import gettext
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from xinfang.petitions.tests.factories import register
+from xinfang.petitions.workflow import ACTION_LABELS, PUBLIC_LABELS, STATUS_LABELS
+
+CATALOG = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
+HAN = re.compile(r"[\u3400-\u9fff]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+ENGLISH_LABEL = re.compile(r"[A-Z][A-Za-z ,()'-]*")
+KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) "(.*)"$')
+
+
+def _unquote(s: str) -> str:
+    """Return a .po string literal's content with its backslash escapes resolved."""
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), s)
+
+
+def po_entries() -> list[dict[str, str]]:
+    """Return the live entries of the English .po, each as keyword -> text, flags under '#,'."""
+    entries = []
+    text = (CATALOG / "django.po").read_text(encoding="utf-8")
+    for block in text.split("\n\n"):
+        entry: dict[str, str] = {"#,": ""}
+        key = ""
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["#,"] += line[2:]
+            elif m := KEYWORD.match(line):
+                key = m.group(1)
+                entry[key] = _unquote(m.group(2))
+            elif line.startswith('"') and key:
+                entry[key] += _unquote(line[1:-1])
+        if entry.get("msgid"):
+            entries.append(entry)
+    return entries
+
+
+def login_page(client: Client, language: str) -> str:
+    """Return the login page as served to a browser that prefers `language`."""
+    return client.get(reverse("accounts:login"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+def without_data(page: str, *data: Any) -> str:
+    """Return `page` with the records' own (Chinese) text and the switch's '中文' removed."""
+    for value in (*data, "中文"):
+        page = page.replace(str(value), "")
+    return page
+
+
+@pytest.mark.django_db
+def test_the_login_page_follows_the_browser_language(client: Client) -> None:
+    english = login_page(client, "en")
+    assert "Log in" in english and "Password" in english and "Username" in english
+    assert not HAN.search(english)
+    chinese = login_page(client, "zh-hans")
+    assert "登录" in chinese and "密码" in chinese
+    assert "Log in" not in chinese
+
+
+def english_workbench(client: Client, street: Any) -> tuple[str, Any]:
+    """Return the workbench a registrar with the English cookie sees, and the case on it."""
+    petition = register(street.registrar)
+    client.force_login(street.registrar)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client.get(reverse("petitions:workbench")).content.decode(), petition
+
+
+def test_a_registrar_with_the_language_cookie_sees_the_workbench_in_english(
+    client: Client, street: Any
+) -> None:
+    page, _ = english_workbench(client, street)
+    assert "Workbench" in page and "Log out" in page and "Overdue" in page
+    assert "Registered, awaiting routing" in page and "Registered by me, awaiting routing" in page
+    assert "工作台" not in page
+
+
+def test_an_english_page_shows_no_chinese_beyond_the_records_own_text(
+    client: Client, street: Any
+) -> None:
+    page, petition = english_workbench(client, street)
+    # Anything Chinese left is a string nobody wrapped or a label translated too early.
+    assert not HAN.search(without_data(page, petition.title, street.street.name, street.registrar))
+
+
+def test_the_header_switch_turns_the_case_page_into_english(client: Client, street: Any) -> None:
+    petition = register(street.registrar)
+    client.force_login(street.registrar)
+    url = petition.get_absolute_url()
+    assert "受理并交办" in client.get(url).content.decode()
+    response = client.post(reverse("set_language"), {"language": "en", "next": url})
+    assert response.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Accept and assign" in page and "Query code" in page and "First-time petition" in page
+    assert "受理并交办" not in page
+
+
+def test_every_entry_of_the_catalog_is_translated_and_keeps_its_placeholders() -> None:
+    entries = po_entries()
+    assert len(entries) > 300
+    untranslated, fuzzy, mismatched = [], [], []
+    for e in entries:
+        targets = [v for k, v in e.items() if k.startswith("msgstr")]
+        if not all(targets):
+            untranslated.append(e["msgid"])
+        if "fuzzy" in e["#,"]:
+            fuzzy.append(e["msgid"])
+        wanted = sorted(PLACEHOLDER.findall(e["msgid"]))
+        if any(sorted(PLACEHOLDER.findall(t)) != wanted for t in targets):
+            mismatched.append(e["msgid"])
+    assert untranslated == []
+    assert fuzzy == []
+    assert mismatched == []
+
+
+def test_the_compiled_catalog_matches_the_po_file() -> None:
+    with (CATALOG / "django.mo").open("rb") as f:
+        mo = gettext.GNUTranslations(f)
+    stale = []
+    for e in po_entries():
+        if "msgid_plural" in e:
+            pair = (e["msgstr[0]"], e["msgstr[1]"])
+            if (
+                mo.ngettext(e["msgid"], e["msgid_plural"], 1),
+                mo.ngettext(e["msgid"], e["msgid_plural"], 2),
+            ) != pair:
+                stale.append(e["msgid"])
+        elif mo.gettext(e["msgid"]) != e["msgstr"]:
+            stale.append(e["msgid"])
+    assert stale == [], "run manage.py compilemessages"
+
+
+@pytest.mark.parametrize(
+    "labels", [STATUS_LABELS, PUBLIC_LABELS, ACTION_LABELS], ids=["status", "public", "action"]
+)
+def test_every_workflow_label_has_an_english_translation(labels: Any) -> None:
+    for key, label in labels.items():
+        with translation.override("zh-hans"):
+            chinese = str(label)
+        with translation.override("en"):
+            english = str(label)
+        assert english != chinese, key
+        assert ENGLISH_LABEL.fullmatch(english), (key, english)
