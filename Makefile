@@ -58,6 +58,9 @@ run: install
 	mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) shell --verbosity 0 -c '$(HAS_PETITIONS)' || $(MANAGE) demo --petitions $(DEMO_PETITIONS)
+	@# Routers learnt from the demo's history, so that intake shows suggestions.
+	$(MANAGE) routing train --from-db --kind category >/dev/null || echo 'routing: category router not trained'
+	$(MANAGE) routing train --from-db --kind unit >/dev/null || echo 'routing: unit router not trained'
 	$(MANAGE) runserver $(RUN_ADDRESS)
 
 # Every stage runs even when an earlier one fails, so one run shows everything that is
