@@ -567,9 +567,9 @@ def timed(fn: Callable[[], Any], runs: int, budget: float = 30.0) -> dict[str, f
 
 def operations(street: Any) -> dict[str, Callable[[], Any]]:
     """Return the page reads to time, each evaluated as the page would."""
-    from django.core.paginator import Paginator
     from django.utils import timezone
 
+    from xinfang.common.pagination import CappedPaginator
     from xinfang.petitions import selectors
     from xinfang.petitions.selectors import PetitionFilters
 
@@ -578,7 +578,7 @@ def operations(street: Any) -> dict[str, Callable[[], Any]]:
 
     def page(user: Any, filters: PetitionFilters) -> Callable[[], Any]:
         def run() -> Any:
-            first = Paginator(selectors.petition_search(user, filters), 20).page(1)
+            first = CappedPaginator(selectors.petition_search(user, filters), 20).page(1)
             return first.paginator.count, list(first.object_list)
 
         return run

@@ -378,6 +378,9 @@ class Petition(models.Model):
             models.Index(fields=["registered_unit", "status"], name="pet_reg_unit_status"),
             models.Index(fields=["handling_unit", "status"], name="pet_hand_unit_status"),
             models.Index(fields=["status", "due_date"], name="pet_status_due"),
+            # Counts by status of a broad scope read the unit from the index, not the rows.
+            models.Index(fields=["status", "owner_unit"], name="pet_status_owner"),
+            models.Index(fields=["due_date"], name="pet_due"),
             models.Index(fields=["-registered_at"], name="pet_registered"),
             models.Index(
                 fields=["status", "channel", "-registered_at"], name="pet_status_channel_time"
@@ -391,6 +394,10 @@ class Petition(models.Model):
             ),
             models.CheckConstraint(
                 condition=models.Q(extension_days__lte=30), name="petition_extension_max_30"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(due_date__isnull=True) | models.Q(status__in=OPEN_STATUSES),
+                name="petition_deadline_only_while_open",
             ),
         ]
 

@@ -82,3 +82,32 @@ def test_a_common_word_is_found_the_same_by_the_newest_first_walk(
     monkeypatch.setattr(selectors, "COMMON_TERM_MATCHES", 1)
     assert _found(street.registrar, "拆迁") == expected
     assert _found(street.handler, "拆迁") == set()
+
+
+def test_the_search_index_survives_a_rebuild_of_the_petition_table(
+    street: Any, cases: dict[str, Any]
+) -> None:
+    # Django rebuilds a SQLite table to alter it, dropping its triggers; PostgreSQL
+    # alters in place. Either way, after a migrate the index is whole again.
+    from django.db import connection
+
+    from xinfang.petitions import fts
+
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for name in ("ai", "ad", "au"):
+                cursor.execute(f"DROP TRIGGER petitions_petition_fts_{name}")
+            cursor.execute("DELETE FROM petitions_petition_fts")
+    else:
+        with connection.cursor() as cursor:
+            # Within the test's transaction the deferred foreign-key checks must run first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("DROP INDEX petitions_petition_search")
+    fts.ensure_index()
+    assert _found(street.registrar, "拆迁") == {cases["demolition"].pk}
+    later = register(street.registrar, title="拆迁安置", content="安置房迟迟未交付。")
+    assert _found(street.registrar, "拆迁") == {cases["demolition"].pk, later.pk}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'petitions_petition_search'")
+            assert cursor.fetchone() == (1,)
