@@ -263,8 +263,8 @@ class PetitionSummary(PetitionFields):
 
 
 class PetitionPage(Schema):
-    count: int = Field(description="符合条件的件数；超过5000件时为5001，并置 count_capped")
-    count_capped: bool = Field(description="件数超过5000、未精确计数")
+    count: int = Field(description="符合条件的件数；超过1000件时为1001，并置 count_capped")
+    count_capped: bool = Field(description="件数超过1000、未精确计数")
     page: int
     page_size: int
     results: list[PetitionSummary]

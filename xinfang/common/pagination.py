@@ -1,7 +1,7 @@
 """Pagination whose count stops at a cap.
 
 Counting every match of a broad filter over a million cases costs far more than showing
-its first page; past the cap a list says "5,000+" (and the API `count_capped`), which is
+its first page; past the cap a list says "1,000+" (and the API `count_capped`), which is
 all a reader of a list needs. Statistics count exactly, elsewhere.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
-COUNT_CAP = 5000
+COUNT_CAP = 1000
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]  # rows of any model

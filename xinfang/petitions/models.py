@@ -374,7 +374,7 @@ class Petition(models.Model):
         ordering = ["-registered_at", "-id"]
         indexes = [
             models.Index(fields=["owner_unit", "-registered_at"], name="pet_owner_time"),
-            models.Index(fields=["owner_unit", "status", "due_date"], name="pet_owner_status_due"),
+            models.Index(fields=["owner_unit", "due_date"], name="pet_owner_due"),
             models.Index(fields=["registered_unit", "status"], name="pet_reg_unit_status"),
             models.Index(fields=["handling_unit", "status"], name="pet_hand_unit_status"),
             models.Index(fields=["status", "due_date"], name="pet_status_due"),
