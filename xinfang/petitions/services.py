@@ -90,7 +90,8 @@ def _clean_person(data: PetitionerData) -> PetitionerData:
     return data
 
 
-@transaction.atomic
+# No savepoint when nested: a refusal inside registration fails the whole registration.
+@transaction.atomic(savepoint=False)
 def petitioner_resolve(*, actor: Any, data: PetitionerData, ip: str | None = None) -> Petitioner:
     """Return the known petitioner this person is, or register them.
 
