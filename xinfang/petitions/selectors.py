@@ -220,7 +220,8 @@ def workbench_for_user(user: Any, *, limit: int = 20) -> Workbench:
     visible = petitions_for_user(user)
     open_qs = visible.filter(status__in=OPEN_STATUSES)
     counts = dict(
-        open_qs.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        # COUNT(*): the (status, unit) index alone answers it, without reading the rows.
+        open_qs.order_by().values_list("status").annotate(n=Count("*")).values_list("status", "n")
     )
     # Only open cases carry a deadline (a constraint of Petition), so the deadline lists
     # walk the deadline index alone, in order, instead of sorting every open case.
