@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 
+from xinfang.common.memo import clear_all
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
 
@@ -24,6 +25,12 @@ class Street:
     auditor: Any
     admin: Any
     renovation_handler: Any
+
+
+@pytest.fixture(autouse=True)
+def _fresh_memos() -> None:
+    """Forget reference data kept in memory: each test's database starts afresh."""
+    clear_all()
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ it; the event history keeps the full story but is never needed to compute a figu
 """
 
 import secrets
-from typing import cast
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.common.memo import Memo
 from xinfang.petitions.workflow import (
     ACTION_LABELS,
     CONCLUDED_STATUSES,
@@ -69,6 +70,9 @@ class TimeLimitRule(models.Model):
     days = models.PositiveSmallIntegerField(_("天数"))
     working_days = models.BooleanField(_("按工作日计"), default=False)
 
+    # Read by every registration and transition; see common/memo.py.
+    memo = Memo(seconds=30)
+
     class Meta:
         verbose_name = _("办理时限")
         verbose_name_plural = _("办理时限")
@@ -76,6 +80,14 @@ class TimeLimitRule(models.Model):
     def __str__(self) -> str:
         unit = _("个工作日") if self.working_days else _("日")
         return f"{self.get_key_display()}：{self.days}{unit}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.memo.clear()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self.memo.clear()
+        return super().delete(*args, **kwargs)
 
 
 class Category(models.Model):

@@ -49,8 +49,12 @@ DEFAULT_LIMITS: dict[str, deadlines.TimeLimit] = {
 
 def time_limits() -> dict[str, deadlines.TimeLimit]:
     """Return every time limit in force, the rule set's rows over the defaults."""
-    rows = TimeLimitRule.objects.values_list("key", "days", "working_days")
-    return DEFAULT_LIMITS | {k: deadlines.TimeLimit(d, w) for k, d, w in rows}
+
+    def read() -> dict[str, deadlines.TimeLimit]:
+        rows = TimeLimitRule.objects.values_list("key", "days", "working_days")
+        return DEFAULT_LIMITS | {k: deadlines.TimeLimit(d, w) for k, d, w in rows}
+
+    return dict(TimeLimitRule.memo.get(None, read))
 
 
 def visible_q(user: Any) -> Q:

@@ -6,10 +6,13 @@ Labels are the primary keys of categories or units, as strings, so that a rename
 category keeps its history.
 """
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.common.memo import Memo
 from xinfang.organization.models import Unit
 from xinfang.petitions.models import Category
 
@@ -19,7 +22,26 @@ class Kind(models.TextChoices):
     UNIT = "unit", _("承办单位")
 
 
-class RouterModel(models.Model):
+# The routers in use and the keyword rules, read at every registration; see common/memo.py.
+routing_memo = Memo(seconds=30)
+
+
+class MemoClearing(models.Model):
+    """A model whose saves and deletes make this process forget the routing memo."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        routing_memo.clear()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        routing_memo.clear()
+        return super().delete(*args, **kwargs)
+
+
+class RouterModel(MemoClearing):
     """One trained, versioned classifier; at most one per kind is active."""
 
     class Source(models.TextChoices):
@@ -50,7 +72,7 @@ class RouterModel(models.Model):
         return f"{self.get_kind_display()} v{self.version}"
 
 
-class KeywordRule(models.Model):
+class KeywordRule(MemoClearing):
     """An administrator's rule: text containing `keyword` goes to `target`."""
 
     class Mode(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
 from xinfang.petitions.models import Category, Petition
-from xinfang.routing.models import KeywordRule, Kind, RouterModel, SuggestionRecord
+from xinfang.routing.models import KeywordRule, Kind, RouterModel, SuggestionRecord, routing_memo
 
 # The petition column each router learns to predict.
 LABEL_FIELDS = {Kind.CATEGORY: "category_id", Kind.UNIT: "handling_unit_id"}
@@ -18,7 +18,9 @@ LABEL_FIELDS = {Kind.CATEGORY: "category_id", Kind.UNIT: "handling_unit_id"}
 
 def active_router(kind: Kind) -> RouterModel | None:
     """Return the router in use for `kind`, or None before the first training."""
-    return RouterModel.objects.filter(kind=kind, is_active=True).first()
+    return routing_memo.get(  # type: ignore[no-any-return]
+        ("router", kind), lambda: RouterModel.objects.filter(kind=kind, is_active=True).first()
+    )
 
 
 def router_for_evaluation(kind: Kind, version: int | None) -> RouterModel:
@@ -61,7 +63,9 @@ def unrecorded_choices(
 
 def keyword_rules(kind: Kind) -> list[KeywordRule]:
     """Return the active keyword rules of `kind`."""
-    return list(KeywordRule.objects.filter(kind=kind, is_active=True))
+    return routing_memo.get(  # type: ignore[no-any-return]
+        ("rules", kind), lambda: list(KeywordRule.objects.filter(kind=kind, is_active=True))
+    )
 
 
 def target_names(
