@@ -109,8 +109,4 @@ fmt: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	@if [[ -f bench/petitions.py ]]; then \
-		$(PYTHON) bench/petitions.py --petitions $(BENCH_PETITIONS); \
-	else \
-		echo "bench/petitions.py is not written yet"; \
-	fi
+	$(PYTHON) bench/petitions.py --petitions $(BENCH_PETITIONS)
