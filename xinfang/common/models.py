@@ -3,9 +3,13 @@
 Rows are only ever inserted; the admin shows them read-only.
 """
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from xinfang.common.memo import Memo
 
 
 class AuditEntry(models.Model):
@@ -38,3 +42,20 @@ class AuditEntry(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.kind} {self.object_type}#{self.object_id}"
         )
+
+
+class MemoModel(models.Model):
+    """Reference data kept in a Memo (common/memo.py), which its saves and deletes clear."""
+
+    memo: ClassVar[Memo]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.memo.clear()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self.memo.clear()
+        return super().delete(*args, **kwargs)

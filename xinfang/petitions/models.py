@@ -6,7 +6,7 @@ it; the event history keeps the full story but is never needed to compute a figu
 """
 
 import secrets
-from typing import Any, cast
+from typing import cast
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage
@@ -17,6 +17,7 @@ from django.utils.functional import LazyObject
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.common.memo import Memo
+from xinfang.common.models import MemoModel
 from xinfang.petitions.workflow import (
     ACTION_LABELS,
     CONCLUDED_STATUSES,
@@ -52,7 +53,7 @@ def attachment_storage() -> Storage:
     return cast(Storage, _attachment_storage)
 
 
-class TimeLimitRule(models.Model):
+class TimeLimitRule(MemoModel):
     """One statutory time limit; the defaults come from the 2022 Regulations."""
 
     class Key(models.TextChoices):
@@ -81,16 +82,8 @@ class TimeLimitRule(models.Model):
         unit = _("个工作日") if self.working_days else _("日")
         return f"{self.get_key_display()}：{self.days}{unit}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        self.memo.clear()
 
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        self.memo.clear()
-        return super().delete(*args, **kwargs)
-
-
-class Category(models.Model):
+class Category(MemoModel):
     """A node of the two-level category taxonomy (问题分类)."""
 
     name = models.CharField(_("名称"), max_length=60)
@@ -115,6 +108,9 @@ class Category(models.Model):
     )
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
+
+    # The ids every registration checks its category against; see common/memo.py.
+    memo = Memo(seconds=30)
 
     class Meta:
         verbose_name = _("问题分类")

@@ -201,7 +201,10 @@ def petition_register(
             repeat_of = selectors.access_petition(actor, data.repeat_of_id)
         except NotFound:
             raise ValidationFailed(_("关联的原信访事项不存在。"), field="repeat_of") from None
-    if data.category_id and not Category.objects.filter(pk=data.category_id).exists():
+    category_ids = Category.memo.get(
+        None, lambda: set(Category.objects.values_list("pk", flat=True))
+    )
+    if data.category_id and data.category_id not in category_ids:
         raise ValidationFailed(_("问题分类不存在。"), field="category")
     people = [petitioner_resolve(actor=actor, data=p, ip=ip) for p in data.petitioners]
     limits = selectors.time_limits()

@@ -6,13 +6,12 @@ Labels are the primary keys of categories or units, as strings, so that a rename
 category keeps its history.
 """
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.common.memo import Memo
+from xinfang.common.models import MemoModel
 from xinfang.organization.models import Unit
 from xinfang.petitions.models import Category
 
@@ -26,23 +25,10 @@ class Kind(models.TextChoices):
 routing_memo = Memo(seconds=30)
 
 
-class MemoClearing(models.Model):
-    """A model whose saves and deletes make this process forget the routing memo."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        routing_memo.clear()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        routing_memo.clear()
-        return super().delete(*args, **kwargs)
-
-
-class RouterModel(MemoClearing):
+class RouterModel(MemoModel):
     """One trained, versioned classifier; at most one per kind is active."""
+
+    memo = routing_memo
 
     class Source(models.TextChoices):
         DB = "db", _("本单位已办结事项")
@@ -72,8 +58,10 @@ class RouterModel(MemoClearing):
         return f"{self.get_kind_display()} v{self.version}"
 
 
-class KeywordRule(MemoClearing):
+class KeywordRule(MemoModel):
     """An administrator's rule: text containing `keyword` goes to `target`."""
+
+    memo = routing_memo
 
     class Mode(models.TextChoices):
         OVERRIDE = "override", _("直接指定")
