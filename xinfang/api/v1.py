@@ -159,7 +159,9 @@ def petition_list(request: HttpRequest, query: Query[PetitionQuery]) -> Petition
     start = (query.page - 1) * query.page_size
     # Each row is checked against Art. 46, which reads the accused unit, and names its
     # category with the parent.
-    rows = found.select_related("accused_unit", "category__parent")[start : start + query.page_size]
+    rows = found.select_related(
+        "accused_unit", "category__parent", "registered_unit", "petitioner"
+    )[start : start + query.page_size]
     today = clock.today()
     counted = CappedPaginator(found, query.page_size)
     return PetitionPage(

@@ -68,10 +68,12 @@ def visible_q(user: Any) -> Q:
 
 
 def petitions_for_user(user: Any) -> QuerySet[Petition]:
-    """Return the petitions `user` may see, with what lists show."""
-    return Petition.objects.filter(visible_q(user)).select_related(
-        "category__parent", "handling_unit", "registered_unit", "petitioner", "accused_unit"
-    )
+    """Return the petitions `user` may see, joined to what every list shows (the unit).
+
+    A list page sorts and cuts before it joins only if there is little to join: callers
+    that show more add their own select_related.
+    """
+    return Petition.objects.filter(visible_q(user)).select_related("handling_unit")
 
 
 def access_petition(user: Any, pk: int, *, for_update: bool = False) -> Petition:
