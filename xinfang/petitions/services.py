@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
-from xinfang.common.audit import audit_record
+from xinfang.common.audit import audit_entry, audit_record
 from xinfang.common.errors import (
     ActionNotAllowed,
     Conflict,
@@ -26,6 +26,7 @@ from xinfang.common.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from xinfang.common.models import AuditEntry
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
 from xinfang.petitions import deadlines, hooks, search, selectors, workflow
@@ -62,6 +63,14 @@ _SNIFF = (
 # ---------------------------------------------------------------- petitioners
 
 
+def _audit(into: list[AuditEntry] | None, **entry: Any) -> None:
+    """Write an audit entry now, or add it to `into` for the caller to write."""
+    if into is None:
+        audit_record(**entry)
+    else:
+        into.append(audit_entry(**entry))
+
+
 @dataclass
 class PetitionerData:
     name: str
@@ -92,7 +101,13 @@ def _clean_person(data: PetitionerData) -> PetitionerData:
 
 # No savepoint when nested: a refusal inside registration fails the whole registration.
 @transaction.atomic(savepoint=False)
-def petitioner_resolve(*, actor: Any, data: PetitionerData, ip: str | None = None) -> Petitioner:
+def petitioner_resolve(
+    *,
+    actor: Any,
+    data: PetitionerData,
+    ip: str | None = None,
+    audit: list[AuditEntry] | None = None,
+) -> Petitioner:
     """Return the known petitioner this person is, or register them.
 
     A match on the ID number is the same person; without one, the same phone with the
@@ -116,7 +131,7 @@ def petitioner_resolve(*, actor: Any, data: PetitionerData, ip: str | None = Non
             address=data.address,
             community_id=data.community_id,
         )
-        audit_record(actor=actor, kind="create", obj=person, summary=person.name, ip=ip)
+        _audit(audit, actor=actor, kind="create", obj=person, summary=person.name, ip=ip)
         return person
     changed = [
         f
@@ -127,7 +142,7 @@ def petitioner_resolve(*, actor: Any, data: PetitionerData, ip: str | None = Non
         for f in changed:
             setattr(person, f, getattr(data, f))
         person.save(update_fields=changed)
-        audit_record(actor=actor, kind="change", obj=person, fields=changed, ip=ip)
+        _audit(audit, actor=actor, kind="change", obj=person, fields=changed, ip=ip)
     return person
 
 
@@ -206,7 +221,8 @@ def petition_register(
     )
     if data.category_id and data.category_id not in category_ids:
         raise ValidationFailed(_("问题分类不存在。"), field="category")
-    people = [petitioner_resolve(actor=actor, data=p, ip=ip) for p in data.petitioners]
+    audit: list[AuditEntry] = []  # written together at the end: one statement
+    people = [petitioner_resolve(actor=actor, data=p, ip=ip, audit=audit) for p in data.petitioners]
     limits = selectors.time_limits()
     route_due = deadlines.due_date(clock.local_date(now), limits[K.ROUTE])
     petition = Petition.objects.create(
@@ -240,7 +256,10 @@ def petition_register(
         petition.representatives.set(people)
     _attach_all(petition, files, actor, now)
     _record(petition, actor, now, "register", "", Status.REGISTERED, "", {"channel": data.channel})
-    audit_record(actor=actor, kind="create", obj=petition, summary=petition.title, ip=ip)
+    audit.append(
+        audit_entry(actor=actor, kind="create", obj=petition, summary=petition.title, ip=ip)
+    )
+    AuditEntry.objects.bulk_create(audit)
     hooks.after("register", petition)
     return petition
 
