@@ -4,19 +4,16 @@ A router is never edited, only trained by the command; an older version can be p
 in use with the "activate" action when a new one disappoints in real use.
 """
 
-from typing import TypeVar
-
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from xinfang.common.admin import ReadOnlyAdmin
 from xinfang.common.errors import DomainError
 from xinfang.routing import services
 from xinfang.routing.models import KeywordRule, RouterModel, SuggestionRecord
-
-_ModelT = TypeVar("_ModelT", bound=Model)
 
 
 @admin.register(KeywordRule)
@@ -25,14 +22,6 @@ class KeywordRuleAdmin(admin.ModelAdmin[KeywordRule]):
     list_filter = ["kind", "mode", "is_active"]
     search_fields = ["keyword", "target_display"]
     readonly_fields = ["target_display"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[_ModelT]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: _ModelT | None = None) -> bool:
-        return False
 
 
 @admin.register(RouterModel)
