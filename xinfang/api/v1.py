@@ -61,19 +61,14 @@ ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 
 def _audit_personal_read(
     request: HttpRequest, user: User, people: Iterable[Petitioner], where: str
 ) -> None:
-    """Record that `user` saw these people's identifiers in full."""
-    ip = client_ip(request)
-    for person in people:
-        shown = [f for f in ("id_number", "phone") if getattr(person, f)]
-        if shown:
-            audit_record(
-                actor=user,
-                kind=AuditEntry.Kind.VIEW_PERSONAL,
-                obj=person,
-                fields=shown,
-                summary=where,
-                ip=ip,
-            )
+    """Record that `user` saw these people's ID numbers and phones in full."""
+    services.petitioners_viewed(
+        actor=user,
+        people=people,
+        fields=("id_number", "phone"),
+        where=where,
+        ip=client_ip(request),
+    )
 
 
 def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDetail:

@@ -7,7 +7,7 @@ applies the change, appends a PetitionEvent and an AuditEntry. Only this module 
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +69,32 @@ def _audit(into: list[AuditEntry] | None, **entry: Any) -> None:
         audit_record(**entry)
     else:
         into.append(audit_entry(**entry))
+
+
+def petitioners_viewed(
+    *,
+    actor: Any,
+    people: Iterable[Petitioner],
+    fields: Sequence[str] = ("id_number", "phone", "address"),
+    where: str = "",
+    ip: str | None = None,
+) -> None:
+    """Audit that `actor` saw these people's identifiers in full, one entry each."""
+    entries = []
+    for person in {p.pk: p for p in people}.values():
+        shown = [f for f in fields if getattr(person, f)]
+        if shown:
+            entries.append(
+                audit_entry(
+                    actor=actor,
+                    kind="view_personal",
+                    obj=person,
+                    fields=shown,
+                    summary=where,
+                    ip=ip,
+                )
+            )
+    AuditEntry.objects.bulk_create(entries)
 
 
 @dataclass

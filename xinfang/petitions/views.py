@@ -25,7 +25,6 @@ from xinfang.petitions.models import Channel, Petition
 from xinfang.petitions.workflow import Action, Status
 
 PAGE_SIZE = 20
-PERSONAL_FIELDS = ["id_number", "phone", "address"]
 
 
 def _access(request: AuthenticatedHttpRequest, pk: int) -> Petition:
@@ -33,16 +32,6 @@ def _access(request: AuthenticatedHttpRequest, pk: int) -> Petition:
         return selectors.access_petition(request.user, pk)
     except NotFound as e:
         raise Http404(e.message) from None
-
-
-def _audit_personal(request: AuthenticatedHttpRequest, obj: Any) -> None:
-    audit_record(
-        actor=request.user,
-        kind="view_personal",
-        obj=obj,
-        fields=PERSONAL_FIELDS,
-        ip=client_ip(request),
-    )
 
 
 @login_required
@@ -174,8 +163,13 @@ def petition_detail(
     actions = services.allowed_actions(request.user, petition)
     show_identity = selectors.can_see_identity(request.user, petition)
     full_personal = selectors.can_see_personal_data(request.user, petition)
-    if full_personal and petition.petitioner_id:
-        _audit_personal(request, petition.petitioner)
+    representatives = list(petition.representatives.all()) if show_identity else []
+    if full_personal:
+        # Every person the page shows in full: the petitioner and each representative.
+        shown = [petition.petitioner, *representatives] if petition.petitioner else representatives
+        services.petitioners_viewed(
+            actor=request.user, people=shown, where=petition.number, ip=client_ip(request)
+        )
     forms = _action_forms(request, petition, actions)
     refusal = None
     if failed is not None:
@@ -194,7 +188,7 @@ def petition_detail(
             "events": selectors.petition_timeline(petition),
             "show_identity": show_identity,
             "full_personal": full_personal,
-            "representatives": list(petition.representatives.all()) if show_identity else [],
+            "representatives": representatives,
             "attachments": list(petition.attachments.all()),
             "supervisions": list(petition.supervisions.select_related("opened_by")),
             "notices": [(k, notices.NOTICE_KINDS[k]) for k in notices.available_notices(petition)],
@@ -311,7 +305,7 @@ def petitioner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         raise Http404(e.message) from None
     full = selectors.can_see_personal_data(request.user)
     if full:
-        _audit_personal(request, person)
+        services.petitioners_viewed(actor=request.user, people=[person], ip=client_ip(request))
     page = CappedPaginator(selectors.petitioner_history(request.user, person), PAGE_SIZE).get_page(
         request.GET.get("page")
     )

@@ -1,5 +1,6 @@
 """The work pages: refusals look like absence, bad input is told and saves nothing."""
 
+import re
 from typing import Any
 
 import pytest
@@ -184,4 +185,22 @@ def test_a_list_longer_than_the_cap_says_so_rather_than_counting(
         register(street.registrar)
     page = _client(street.registrar).get("/petitions/").content.decode()
     assert "超过 2 件" in page
-    assert page.count('href="/petitions/') >= 3
+    assert len(re.findall(r'href="/petitions/\d+/"', page)) == 3
+
+
+def test_every_representative_shown_in_full_is_audited(street: Any) -> None:
+    petition = register(
+        street.registrar,
+        channel="collective_visit",
+        head_count=8,
+        petitioners=[
+            services.PetitionerData(name="王一", phone="13900000011"),
+            services.PetitionerData(name="王二", phone="13900000012"),
+        ],
+    )
+    page = _client(street.registrar).get(petition.get_absolute_url()).content.decode()
+    assert "13900000011" in page and "13900000012" in page
+    audited = set(
+        AuditEntry.objects.filter(kind="view_personal").values_list("object_id", flat=True)
+    )
+    assert audited == {str(p.pk) for p in petition.representatives.all()}
