@@ -421,10 +421,6 @@ class Petition(models.Model):
         return f"XF{timezone.localtime(self.registered_at):%Y}-{self.pk:07d}"
 
     @property
-    def status_enum(self) -> Status:
-        return Status(self.status)
-
-    @property
     def is_collective(self) -> bool:
         return self.channel == Channel.COLLECTIVE_VISIT
 

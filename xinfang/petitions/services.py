@@ -51,7 +51,7 @@ from xinfang.petitions.workflow import Action, Status
 K = TimeLimitRule.Key
 MAX_REPRESENTATIVES = 5
 COLLECTIVE_MIN_PEOPLE = 5
-REGISTRAR_ROLES = frozenset({"registrar", "leading_group", "admin"})
+REGISTRAR_ROLES = workflow.OFFICE_ROLES
 
 _SNIFF = (
     (b"%PDF-", "application/pdf"),

@@ -128,16 +128,17 @@ TERMINAL_STATUSES: Final = frozenset({S.FORWARDED, S.NOT_ACCEPTED, S.MERGED, S.F
 # The clock that matters while in these statuses is the handling deadline.
 HANDLING_STATUSES: Final = frozenset({S.HANDLING, S.EXTENSION_REQUESTED, S.HEARING})
 
-_OFFICE = frozenset({"registrar", "leading_group", "admin"})
+# The petition office's roles: they register, route and close cases.
+OFFICE_ROLES: Final = frozenset({"registrar", "leading_group", "admin"})
 _UNIT = frozenset({"handler", "unit_leader"})
 _LEADERS = frozenset({"unit_leader", "leading_group", "admin"})
 
 ACTION_ROLES: Final[Mapping[Action, frozenset[str]]] = {
-    A.ACCEPT: _OFFICE,
-    A.FORWARD: _OFFICE,
-    A.NOT_ACCEPT: _OFFICE,
-    A.MERGE: _OFFICE,
-    A.REASSIGN: _OFFICE,
+    A.ACCEPT: OFFICE_ROLES,
+    A.FORWARD: OFFICE_ROLES,
+    A.NOT_ACCEPT: OFFICE_ROLES,
+    A.MERGE: OFFICE_ROLES,
+    A.REASSIGN: OFFICE_ROLES,
     A.OBJECT: _UNIT,
     A.RECORD_HANDLING: _UNIT,
     A.REQUEST_EXTENSION: _UNIT,
@@ -146,11 +147,11 @@ ACTION_ROLES: Final[Mapping[Action, frozenset[str]]] = {
     A.START_HEARING: _UNIT,
     A.END_HEARING: _UNIT,
     A.REPLY: _UNIT,
-    A.EVALUATE: _OFFICE,
-    A.FOLLOW_UP: _OFFICE,
-    A.REQUEST_REVIEW: _OFFICE,
+    A.EVALUATE: OFFICE_ROLES,
+    A.FOLLOW_UP: OFFICE_ROLES,
+    A.REQUEST_REVIEW: OFFICE_ROLES,
     A.ANSWER_REVIEW: _LEADERS,
-    A.REQUEST_REREVIEW: _OFFICE,
+    A.REQUEST_REREVIEW: OFFICE_ROLES,
     A.ANSWER_REREVIEW: _LEADERS,
     A.SUPERVISE: frozenset({"registrar", "unit_leader", "leading_group", "admin"}),
 }

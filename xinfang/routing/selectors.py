@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
 from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.workflow import OFFICE_ROLES
 from xinfang.routing.models import KeywordRule, Kind, RouterModel, SuggestionRecord, routing_memo
 
 # The petition column each router learns to predict.
@@ -94,7 +95,7 @@ def target_names(
 
 
 # Who reads the suggestion figures: the office, and the auditors above it.
-ACCEPTANCE_ROLES = frozenset({"registrar", "leading_group", "admin", "auditor"})
+ACCEPTANCE_ROLES = OFFICE_ROLES | {"auditor"}
 
 
 @dataclass(frozen=True)
