@@ -524,7 +524,7 @@ def register(
     from django.utils import timezone
 
     from xinfang.petitions import demo_content as content
-    from xinfang.petitions import services
+    from xinfang.petitions import inputs, services
     from xinfang.petitions.management.commands.demo import Branches, DemoGenerator
     from xinfang.petitions.models import Petitioner
     from xinfang.petitions.workflow import Status
@@ -544,7 +544,7 @@ def register(
         data = generator.plan(spec, today, registered_only, rng).data  # adds higher offices' refs
         if data.petitioners and known and rng.random() < 0.3:
             name, id_number = rng.choice(known)
-            data.petitioners[0] = services.PetitionerData(name=name, id_number=id_number)
+            data.petitioners[0] = inputs.PetitionerData(name=name, id_number=id_number)
         datas.append(data)
     from django.db import connections
 

@@ -15,9 +15,9 @@ from pydantic import ConfigDict
 
 from xinfang.organization.models import Unit
 from xinfang.petitions import deadlines
+from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Channel, Merit, Petition, Petitioner, PetitionEvent
 from xinfang.petitions.selectors import PetitionerMatch, PetitionFilters
-from xinfang.petitions.services import PetitionerData
 from xinfang.petitions.workflow import OPEN_STATUSES, Action, Status
 from xinfang.routing.selectors import Acceptance, Rate
 from xinfang.routing.services import Suggestions

@@ -85,7 +85,7 @@ def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDet
         identity=identity,
         full=full,
         today=clock.today(),
-        allowed=services.allowed_actions(user, petition),
+        allowed=selectors.allowed_actions(user, petition),
         events=list(selectors.petition_timeline(petition)),
     )
     if user.role in services.REGISTRAR_ROLES:
@@ -198,7 +198,7 @@ def petition_act(
     valid = form.is_valid()
     # A step the user may not take now is refused by the service with the reason (wrong
     # status, not their side of the case, a stale version); field errors would hide it.
-    if not valid and action in services.allowed_actions(user, petition):
+    if not valid and action in selectors.allowed_actions(user, petition):
         raise InvalidFields.from_form(form)
     petition = services.petition_transition(
         actor=user,

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.organization.models import Unit
+from xinfang.petitions.inputs import MAX_REPRESENTATIVES, PetitionerData, RegistrationData
 from xinfang.petitions.models import (
     Category,
     Channel,
@@ -18,7 +19,6 @@ from xinfang.petitions.models import (
     ReplyKind,
     Satisfaction,
 )
-from xinfang.petitions.services import MAX_REPRESENTATIVES, PetitionerData, RegistrationData
 from xinfang.petitions.validators import (
     normalize_id_number,
     normalize_phone,

@@ -19,7 +19,7 @@ from xinfang.common import clock
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_scope, unit_subtree_ids
-from xinfang.petitions import deadlines, search
+from xinfang.petitions import deadlines, search, workflow
 from xinfang.petitions.models import (
     Category,
     Petition,
@@ -27,7 +27,7 @@ from xinfang.petitions.models import (
     PetitionEvent,
     TimeLimitRule,
 )
-from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Side, Status
+from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Action, Side, Status
 
 DUE_SOON_DAYS = 3
 # Roles that see petitioners' ID numbers, phones and addresses in full.
@@ -107,6 +107,15 @@ def sides_of(user: Any, petition: Petition) -> set[Side]:
     if petition.handling_unit_id in ids:
         sides.add(Side.UNIT)
     return sides
+
+
+def allowed_actions(actor: Any, petition: Petition) -> list[Action]:
+    """Return the actions `actor` may take on `petition` now."""
+    if actor.is_read_only:
+        return []
+    return workflow.available_actions(
+        Status(petition.status), actor.role, sides_of(actor, petition)
+    )
 
 
 def can_see_identity(user: Any, petition: Petition) -> bool:

@@ -19,7 +19,7 @@ from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions import deadlines, notices, selectors, services
+from xinfang.petitions import deadlines, inputs, notices, selectors, services
 from xinfang.petitions.forms import ACTION_FORMS, IntakeForm, PersonFormSet, SearchForm
 from xinfang.petitions.models import Channel, Petition
 from xinfang.petitions.workflow import Action, Status
@@ -84,9 +84,9 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _people(formset: Any) -> list[services.PetitionerData]:
+def _people(formset: Any) -> list[inputs.PetitionerData]:
     return [
-        services.PetitionerData(
+        inputs.PetitionerData(
             name=f.cleaned_data["name"],
             id_number=f.cleaned_data.get("id_number", ""),
             phone=f.cleaned_data.get("phone", ""),
@@ -160,7 +160,7 @@ def petition_detail(
     request: AuthenticatedHttpRequest, pk: int, *, failed: Any = None
 ) -> HttpResponse:
     petition = _access(request, pk)
-    actions = services.allowed_actions(request.user, petition)
+    actions = selectors.allowed_actions(request.user, petition)
     show_identity = selectors.can_see_identity(request.user, petition)
     full_personal = selectors.can_see_personal_data(request.user, petition)
     representatives = list(petition.representatives.all()) if show_identity else []

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import factory
 import time_machine
 
-from xinfang.petitions import services
+from xinfang.petitions import inputs, services
 from xinfang.petitions.models import Category, Channel, Petitioner, ReplyKind
 from xinfang.petitions.workflow import Action
 
@@ -21,14 +21,14 @@ class PetitionerFactory(factory.django.DjangoModelFactory):
     address = factory.Sequence(lambda n: f"湖滨花园{n}幢")
 
 
-def registration(**overrides: Any) -> services.RegistrationData:
+def registration(**overrides: Any) -> inputs.RegistrationData:
     """Return valid registration data for one petitioner, with `overrides` applied."""
-    data = services.RegistrationData(
+    data = inputs.RegistrationData(
         channel=Channel.VISIT,
         title="小区业委会换届选举程序不规范",
         content="湖滨花园小区业主委员会换届选举未按规定公示候选人名单，请求街道督促依法重新组织。",
         petitioners=[
-            services.PetitionerData(name="张三", phone="13800000001", address="湖滨花园1幢")
+            inputs.PetitionerData(name="张三", phone="13800000001", address="湖滨花园1幢")
         ],
         category_id=Category.objects.filter(parent__isnull=False)
         .values_list("pk", flat=True)

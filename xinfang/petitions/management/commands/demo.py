@@ -33,7 +33,7 @@ from xinfang.common.errors import DomainError
 from xinfang.common.models import AuditEntry
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import deadlines, selectors, services, workflow
+from xinfang.petitions import deadlines, inputs, selectors, services, workflow
 from xinfang.petitions import demo_content as content
 from xinfang.petitions.models import (
     Category,
@@ -297,7 +297,7 @@ class Spec:
     community: str
     unit: str  # the unit key that handles it
     registrar: User
-    data: services.RegistrationData
+    data: inputs.RegistrationData
     repeat: "Done | None" = None
 
 
@@ -305,7 +305,7 @@ class Spec:
 class CasePlan:
     spec: Spec
     at: dt.datetime
-    data: services.RegistrationData
+    data: inputs.RegistrationData
     steps: list[Step] = field(default_factory=list)
 
 
@@ -338,7 +338,7 @@ class Timeline:
         self, generator: "DemoGenerator", rng: random.Random, day: dt.date, stop_at: Status | None
     ) -> None:
         self.generator, self.rng, self.day, self.stop_at = generator, rng, day, stop_at
-        self.status = Status.REGISTERED
+        self.planned = Status.REGISTERED
         self.steps: list[Step] = []
 
     def after(self, low: int, high: int) -> dt.date:
@@ -350,8 +350,8 @@ class Timeline:
         day = max(day, self.day + dt.timedelta(days=1))
         self.steps.append(Step(self.generator.moment(day, self.rng), action, actor, data))
         self.day = day
-        self.status = workflow.next_status(self.status, action)
-        return self.status == self.stop_at
+        self.planned = workflow.next_status(self.planned, action)
+        return self.planned == self.stop_at
 
 
 class DemoGenerator:
@@ -394,14 +394,14 @@ class DemoGenerator:
 
     # ------------------------------------------------------------ who and what
 
-    def person(self, community: str) -> services.PetitionerData:
+    def person(self, community: str) -> inputs.PetitionerData:
         rng = self.rng
         id_number = ""
         if rng.random() < 0.75:
             while not id_number or id_number in self.used_ids:
                 id_number = content.id_number(rng)
             self.used_ids.add(id_number)
-        return services.PetitionerData(
+        return inputs.PetitionerData(
             name=content.person_name(rng),
             id_number=id_number,
             phone=content.phone_number(rng) if rng.random() < 0.92 else "",
@@ -474,7 +474,7 @@ class DemoGenerator:
         def unit_key(key: str) -> str:
             return community if key == "community" else key
 
-        data = services.RegistrationData(
+        data = inputs.RegistrationData(
             channel=channel,
             title=title,
             content=text,
@@ -562,7 +562,7 @@ class DemoGenerator:
     def steps(
         self,
         spec: Spec,
-        data: services.RegistrationData,
+        data: inputs.RegistrationData,
         day: dt.date,
         b: Branches,
         rng: random.Random,

@@ -8,6 +8,7 @@ import pytest
 from xinfang.common.errors import PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
 from xinfang.petitions import selectors
+from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import (
     QUERY_CODE_ALPHABET,
     QUERY_CODE_LENGTH,
@@ -16,7 +17,6 @@ from xinfang.petitions.models import (
     Petitioner,
     PetitionEvent,
 )
-from xinfang.petitions.services import PetitionerData
 from xinfang.petitions.tests.factories import REPLY, drive, register, travel
 from xinfang.petitions.validators import id_check_digit
 from xinfang.petitions.workflow import Action, Status

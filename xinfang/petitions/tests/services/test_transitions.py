@@ -8,7 +8,7 @@ import pytest
 from xinfang.common.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
 from xinfang.organization.tests.factories import UnitFactory
-from xinfang.petitions import services
+from xinfang.petitions import selectors, services
 from xinfang.petitions.models import (
     Category,
     Channel,
@@ -167,7 +167,7 @@ def test_not_accepting_a_matter_for_the_courts_marks_it_litigation(street: Any) 
     assert petition.status == Status.NOT_ACCEPTED
     assert petition.is_litigation is True
     assert petition.not_accept_reason
-    assert services.allowed_actions(street.admin, petition) == []
+    assert selectors.allowed_actions(street.admin, petition) == []
 
 
 def test_repeat_submission_is_merged_into_the_original(street: Any) -> None:
@@ -417,7 +417,7 @@ def test_review_then_rereview_makes_the_matter_final(street: Any) -> None:
     assert petition.status == Status.FINAL
     assert petition.rereview_answered_at is not None
     for who in (street.admin, street.leader, street.registrar):
-        assert services.allowed_actions(who, petition) == []
+        assert selectors.allowed_actions(who, petition) == []
     with pytest.raises(ValidationFailed):
         _act(petition, street.admin, Action.REQUEST_REVIEW)
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from xinfang.common.models import AuditEntry
-from xinfang.petitions import services
+from xinfang.petitions import inputs, services
 from xinfang.petitions.models import Petition, Petitioner
 from xinfang.petitions.tests.factories import drive, register
 from xinfang.petitions.workflow import Action
@@ -194,8 +194,8 @@ def test_every_representative_shown_in_full_is_audited(street: Any) -> None:
         channel="collective_visit",
         head_count=8,
         petitioners=[
-            services.PetitionerData(name="王一", phone="13900000011"),
-            services.PetitionerData(name="王二", phone="13900000012"),
+            inputs.PetitionerData(name="王一", phone="13900000011"),
+            inputs.PetitionerData(name="王二", phone="13900000012"),
         ],
     )
     page = _client(street.registrar).get(petition.get_absolute_url()).content.decode()

@@ -1,0 +1,21 @@
+"""Every write to petitions and petitioners.
+
+Each function is one atomic unit: it locks the row, checks who may do what from where,
+applies the change, appends a PetitionEvent and an AuditEntry. Only this package assigns
+`Petition.status`. Refusals raise DomainError subclasses and leave nothing written.
+Callers use the names below; the modules group what belongs together.
+"""
+
+from xinfang.petitions.services.attachments import petition_attach
+from xinfang.petitions.services.petitioners import petitioner_resolve, petitioners_viewed
+from xinfang.petitions.services.registration import REGISTRAR_ROLES, petition_register
+from xinfang.petitions.services.transitions import petition_transition
+
+__all__ = [
+    "REGISTRAR_ROLES",
+    "petition_attach",
+    "petition_register",
+    "petition_transition",
+    "petitioner_resolve",
+    "petitioners_viewed",
+]

@@ -1,0 +1,29 @@
+"""The case's own history: one PetitionEvent per change, written by every service."""
+
+import datetime as dt
+from typing import Any
+
+from xinfang.petitions.models import Petition, PetitionEvent
+
+
+def record_event(
+    petition: Petition,
+    actor: Any,
+    now: dt.datetime,
+    action: str,
+    from_status: str,
+    to_status: str,
+    note: str,
+    details: dict[str, Any],
+) -> PetitionEvent:
+    return PetitionEvent.objects.create(
+        petition=petition,
+        at=now,
+        actor=actor,
+        unit_id=getattr(actor, "unit_id", None),
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        details=details,
+    )

@@ -1,0 +1,120 @@
+"""Writes about petitioners: who they are (resolved or registered) and who saw them in full."""
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xinfang.common.audit import audit_entry, audit_record
+from xinfang.common.errors import ValidationFailed
+from xinfang.common.models import AuditEntry
+from xinfang.petitions.inputs import PetitionerData
+from xinfang.petitions.models import Petitioner
+from xinfang.petitions.validators import (
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
+
+
+def _audit(into: list[AuditEntry] | None, **entry: Any) -> None:
+    """Write an audit entry now, or add it to `into` for the caller to write."""
+    if into is None:
+        audit_record(**entry)
+    else:
+        into.append(audit_entry(**entry))
+
+
+def petitioners_viewed(
+    *,
+    actor: Any,
+    people: Iterable[Petitioner],
+    fields: Sequence[str] = ("id_number", "phone", "address"),
+    where: str = "",
+    ip: str | None = None,
+) -> None:
+    """Audit that `actor` saw these people's identifiers in full, one entry each."""
+    entries = []
+    for person in {p.pk: p for p in people}.values():
+        shown = [f for f in fields if getattr(person, f)]
+        if shown:
+            entries.append(
+                audit_entry(
+                    actor=actor,
+                    kind="view_personal",
+                    obj=person,
+                    fields=shown,
+                    summary=where,
+                    ip=ip,
+                )
+            )
+    AuditEntry.objects.bulk_create(entries)
+
+
+def _clean_person(data: PetitionerData) -> PetitionerData:
+    data.name = data.name.strip()
+    data.id_number = normalize_id_number(data.id_number)
+    data.phone = normalize_phone(data.phone)
+    data.address = data.address.strip()
+    if not data.name:
+        raise ValidationFailed(_("请填写信访人姓名。"), field="name")
+    for value, check, fname in (
+        (data.id_number, validate_id_number, "id_number"),
+        (data.phone, validate_phone, "phone"),
+    ):
+        if value:
+            try:
+                check(value)
+            except ValidationError as e:
+                raise ValidationFailed(e.messages[0], field=fname) from None
+    return data
+
+
+# No savepoint when nested: a refusal inside registration fails the whole registration.
+@transaction.atomic(savepoint=False)
+def petitioner_resolve(
+    *,
+    actor: Any,
+    data: PetitionerData,
+    ip: str | None = None,
+    audit: list[AuditEntry] | None = None,
+) -> Petitioner:
+    """Return the known petitioner this person is, or register them.
+
+    A match on the ID number is the same person; without one, the same phone with the
+    same name is. Newly learnt identifiers are added to the known record.
+    """
+    data = _clean_person(data)
+    person = None
+    if data.id_number:
+        person = Petitioner.objects.filter(id_number=data.id_number).first()
+    if person is None and data.phone:
+        same = Petitioner.objects.filter(phone=data.phone, name=data.name)
+        if data.id_number:
+            # A different ID number is a different person, whatever the phone says.
+            same = same.filter(id_number="")
+        person = same.first()
+    if person is None:
+        person = Petitioner.objects.create(
+            name=data.name,
+            id_number=data.id_number,
+            phone=data.phone,
+            address=data.address,
+            community_id=data.community_id,
+        )
+        _audit(audit, actor=actor, kind="create", obj=person, summary=person.name, ip=ip)
+        return person
+    changed = [
+        f
+        for f in ("id_number", "phone", "address", "community_id")
+        if getattr(data, f) and not getattr(person, f)
+    ]
+    if changed:
+        for f in changed:
+            setattr(person, f, getattr(data, f))
+        person.save(update_fields=changed)
+        _audit(audit, actor=actor, kind="change", obj=person, fields=changed, ip=ip)
+    return person

@@ -1,0 +1,119 @@
+"""Registration: a petition received through any channel enters the register."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from xinfang.common import clock
+from xinfang.common.audit import audit_entry
+from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
+from xinfang.common.models import AuditEntry
+from xinfang.petitions import deadlines, hooks, search, selectors, workflow
+from xinfang.petitions.inputs import COLLECTIVE_MIN_PEOPLE, MAX_REPRESENTATIVES, RegistrationData
+from xinfang.petitions.models import Category, Channel, Petition, TimeLimitRule
+from xinfang.petitions.services.attachments import attach_all
+from xinfang.petitions.services.history import record_event
+from xinfang.petitions.services.petitioners import petitioner_resolve
+from xinfang.petitions.workflow import Status
+
+K = TimeLimitRule.Key
+REGISTRAR_ROLES = workflow.OFFICE_ROLES
+
+
+def _check_registration(actor: Any, data: RegistrationData) -> None:
+    if actor.role not in REGISTRAR_ROLES:
+        raise PermissionDenied(_("只有登记员可以登记信访事项。"))
+    if actor.unit_id is None:
+        raise PermissionDenied(_("您的账号未归属任何单位，不能登记。"))
+    if data.channel not in Channel.values:
+        raise ValidationFailed(_("请选择信访形式。"), field="channel")
+    if not data.title.strip() or not data.content.strip():
+        raise ValidationFailed(_("标题和信访内容不能为空。"), field="content")
+    if not data.is_anonymous and not data.petitioners:
+        raise ValidationFailed(_("请填写信访人，或勾选匿名。"), field="petitioners")
+    if data.channel == Channel.COLLECTIVE_VISIT:
+        if data.head_count < COLLECTIVE_MIN_PEOPLE:
+            raise ValidationFailed(
+                _("集体访指5人以上就同一事项来访，请填写人数。"), field="head_count"
+            )
+        if len(data.petitioners) > MAX_REPRESENTATIVES:
+            raise ValidationFailed(
+                _("集体访推选代表不得超过5人，当前填写了%(n)d人。") % {"n": len(data.petitioners)},
+                field="petitioners",
+            )
+    elif data.head_count < 1:
+        raise ValidationFailed(_("人数至少为1。"), field="head_count")
+    if data.channel in {Channel.ASSIGNED, Channel.FORWARDED} and not data.origin_authority:
+        raise ValidationFailed(
+            _("上级交办、转送的事项须填写交办/转送机关。"), field="origin_authority"
+        )
+
+
+@transaction.atomic
+def petition_register(
+    *,
+    actor: Any,
+    data: RegistrationData,
+    files: Sequence[UploadedFile] = (),
+    ip: str | None = None,
+) -> Petition:
+    """Register a petition received through any channel and return it."""
+    _check_registration(actor, data)
+    now = clock.now()
+    repeat_of = None
+    if data.repeat_of_id:
+        try:
+            repeat_of = selectors.access_petition(actor, data.repeat_of_id)
+        except NotFound:
+            raise ValidationFailed(_("关联的原信访事项不存在。"), field="repeat_of") from None
+    category_ids = Category.memo.get(
+        None, lambda: set(Category.objects.values_list("pk", flat=True))
+    )
+    if data.category_id and data.category_id not in category_ids:
+        raise ValidationFailed(_("问题分类不存在。"), field="category")
+    audit: list[AuditEntry] = []  # written together at the end: one statement
+    people = [petitioner_resolve(actor=actor, data=p, ip=ip, audit=audit) for p in data.petitioners]
+    limits = selectors.time_limits()
+    route_due = deadlines.due_date(clock.local_date(now), limits[K.ROUTE])
+    petition = Petition.objects.create(
+        registered_unit_id=actor.unit_id,
+        owner_unit_id=actor.unit_id,
+        registered_by=actor,
+        channel=data.channel,
+        origin_authority=data.origin_authority,
+        origin_reference=data.origin_reference,
+        origin_deadline=data.origin_deadline,
+        petitioner=people[0] if people else None,
+        is_anonymous=data.is_anonymous and not people,
+        head_count=data.head_count,
+        title=data.title.strip(),
+        content=data.content.strip(),
+        search_text=search.document(data.title, data.content),
+        category_id=data.category_id,
+        community_id=data.community_id,
+        address=data.address,
+        accused=data.accused,
+        accused_unit_id=data.accused_unit_id,
+        merit=data.merit,
+        is_litigation=data.is_litigation,
+        repeat_of=repeat_of,
+        is_first_time=repeat_of is None,
+        registered_at=now,
+        route_due=route_due,
+        due_date=route_due,
+    )
+    if len(people) > 1 or data.channel == Channel.COLLECTIVE_VISIT:
+        petition.representatives.set(people)
+    attach_all(petition, files, actor, now)
+    record_event(
+        petition, actor, now, "register", "", Status.REGISTERED, "", {"channel": data.channel}
+    )
+    audit.append(
+        audit_entry(actor=actor, kind="create", obj=petition, summary=petition.title, ip=ip)
+    )
+    AuditEntry.objects.bulk_create(audit)
+    hooks.after("register", petition)
+    return petition
