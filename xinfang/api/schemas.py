@@ -280,7 +280,8 @@ class EventOut(Schema):
     details: dict[str, Any]
 
     @classmethod
-    def of(cls, e: PetitionEvent) -> "EventOut":
+    def of(cls, e: PetitionEvent, details: dict[str, Any]) -> "EventOut":
+        """Return the event with the details its reader may see (access.event_details)."""
         return cls(
             at=e.at,
             actor=str(e.actor) if e.actor else "",
@@ -288,7 +289,7 @@ class EventOut(Schema):
             from_status=e.from_status,
             to_status=e.to_status,
             note=e.note,
-            details=e.details,
+            details=details,
         )
 
 
@@ -348,7 +349,7 @@ class AcceptanceOut(Schema):
 
 
 class PetitionDetail(PetitionFields):
-    query_code: str
+    query_code: str = Field(description="信访人查询码；被反映单位的用户不可见（空）")
     version: int = Field(description="提交操作时回传，用于发现他人的并发修改")
     content: str
     representatives: list[PersonOut]
@@ -391,6 +392,7 @@ class PetitionDetail(PetitionFields):
         today: dt.date,
         allowed: list[Action],
         events: list[PetitionEvent],
+        event_details: list[dict[str, Any]],
     ) -> "PetitionDetail":
         """Return the case as its page shows it, the persons as the reader may see them."""
         representatives = (
@@ -398,7 +400,7 @@ class PetitionDetail(PetitionFields):
         )
         return cls(
             **cls.fields_of(p, identity=identity, full=full, today=today),
-            query_code=p.query_code,
+            query_code=p.query_code if identity else "",
             version=p.version,
             content=p.content,
             representatives=representatives,
@@ -426,5 +428,5 @@ class PetitionDetail(PetitionFields):
             satisfaction_office=p.satisfaction_office,
             solved=p.solved,
             allowed_actions=allowed,
-            events=[EventOut.of(e) for e in events],
+            events=[EventOut.of(e, d) for e, d in zip(events, event_details, strict=True)],
         )

@@ -44,7 +44,7 @@ from xinfang.common.models import AuditEntry
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions import selectors, services
+from xinfang.petitions import access, selectors, services
 from xinfang.petitions.forms import ACTION_FORMS, IntakeForm
 from xinfang.petitions.models import Petition, Petitioner
 from xinfang.petitions.validators import normalize_id_number, normalize_phone
@@ -74,19 +74,20 @@ def _audit_personal_read(
 def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDetail:
     """Return the case as `user` may see it, auditing a full read of personal data."""
     prefetch_related_objects([petition], "representatives")
-    identity = selectors.can_see_identity(user, petition)
-    full = selectors.can_see_personal_data(user, petition)
-    if full:
+    shown = access.disclosure(user, petition)
+    if shown.personal:
         people = [petition.petitioner, *petition.representatives.all()]
         unique = {p.pk: p for p in people if p is not None}
         _audit_personal_read(request, user, unique.values(), petition.number)
+    events = list(selectors.petition_timeline(petition))
     detail = PetitionDetail.of(
         petition,
-        identity=identity,
-        full=full,
+        identity=shown.identity,
+        full=shown.personal,
         today=clock.today(),
-        allowed=selectors.allowed_actions(user, petition),
-        events=list(selectors.petition_timeline(petition)),
+        allowed=access.allowed_actions(user, petition),
+        events=events,
+        event_details=[access.event_details(user, petition, e) for e in events],
     )
     if user.role in services.REGISTRAR_ROLES:
         detail.suggestions = SuggestionsOut(
@@ -165,7 +166,7 @@ def petition_list(request: HttpRequest, query: Query[PetitionQuery]) -> Petition
         page=query.page,
         page_size=query.page_size,
         results=[
-            PetitionSummary.of(p, identity=selectors.can_see_identity(user, p), today=today)
+            PetitionSummary.of(p, identity=access.can_see_identity(user, p), today=today)
             for p in rows
         ],
     )
@@ -177,7 +178,7 @@ def petition_list(request: HttpRequest, query: Query[PetitionQuery]) -> Petition
 def petition_get(request: HttpRequest, petition_id: int) -> PetitionDetail:
     """Return one petition with its deadline, history and the actions open to the user."""
     user = api_user(request)
-    return _detail(request, user, selectors.access_petition(user, petition_id))
+    return _detail(request, user, access.access_petition(user, petition_id))
 
 
 @router.post(
@@ -193,19 +194,21 @@ def petition_act(
 ) -> PetitionDetail:
     """Take a workflow action; the body holds its fields and the `version` last seen."""
     user = api_writer(request)
-    petition = selectors.access_petition(user, petition_id)
+    petition = access.access_petition(user, petition_id)
     form = ACTION_FORMS[action](data=_form_data(body), petition=petition, user=user)
-    valid = form.is_valid()
-    # A step the user may not take now is refused by the service with the reason (wrong
-    # status, not their side of the case, a stale version); field errors would hide it.
-    if not valid and action in selectors.allowed_actions(user, petition):
+    if not form.is_valid():
+        # A step the user may not take now is refused with its reason (wrong status, not
+        # their side of the case, the case's own rule); field errors would hide it.
+        services.transition_check(
+            actor=user, petition=petition, action=action, expected_version=None
+        )
         raise InvalidFields.from_form(form)
     petition = services.petition_transition(
         actor=user,
         petition_id=petition.pk,
         action=action,
-        data=form.service_data() if valid else {},
-        expected_version=form.cleaned_data.get("version"),
+        data=form.to_input(),
+        expected_version=form.cleaned_data["version"],
         ip=client_ip(request),
     )
     return _detail(request, user, petition)
@@ -224,17 +227,23 @@ def petitioner_search(
     user = api_user(request)
     # The registry lookup is the registrar's intake tool; a handler in a unit complained
     # about must not be able to look their accuser up (Art. 46).
-    if user.role not in services.REGISTRAR_ROLES:
+    if not access.may_search_registry(user):
         raise PermissionDenied(_("只有登记员可以查询信访人档案。"))
     matches = selectors.petitioner_matches(
+        user,
         id_number=normalize_id_number(query.id_number),
         phone=normalize_phone(query.phone),
         name=query.name.strip(),
         address=query.address.strip(),
     )
-    full = selectors.can_see_personal_data(user)
-    if full:
-        _audit_personal_read(request, user, [m.petitioner for m in matches], _("信访人查询"))
+    full = access.sees_personal_data(user)
+    services.petitioners_viewed(
+        actor=user,
+        people=[m.petitioner for m in matches],
+        fields=("name", "id_number", "phone") if full else ("name",),
+        where=_("信访人查询"),
+        ip=client_ip(request),
+    )
     return [PetitionerMatchOut.of_match(m, full=full) for m in matches]
 
 
@@ -248,7 +257,7 @@ def petitioner_create(request: HttpRequest, payload: PetitionerIn) -> PersonOut:
     if payload.community is not None and not communities.filter(pk=payload.community).exists():
         raise InvalidFields({"community": [_("所在社区不存在或不在本单位管辖范围内。")]})
     person = services.petitioner_resolve(actor=user, data=payload.data(), ip=client_ip(request))
-    full = selectors.can_see_personal_data(user)
+    full = access.sees_personal_data(user)
     if full:
         _audit_personal_read(request, user, [person], _("信访人建档"))
     return PersonOut.of(person, full=full)

@@ -1,7 +1,8 @@
 """Forms: the intake form and one small form per workflow action.
 
 The API validates an action's body with the same ACTION_FORMS, so a field rule lives in
-one place. Domain rules (deadlines, who may act) stay in services.
+one place; each action form builds the typed input its action takes. Domain rules
+(deadlines, who may act) stay in actions and services.
 """
 
 from typing import Any, cast
@@ -10,7 +11,24 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.organization.models import Unit
-from xinfang.petitions.inputs import MAX_REPRESENTATIVES, PetitionerData, RegistrationData
+from xinfang.organization.selectors import assignable_units
+from xinfang.petitions.inputs import (
+    MAX_REPRESENTATIVES,
+    AssignInput,
+    EvaluateInput,
+    ExtensionInput,
+    FollowUpInput,
+    ForwardInput,
+    HandlingInput,
+    MergeInput,
+    NotAcceptInput,
+    NoteInput,
+    PetitionerData,
+    ReasonInput,
+    RegistrationData,
+    ReplyInput,
+    SuperviseInput,
+)
 from xinfang.petitions.models import (
     Category,
     Channel,
@@ -124,36 +142,54 @@ def _note(required: bool = False, label: Any = _("说明")) -> forms.CharField:
 
 
 class ActionForm(forms.Form):
-    """Base of the action forms: a note, and the version the user was looking at."""
+    """Base of the action forms: a note, and the version of the case the user was looking at.
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    Each form builds its action's typed input (actions.ACTIONS[...].input) in to_input().
+    """
+
+    input_type: type[Any] = NoteInput
+    # The accept and re-assign forms show the unit suggestions above their fields.
+    suggests_units = False
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     note = _note()
 
     def __init__(self, *args: Any, petition: Any = None, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.petition, self.user = petition, user
 
-    def service_data(self) -> dict[str, Any]:
+    def input_fields(self) -> dict[str, Any]:
+        """Return the cleaned fields as the input type names them."""
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+    def to_input(self) -> Any:
+        """Return the action's typed input from the cleaned data."""
+        return self.input_type(**self.input_fields())
 
 
 class AssignForm(ActionForm):
+    input_type = AssignInput
+    suggests_units = True
     handling_unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from xinfang.organization.selectors import assignable_units
-
         if self.user is not None:
             field = cast("forms.ModelChoiceField[Unit]", self.fields["handling_unit"])
             field.queryset = assignable_units(self.user)
 
+    def input_fields(self) -> dict[str, Any]:
+        d = super().input_fields()
+        return {"handling_unit_id": d.pop("handling_unit").pk, **d}
+
 
 class ForwardForm(ActionForm):
+    input_type = ForwardInput
     forwarded_to = forms.CharField(label=_("转送机关"), max_length=100)
 
 
 class NotAcceptForm(ActionForm):
+    input_type = NotAcceptInput
     reason = _note(True, _("不予受理理由"))
     legal_channel = forms.ChoiceField(
         label=_("引导法定途径"), choices=[("", "—"), *LegalChannel.choices], required=False
@@ -161,23 +197,32 @@ class NotAcceptForm(ActionForm):
 
 
 class MergeForm(ActionForm):
+    input_type = MergeInput
     original = forms.IntegerField(label=_("原信访事项内部编号"), min_value=1)
+
+    def input_fields(self) -> dict[str, Any]:
+        d = super().input_fields()
+        return {"original_id": d.pop("original"), **d}
 
 
 class ReasonForm(ActionForm):
+    input_type = ReasonInput
     reason = _note(True, _("理由"))
 
 
 class NoteRequiredForm(ActionForm):
+    input_type = HandlingInput
     note = _note(True, _("办理情况"))
 
 
 class ExtensionForm(ActionForm):
+    input_type = ExtensionInput
     days = forms.IntegerField(label=_("延期天数"), min_value=1, max_value=30)
     reason = _note(True, _("延期理由"))
 
 
 class ReplyForm(ActionForm):
+    input_type = ReplyInput
     reply_kind = forms.ChoiceField(label=_("处理意见类型"), choices=ReplyKind.choices)
     text = forms.CharField(
         label=_("处理意见书正文（事实、处理决定及依据）"), widget=forms.Textarea(attrs={"rows": 8})
@@ -185,11 +230,13 @@ class ReplyForm(ActionForm):
 
 
 class EvaluateForm(ActionForm):
+    input_type = EvaluateInput
     satisfaction_unit = forms.ChoiceField(label=_("对承办单位"), choices=Satisfaction.choices)
     satisfaction_office = forms.ChoiceField(label=_("对信访部门"), choices=Satisfaction.choices)
 
 
 class FollowUpForm(ActionForm):
+    input_type = FollowUpInput
     solved = forms.TypedChoiceField(
         label=_("问题是否实际解决"),
         choices=[("true", _("已解决")), ("false", _("未解决"))],
@@ -198,10 +245,12 @@ class FollowUpForm(ActionForm):
 
 
 class SuperviseForm(ActionForm):
+    input_type = SuperviseInput
     due = forms.DateField(label=_("督办期限"), widget=forms.DateInput(attrs={"type": "date"}))
     note = _note(True, _("督办意见"))
 
 
+# The form of each action; a test checks that each builds the input its action takes.
 ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.ACCEPT: AssignForm,
     Action.FORWARD: ForwardForm,

@@ -39,3 +39,82 @@ class RegistrationData:
     origin_deadline: dt.date | None = None
     is_litigation: bool = False
     merit: str = ""
+
+
+# ---------------------------------------------------------------- workflow actions
+# One input per kind of action form; `note` goes onto the case's timeline.
+
+
+@dataclass(frozen=True)
+class NoteInput:
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AssignInput:
+    handling_unit_id: int
+    responsible_leader_id: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ForwardInput:
+    forwarded_to: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NotAcceptInput:
+    reason: str
+    legal_channel: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class MergeInput:
+    original_id: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReasonInput:
+    reason: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class HandlingInput:
+    note: str
+
+
+@dataclass(frozen=True)
+class ExtensionInput:
+    days: int
+    reason: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReplyInput:
+    reply_kind: str
+    text: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class EvaluateInput:
+    satisfaction_unit: str
+    satisfaction_office: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    solved: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SuperviseInput:
+    due: dt.date
+    note: str

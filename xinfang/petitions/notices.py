@@ -20,7 +20,7 @@ from weasyprint import HTML
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
-from xinfang.petitions import deadlines, selectors
+from xinfang.petitions import deadlines, limits
 from xinfang.petitions.models import LegalChannel, Petition, PetitionEvent, TimeLimitRule
 from xinfang.petitions.workflow import Action, Status
 
@@ -78,7 +78,7 @@ def _acceptance(p: Petition) -> tuple[dt.date, dict[str, Any]]:
     # An approved extension and finished hearings have since moved handling_due by their
     # length; the notice states the deadline set on the day of acceptance.
     due = p.handling_due - dt.timedelta(days=p.extension_days + p.paused_days)
-    limit = selectors.time_limits()[K.HANDLE]
+    limit = limits.time_limits()[K.HANDLE]
     return clock.local_date(p.accepted_at), {"handling_due": due, "limit": _limit_text(limit)}
 
 
@@ -125,7 +125,7 @@ def _reply(p: Petition) -> tuple[dt.date, dict[str, Any]]:
     return clock.local_date(p.replied_at), {
         "reply_kind": p.get_reply_kind_display(),
         "reply_text": _paragraphs(p.reply_text),
-        "review_limit": _limit_text(selectors.time_limits()[K.REVIEW_REQUEST]),
+        "review_limit": _limit_text(limits.time_limits()[K.REVIEW_REQUEST]),
     }
 
 

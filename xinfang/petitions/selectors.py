@@ -1,7 +1,6 @@
-"""Every read of petitions and petitioners, already limited to what the user may see.
+"""Every list and search of petitions and petitioners, already limited to what the user may see.
 
-A user sees the cases registered in their unit's subtree and those assigned to a unit of
-that subtree, nothing else. "Missing" and "not yours" are the same NotFound.
+Who may see what is decided in `access`; this module builds the lists on its filters.
 """
 
 import datetime as dt
@@ -16,55 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
-from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import unit_scope, unit_subtree_ids
-from xinfang.petitions import deadlines, search, workflow
+from xinfang.organization.selectors import unit_subtree_ids
+from xinfang.petitions import access, search
 from xinfang.petitions.models import (
     Category,
     Petition,
     Petitioner,
     PetitionEvent,
-    TimeLimitRule,
 )
-from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Action, Side, Status
+from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Status
 
 DUE_SOON_DAYS = 3
-# Roles that see petitioners' ID numbers, phones and addresses in full.
-PERSONAL_DATA_ROLES = frozenset({"registrar", "unit_leader", "leading_group", "admin"})
-
-# The statutory defaults; a TimeLimitRule row, when present, overrides its key.
-DEFAULT_LIMITS: dict[str, deadlines.TimeLimit] = {
-    TimeLimitRule.Key.ROUTE: deadlines.TimeLimit(15),
-    TimeLimitRule.Key.OBJECTION: deadlines.TimeLimit(5, working_days=True),
-    TimeLimitRule.Key.HANDLE: deadlines.TimeLimit(60),
-    TimeLimitRule.Key.EXTENSION_MAX: deadlines.TimeLimit(30),
-    TimeLimitRule.Key.REVIEW_REQUEST: deadlines.TimeLimit(30),
-    TimeLimitRule.Key.REVIEW_ANSWER: deadlines.TimeLimit(30),
-    TimeLimitRule.Key.REREVIEW_REQUEST: deadlines.TimeLimit(30),
-    TimeLimitRule.Key.REREVIEW_ANSWER: deadlines.TimeLimit(30),
-    TimeLimitRule.Key.FOLLOW_UP_WINDOW: deadlines.TimeLimit(90),
-}
-
-
-def time_limits() -> dict[str, deadlines.TimeLimit]:
-    """Return every time limit in force, the rule set's rows over the defaults."""
-
-    def read() -> dict[str, deadlines.TimeLimit]:
-        rows = TimeLimitRule.objects.values_list("key", "days", "working_days")
-        return DEFAULT_LIMITS | {k: deadlines.TimeLimit(d, w) for k, d, w in rows}
-
-    return dict(TimeLimitRule.memo.get(None, read))
-
-
-def visible_q(user: Any) -> Q:
-    """Return the filter of the cases `user` may see: those owned within their subtree."""
-    scope = unit_scope(user.unit if user.is_authenticated else None)
-    if scope.ids is None:  # the whole tree: no filter, lists walk the time index
-        return Q()
-    if scope.broad:
-        return Q(owner_unit_id__in_unindexed=scope.ids)
-    return Q(owner_unit_id__in=scope.ids)
 
 
 def petitions_for_user(user: Any) -> QuerySet[Petition]:
@@ -73,64 +35,7 @@ def petitions_for_user(user: Any) -> QuerySet[Petition]:
     A list page sorts and cuts before it joins only if there is little to join: callers
     that show more add their own select_related.
     """
-    return Petition.objects.filter(visible_q(user)).select_related("handling_unit")
-
-
-def access_petition(user: Any, pk: int, *, for_update: bool = False) -> Petition:
-    """Return petition `pk` if `user` may see it; NotFound otherwise, alike for both."""
-    qs = Petition.objects.filter(visible_q(user))
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    try:
-        return qs.select_related(
-            "category",
-            "handling_unit",
-            "registered_unit",
-            "petitioner",
-            "repeat_of",
-            "merged_into",
-            "handler",
-            "responsible_leader",
-            "registered_by",
-            "accused_unit",
-        ).get(pk=pk)
-    except (Petition.DoesNotExist, ValueError, TypeError):
-        raise NotFound(_("信访事项不存在或您无权查看。")) from None
-
-
-def sides_of(user: Any, petition: Petition) -> set[Side]:
-    """Return which sides of `petition` the user stands on."""
-    ids = set(unit_subtree_ids(user.unit))
-    sides = set()
-    if petition.registered_unit_id in ids:
-        sides.add(Side.OFFICE)
-    if petition.handling_unit_id in ids:
-        sides.add(Side.UNIT)
-    return sides
-
-
-def allowed_actions(actor: Any, petition: Petition) -> list[Action]:
-    """Return the actions `actor` may take on `petition` now."""
-    if actor.is_read_only:
-        return []
-    return workflow.available_actions(
-        Status(petition.status), actor.role, sides_of(actor, petition)
-    )
-
-
-def can_see_identity(user: Any, petition: Petition) -> bool:
-    """Return whether `user` may see who the petitioner is (Regulations, Art. 46)."""
-    # The user's unit is checked first: a user without one needs no accused unit loaded.
-    if user.unit_id is None or petition.accused_unit is None:
-        return True
-    return not user.unit.path.startswith(petition.accused_unit.path)
-
-
-def can_see_personal_data(user: Any, petition: Petition | None = None) -> bool:
-    """Return whether `user` sees ID numbers, phones and addresses in full."""
-    if user.role not in PERSONAL_DATA_ROLES:
-        return False
-    return petition is None or can_see_identity(user, petition)
+    return Petition.objects.filter(access.visible_q(user)).select_related("handling_unit")
 
 
 _CASE_NUMBER = re.compile(r"^XF\d{4}-0*(\d+)$", re.IGNORECASE)
@@ -264,10 +169,44 @@ class PetitionerMatch:
     reasons: list[str]
 
 
+def _case_counts(user: Any, people: list[int]) -> dict[int, tuple[int, int]]:
+    """Return (cases, open cases) `user` may know of for each person, counting a case once."""
+    known = Petition.objects.filter(access.identity_visible_q(user)).order_by()
+    open_q = Q(status__in=OPEN_STATUSES)
+    counts: dict[int, tuple[int, int]] = {}
+    as_petitioner = (
+        known.filter(petitioner_id__in=people)
+        .values_list("petitioner_id")
+        .annotate(total=Count("*"), open=Count("pk", filter=open_q))
+    )
+    # The first representative of a collective visit is also its petitioner: once.
+    as_representative = (
+        known.filter(representatives__in=people)
+        .exclude(petitioner_id=F("representatives"))
+        .values_list("representatives")
+        .annotate(total=Count("*"), open=Count("pk", filter=open_q))
+    )
+    for rows in (as_petitioner, as_representative):
+        for pk, total, n_open in rows:
+            before = counts.get(pk, (0, 0))
+            counts[pk] = (before[0] + total, before[1] + n_open)
+    return counts
+
+
 def petitioner_matches(
-    *, id_number: str = "", phone: str = "", name: str = "", address: str = "", limit: int = 5
+    user: Any,
+    *,
+    id_number: str = "",
+    phone: str = "",
+    name: str = "",
+    address: str = "",
+    limit: int = 5,
 ) -> list[PetitionerMatch]:
-    """Return known petitioners matching by ID number, phone, or name and address."""
+    """Return the known petitioners `user` may know of matching by ID, phone, or name + address.
+
+    Only people shown by a case the user may see are answered about, and their counts
+    are of those cases alone (access.registry_q).
+    """
     q = Q()
     if id_number:
         q |= Q(id_number=id_number)
@@ -277,16 +216,8 @@ def petitioner_matches(
         q |= Q(name=name, address=address)
     if not q:
         return []
-    # A person counts a case once, whether as its petitioner or as a representative
-    # (the first representative of a collective visit is both).
-    as_rep = ~Q(represented_petitions__petitioner_id=F("pk"))
-    open_rep = as_rep & Q(represented_petitions__status__in=OPEN_STATUSES)
-    rows = Petitioner.objects.filter(q).annotate(
-        total=Count("petitions", distinct=True)
-        + Count("represented_petitions", filter=as_rep, distinct=True),
-        open=Count("petitions", filter=Q(petitions__status__in=OPEN_STATUSES), distinct=True)
-        + Count("represented_petitions", filter=open_rep, distinct=True),
-    )[:limit]
+    rows = list(Petitioner.objects.filter(q).filter(access.registry_q(user))[:limit])
+    counts = _case_counts(user, [p.pk for p in rows])
     matches = []
     for p in rows:
         reasons = [
@@ -298,26 +229,16 @@ def petitioner_matches(
             )
             if hit
         ]
-        matches.append(PetitionerMatch(p, p.total, p.open, reasons))
+        total, n_open = counts.get(p.pk, (0, 0))
+        matches.append(PetitionerMatch(p, total, n_open, reasons))
     return matches
 
 
-def access_petitioner(user: Any, pk: int) -> Petitioner:
-    """Return petitioner `pk` if `user` may see at least one of their petitions."""
-    visible = Petition.objects.filter(visible_q(user))
-    petitioner = Petitioner.objects.filter(pk=pk).select_related("community").first()
-    if petitioner is None or not (
-        visible.filter(Q(petitioner=petitioner) | Q(representatives=petitioner)).exists()
-    ):
-        raise NotFound(_("信访人不存在或您无权查看。"))
-    return petitioner
-
-
 def petitioner_history(user: Any, petitioner: Petitioner) -> QuerySet[Petition]:
-    """Return the petitioner's petitions that `user` may see, newest first."""
+    """Return the petitioner's petitions that `user` may know of, newest first."""
     return (
-        petitions_for_user(user)
-        .filter(Q(petitioner=petitioner) | Q(representatives=petitioner))
+        access.petitioner_cases(user, petitioner)
+        .select_related("handling_unit")
         .distinct()
         .order_by("-registered_at")
     )

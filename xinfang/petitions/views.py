@@ -19,7 +19,7 @@ from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions import deadlines, inputs, notices, selectors, services
+from xinfang.petitions import access, deadlines, inputs, notices, selectors, services
 from xinfang.petitions.forms import ACTION_FORMS, IntakeForm, PersonFormSet, SearchForm
 from xinfang.petitions.models import Channel, Petition
 from xinfang.petitions.workflow import Action, Status
@@ -29,7 +29,7 @@ PAGE_SIZE = 20
 
 def _access(request: AuthenticatedHttpRequest, pk: int) -> Petition:
     try:
-        return selectors.access_petition(request.user, pk)
+        return access.access_petition(request.user, pk)
     except NotFound as e:
         raise Http404(e.message) from None
 
@@ -126,14 +126,23 @@ def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def petitioner_match_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Return the known-person panel for the intake form (HTMX)."""
-    if request.user.role not in services.REGISTRAR_ROLES:
+    if not access.may_search_registry(request.user):
         raise Http404
     g = request.GET
     matches = selectors.petitioner_matches(
+        request.user,
         id_number=g.get("id_number", "").strip().upper(),
         phone=g.get("phone", "").strip(),
         name=g.get("name", "").strip(),
         address=g.get("address", "").strip(),
+    )
+    # The panel names each person it finds: a read of personal data like any other.
+    services.petitioners_viewed(
+        actor=request.user,
+        people=[m.petitioner for m in matches],
+        fields=("name",),
+        where=_("登记时信访人匹配"),
+        ip=client_ip(request),
     )
     rows = [
         (m, list(selectors.petitioner_history(request.user, m.petitioner)[:5])) for m in matches
@@ -160,15 +169,14 @@ def petition_detail(
     request: AuthenticatedHttpRequest, pk: int, *, failed: Any = None
 ) -> HttpResponse:
     petition = _access(request, pk)
-    actions = selectors.allowed_actions(request.user, petition)
-    show_identity = selectors.can_see_identity(request.user, petition)
-    full_personal = selectors.can_see_personal_data(request.user, petition)
-    representatives = list(petition.representatives.all()) if show_identity else []
-    if full_personal:
+    actions = access.allowed_actions(request.user, petition)
+    shown = access.disclosure(request.user, petition)
+    representatives = list(petition.representatives.all()) if shown.identity else []
+    if shown.personal:
         # Every person the page shows in full: the petitioner and each representative.
-        shown = [petition.petitioner, *representatives] if petition.petitioner else representatives
+        people = [petition.petitioner, *representatives] if petition.petitioner else representatives
         services.petitioners_viewed(
-            actor=request.user, people=shown, where=petition.number, ip=client_ip(request)
+            actor=request.user, people=people, where=petition.number, ip=client_ip(request)
         )
     forms = _action_forms(request, petition, actions)
     refusal = None
@@ -186,12 +194,15 @@ def petition_detail(
             "forms": forms,
             "refusal": refusal,
             "events": selectors.petition_timeline(petition),
-            "show_identity": show_identity,
-            "full_personal": full_personal,
+            "show_identity": shown.identity,
+            "full_personal": shown.personal,
             "representatives": representatives,
-            "attachments": list(petition.attachments.all()),
+            "attachments": access.attachments_shown(request.user, petition),
+            "attachment_count": petition.attachments.count(),
             "supervisions": list(petition.supervisions.select_related("opened_by")),
-            "notices": [(k, notices.NOTICE_KINDS[k]) for k in notices.available_notices(petition)],
+            "notices": [(k, notices.NOTICE_KINDS[k]) for k in notices.available_notices(petition)]
+            if shown.identity
+            else [],
             "days_left": deadlines.days_left(petition.due_date, today)
             if petition.due_date
             else None,
@@ -218,8 +229,8 @@ def petition_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
                 actor=request.user,
                 petition_id=petition.pk,
                 action=act,
-                data=form.service_data(),
-                expected_version=form.cleaned_data.get("version"),
+                data=form.to_input(),
+                expected_version=form.cleaned_data["version"],
                 ip=client_ip(request),
             )
         except DomainError as e:
@@ -253,9 +264,10 @@ def attachment_download(
     request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
 ) -> FileResponse:
     petition = _access(request, pk)
-    attachment = petition.attachments.filter(pk=attachment_pk).first()
-    if attachment is None or not selectors.can_see_identity(request.user, petition):
-        raise Http404
+    try:
+        attachment = access.access_attachment(request.user, petition, attachment_pk)
+    except NotFound as e:
+        raise Http404(e.message) from None
     audit_record(actor=request.user, kind="download", obj=attachment, ip=client_ip(request))
     return FileResponse(
         attachment.file.open("rb"),
@@ -267,11 +279,10 @@ def attachment_download(
 
 def _notice(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Petition:
     petition = _access(request, pk)
-    # Notices name the petitioner: never for the unit complained about (Art. 46).
-    if kind not in notices.available_notices(petition) or not selectors.can_see_identity(
-        request.user, petition
-    ):
-        raise Http404
+    try:
+        access.check_notice(request.user, petition, kind, notices.available_notices(petition))
+    except NotFound as e:
+        raise Http404(e.message) from None
     audit_record(
         actor=request.user,
         kind="download",
@@ -300,10 +311,10 @@ def notice_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRes
 @login_required
 def petitioner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     try:
-        person = selectors.access_petitioner(request.user, pk)
+        person = access.access_petitioner(request.user, pk)
     except NotFound as e:
         raise Http404(e.message) from None
-    full = selectors.can_see_personal_data(request.user)
+    full = access.sees_personal_data(request.user)
     if full:
         services.petitioners_viewed(actor=request.user, people=[person], ip=client_ip(request))
     page = CappedPaginator(selectors.petitioner_history(request.user, person), PAGE_SIZE).get_page(

@@ -1,12 +1,13 @@
 """The lifecycle of a petition (信访事项) as data.
 
-TRANSITIONS says which action leads from which status to which; ACTION_ROLES and
-ACTION_SIDE say who may take it. Services, templates, the API and docs/workflow.md all
-read these tables, so the buttons a user sees are exactly what the service allows.
+The statuses, the actions and their labels, which statuses are open or concluded, the
+roles that take each kind of step and the deadline running in each status. Each
+action's moves, roles, guard and effect are declared in `actions.ACTIONS`.
 Pure Python: no ORM.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
 
@@ -85,41 +86,6 @@ OPEN_STATUSES: Final = frozenset(
     }
 )
 
-TRANSITIONS: Final[Mapping[tuple[Status, Action], Status]] = {
-    # Routing, within 15 days of registration.
-    (S.REGISTERED, A.ACCEPT): S.HANDLING,
-    (S.REGISTERED, A.FORWARD): S.FORWARDED,
-    (S.REGISTERED, A.NOT_ACCEPT): S.NOT_ACCEPTED,
-    (S.REGISTERED, A.MERGE): S.MERGED,
-    # The handling unit objects within 5 working days; the office re-routes.
-    (S.HANDLING, A.OBJECT): S.OBJECTED,
-    (S.OBJECTED, A.REASSIGN): S.HANDLING,
-    (S.OBJECTED, A.FORWARD): S.FORWARDED,
-    # Handling, 60 days, one extension of at most 30, hearings pause the clock.
-    (S.HANDLING, A.RECORD_HANDLING): S.HANDLING,
-    (S.HANDLING, A.REQUEST_EXTENSION): S.EXTENSION_REQUESTED,
-    (S.EXTENSION_REQUESTED, A.APPROVE_EXTENSION): S.HANDLING,
-    (S.EXTENSION_REQUESTED, A.REJECT_EXTENSION): S.HANDLING,
-    (S.HANDLING, A.START_HEARING): S.HEARING,
-    (S.HEARING, A.RECORD_HANDLING): S.HEARING,
-    (S.HEARING, A.END_HEARING): S.HANDLING,
-    (S.HANDLING, A.REPLY): S.REPLIED,
-    # After the reply: rating, follow-up, review and re-review.
-    (S.REPLIED, A.EVALUATE): S.EVALUATED,
-    (S.REPLIED, A.FOLLOW_UP): S.CLOSED,
-    (S.EVALUATED, A.FOLLOW_UP): S.CLOSED,
-    (S.REPLIED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
-    (S.EVALUATED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
-    (S.CLOSED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
-    (S.UNDER_REVIEW, A.ANSWER_REVIEW): S.REVIEWED,
-    (S.REVIEWED, A.EVALUATE): S.REVIEWED,
-    (S.REVIEWED, A.FOLLOW_UP): S.REVIEWED,
-    (S.REVIEWED, A.REQUEST_REREVIEW): S.UNDER_REREVIEW,
-    (S.UNDER_REREVIEW, A.ANSWER_REREVIEW): S.FINAL,
-    # Supervision (督办) may be opened on any open case and leaves its status as it is.
-    **{(s, A.SUPERVISE): s for s in OPEN_STATUSES},
-}
-
 # Concluded: the handling unit has replied (办结); the KPIs count from here.
 CONCLUDED_STATUSES: Final = frozenset(
     {S.REPLIED, S.EVALUATED, S.CLOSED, S.UNDER_REVIEW, S.REVIEWED, S.UNDER_REREVIEW, S.FINAL}
@@ -128,78 +94,34 @@ TERMINAL_STATUSES: Final = frozenset({S.FORWARDED, S.NOT_ACCEPTED, S.MERGED, S.F
 # The clock that matters while in these statuses is the handling deadline.
 HANDLING_STATUSES: Final = frozenset({S.HANDLING, S.EXTENSION_REQUESTED, S.HEARING})
 
+# Who takes which kind of step (actions.ACTIONS assigns them to each action).
 # The petition office's roles: they register, route and close cases.
 OFFICE_ROLES: Final = frozenset({"registrar", "leading_group", "admin"})
-_UNIT = frozenset({"handler", "unit_leader"})
-_LEADERS = frozenset({"unit_leader", "leading_group", "admin"})
+UNIT_ROLES: Final = frozenset({"handler", "unit_leader"})
+APPROVER_ROLES: Final = frozenset({"unit_leader", "leading_group"})
+LEADER_ROLES: Final = frozenset({"unit_leader", "leading_group", "admin"})
+SUPERVISOR_ROLES: Final = frozenset({"registrar", "unit_leader", "leading_group", "admin"})
 
-ACTION_ROLES: Final[Mapping[Action, frozenset[str]]] = {
-    A.ACCEPT: OFFICE_ROLES,
-    A.FORWARD: OFFICE_ROLES,
-    A.NOT_ACCEPT: OFFICE_ROLES,
-    A.MERGE: OFFICE_ROLES,
-    A.REASSIGN: OFFICE_ROLES,
-    A.OBJECT: _UNIT,
-    A.RECORD_HANDLING: _UNIT,
-    A.REQUEST_EXTENSION: _UNIT,
-    A.APPROVE_EXTENSION: frozenset({"unit_leader", "leading_group"}),
-    A.REJECT_EXTENSION: frozenset({"unit_leader", "leading_group"}),
-    A.START_HEARING: _UNIT,
-    A.END_HEARING: _UNIT,
-    A.REPLY: _UNIT,
-    A.EVALUATE: OFFICE_ROLES,
-    A.FOLLOW_UP: OFFICE_ROLES,
-    A.REQUEST_REVIEW: OFFICE_ROLES,
-    A.ANSWER_REVIEW: _LEADERS,
-    A.REQUEST_REREVIEW: OFFICE_ROLES,
-    A.ANSWER_REREVIEW: _LEADERS,
-    A.SUPERVISE: frozenset({"registrar", "unit_leader", "leading_group", "admin"}),
+
+@dataclass(frozen=True)
+class Clock:
+    """The deadline that runs in a status: a date the case carries (`field`), or a limit
+    (`limit`, a time-limit key) counted from the moment in `since`."""
+
+    field: str = ""
+    since: str = ""
+    limit: str = ""
+
+
+# The deadline that matters in each status; a status not listed has none running
+# (objected and hearing cases wait on the office or the hearing, concluded cases on nobody).
+STATUS_CLOCKS: Final[Mapping[Status, Clock]] = {
+    S.REGISTERED: Clock(field="route_due"),
+    S.HANDLING: Clock(field="handling_due"),
+    S.EXTENSION_REQUESTED: Clock(field="handling_due"),
+    S.UNDER_REVIEW: Clock(since="review_requested_at", limit="review_answer"),
+    S.UNDER_REREVIEW: Clock(since="rereview_requested_at", limit="rereview_answer"),
 }
-
-# Unit-side actions need the case assigned to the user's unit (or a unit below it);
-# office-side actions need the case registered in the user's subtree.
-_UNIT_SIDE_ACTIONS = frozenset(
-    {
-        A.OBJECT,
-        A.RECORD_HANDLING,
-        A.REQUEST_EXTENSION,
-        A.APPROVE_EXTENSION,
-        A.REJECT_EXTENSION,
-        A.START_HEARING,
-        A.END_HEARING,
-        A.REPLY,
-    }
-)
-ACTION_SIDE: Final[Mapping[Action, Side]] = {
-    a: Side.UNIT if a in _UNIT_SIDE_ACTIONS else Side.OFFICE for a in Action
-}
-
-
-class TransitionNotAllowed(Exception):
-    """The action cannot be taken from the current status."""
-
-
-def next_status(current: Status, action: Action) -> Status:
-    """Return the status `action` leads to, or raise TransitionNotAllowed."""
-    try:
-        return TRANSITIONS[(current, action)]
-    except KeyError:
-        raise TransitionNotAllowed(f"{action} not allowed from {current}") from None
-
-
-def actions_from(status: Status) -> list[Action]:
-    """Return every action the table allows from `status`, in declaration order."""
-    return [a for a in Action if (status, a) in TRANSITIONS]
-
-
-def available_actions(status: Status, role: str, sides: Iterable[Side]) -> list[Action]:
-    """Return the actions a user of `role`, on `sides` of the case, may take now."""
-    sides = frozenset(sides)
-    return [
-        a
-        for a in actions_from(status)
-        if role in ACTION_ROLES[a] and (role == "admin" or ACTION_SIDE[a] in sides)
-    ]
 
 
 STATUS_LABELS: Final[Mapping[Status, str | Promise]] = {

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common.errors import NotFound
+from xinfang.petitions.access import access_petition
 from xinfang.petitions.workflow import OFFICE_ROLES as REGISTRAR_ROLES
-from xinfang.petitions.selectors import access_petition
 from xinfang.routing import selectors, services
 from xinfang.routing.models import Kind
 from xinfang.routing.selectors import ACCEPTANCE_ROLES

@@ -9,7 +9,7 @@ Callers use the names below; the modules group what belongs together.
 from xinfang.petitions.services.attachments import petition_attach
 from xinfang.petitions.services.petitioners import petitioner_resolve, petitioners_viewed
 from xinfang.petitions.services.registration import REGISTRAR_ROLES, petition_register
-from xinfang.petitions.services.transitions import petition_transition
+from xinfang.petitions.services.transitions import petition_transition, transition_check
 
 __all__ = [
     "REGISTRAR_ROLES",
@@ -18,4 +18,5 @@ __all__ = [
     "petition_transition",
     "petitioner_resolve",
     "petitioners_viewed",
+    "transition_check",
 ]

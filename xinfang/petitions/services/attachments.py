@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
+from xinfang.common.audit import audit_entry
 from xinfang.common.errors import PermissionDenied, ValidationFailed
-from xinfang.petitions import selectors
+from xinfang.common.models import AuditEntry
+from xinfang.petitions import access
 from xinfang.petitions.models import Attachment, Petition
 from xinfang.petitions.services.history import record_event
 
@@ -45,8 +47,15 @@ def _check_upload(upload: UploadedFile) -> str:
 
 
 def attach_all(
-    petition: Petition, uploads: Sequence[UploadedFile], actor: Any, now: dt.datetime
+    petition: Petition,
+    uploads: Sequence[UploadedFile],
+    actor: Any,
+    now: dt.datetime,
+    *,
+    audit: list[AuditEntry],
+    ip: str | None = None,
 ) -> list[Attachment]:
+    """Store the uploads on the case, adding an audit entry for each to `audit`."""
     # Every file is checked before any is written: a refusal must leave no scanned
     # letter behind on disk, where the transaction's rollback cannot reach it.
     types = [_check_upload(u) for u in uploads]
@@ -68,6 +77,7 @@ def attach_all(
                 uploaded_at=now,
             )
         )
+    audit += [audit_entry(actor=actor, kind="create", obj=a, summary=a.name, ip=ip) for a in added]
     return added
 
 
@@ -78,9 +88,11 @@ def petition_attach(
     """Add scanned letters or photos to a case the actor may see."""
     if actor.is_read_only:
         raise PermissionDenied(_("只读账号不能上传附件。"))
-    petition = selectors.access_petition(actor, petition_id, for_update=True)
+    petition = access.access_petition(actor, petition_id, for_update=True)
     now = clock.now()
-    added = attach_all(petition, files, actor, now)
+    audit: list[AuditEntry] = []
+    added = attach_all(petition, files, actor, now, audit=audit, ip=ip)
+    AuditEntry.objects.bulk_create(audit)
     record_event(
         petition,
         actor,

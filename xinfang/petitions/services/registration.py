@@ -11,7 +11,7 @@ from xinfang.common import clock
 from xinfang.common.audit import audit_entry
 from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
-from xinfang.petitions import deadlines, hooks, search, selectors, workflow
+from xinfang.petitions import access, deadlines, hooks, limits, search, workflow
 from xinfang.petitions.inputs import COLLECTIVE_MIN_PEOPLE, MAX_REPRESENTATIVES, RegistrationData
 from xinfang.petitions.models import Category, Channel, Petition, TimeLimitRule
 from xinfang.petitions.services.attachments import attach_all
@@ -66,7 +66,7 @@ def petition_register(
     repeat_of = None
     if data.repeat_of_id:
         try:
-            repeat_of = selectors.access_petition(actor, data.repeat_of_id)
+            repeat_of = access.access_petition(actor, data.repeat_of_id)
         except NotFound:
             raise ValidationFailed(_("关联的原信访事项不存在。"), field="repeat_of") from None
     category_ids = Category.memo.get(
@@ -76,8 +76,8 @@ def petition_register(
         raise ValidationFailed(_("问题分类不存在。"), field="category")
     audit: list[AuditEntry] = []  # written together at the end: one statement
     people = [petitioner_resolve(actor=actor, data=p, ip=ip, audit=audit) for p in data.petitioners]
-    limits = selectors.time_limits()
-    route_due = deadlines.due_date(clock.local_date(now), limits[K.ROUTE])
+    in_force = limits.time_limits()
+    route_due = deadlines.due_date(clock.local_date(now), in_force[K.ROUTE])
     petition = Petition.objects.create(
         registered_unit_id=actor.unit_id,
         owner_unit_id=actor.unit_id,
@@ -107,7 +107,7 @@ def petition_register(
     )
     if len(people) > 1 or data.channel == Channel.COLLECTIVE_VISIT:
         petition.representatives.set(people)
-    attach_all(petition, files, actor, now)
+    attach_all(petition, files, actor, now, audit=audit, ip=ip)
     record_event(
         petition, actor, now, "register", "", Status.REGISTERED, "", {"channel": data.channel}
     )

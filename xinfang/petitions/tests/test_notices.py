@@ -10,7 +10,7 @@ import time_machine
 from pypdf import PdfReader
 
 from xinfang.common.errors import NotFound
-from xinfang.petitions import notices, selectors
+from xinfang.petitions import access, notices
 from xinfang.petitions.models import Category
 from xinfang.petitions.tests.factories import drive, register
 from xinfang.petitions.workflow import Action
@@ -218,7 +218,7 @@ def test_notice_reads_the_case_in_at_most_one_query(
         (Action.REQUEST_EXTENSION, {"days": 10, "reason": EXTENSION_REASON}, "handler"),
         (Action.APPROVE_EXTENSION, {}, "community_leader"),
     )
-    petition = selectors.access_petition(street.registrar, petition.pk)
+    petition = access.access_petition(street.registrar, petition.pk)
 
     for kind in ("acceptance", "extension"):
         with django_assert_max_num_queries(1):

@@ -1,34 +1,102 @@
-"""The workflow tables: every (status, action) pair, who may act from which side, labels."""
+"""The workflow: every (status, action) pair, who may act from which side, guards, labels.
 
+The expected edges are written out here, not read from the table under test.
+"""
+
+import datetime as dt
 import itertools
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
-from xinfang.petitions import workflow
+from xinfang.petitions import actions as workflow
+from xinfang.petitions.actions import ACTIONS, TRANSITIONS, TransitionNotAllowed
+from xinfang.petitions.forms import ACTION_FORMS
+from xinfang.petitions.limits import DEFAULT_LIMITS
 from xinfang.petitions.workflow import (
     ACTION_LABELS,
-    ACTION_ROLES,
-    ACTION_SIDE,
+    OPEN_STATUSES,
     PUBLIC_LABELS,
     STATUS_LABELS,
     TERMINAL_STATUSES,
-    TRANSITIONS,
     Action,
     Side,
     Status,
-    TransitionNotAllowed,
 )
 
+S, A = Status, Action
 ALL_ROLES = ("registrar", "handler", "unit_leader", "leading_group", "auditor", "admin")
 BOTH_SIDES = (Side.OFFICE, Side.UNIT)
+TODAY = dt.date(2026, 6, 1)
+
+# The lifecycle of the Regulations, edge by edge (supervision, on every open status, below).
+EXPECTED_EDGES = {
+    (S.REGISTERED, A.ACCEPT): S.HANDLING,
+    (S.REGISTERED, A.FORWARD): S.FORWARDED,
+    (S.REGISTERED, A.NOT_ACCEPT): S.NOT_ACCEPTED,
+    (S.REGISTERED, A.MERGE): S.MERGED,
+    (S.HANDLING, A.OBJECT): S.OBJECTED,
+    (S.OBJECTED, A.REASSIGN): S.HANDLING,
+    (S.OBJECTED, A.FORWARD): S.FORWARDED,
+    (S.HANDLING, A.RECORD_HANDLING): S.HANDLING,
+    (S.HANDLING, A.REQUEST_EXTENSION): S.EXTENSION_REQUESTED,
+    (S.EXTENSION_REQUESTED, A.APPROVE_EXTENSION): S.HANDLING,
+    (S.EXTENSION_REQUESTED, A.REJECT_EXTENSION): S.HANDLING,
+    (S.HANDLING, A.START_HEARING): S.HEARING,
+    (S.HEARING, A.RECORD_HANDLING): S.HEARING,
+    (S.HEARING, A.END_HEARING): S.HANDLING,
+    (S.HANDLING, A.REPLY): S.REPLIED,
+    (S.REPLIED, A.EVALUATE): S.EVALUATED,
+    (S.REPLIED, A.FOLLOW_UP): S.CLOSED,
+    (S.EVALUATED, A.FOLLOW_UP): S.CLOSED,
+    (S.REPLIED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
+    (S.EVALUATED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
+    (S.CLOSED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
+    (S.UNDER_REVIEW, A.ANSWER_REVIEW): S.REVIEWED,
+    (S.REVIEWED, A.EVALUATE): S.REVIEWED,
+    (S.REVIEWED, A.FOLLOW_UP): S.REVIEWED,
+    (S.REVIEWED, A.REQUEST_REREVIEW): S.UNDER_REREVIEW,
+    (S.UNDER_REREVIEW, A.ANSWER_REREVIEW): S.FINAL,
+} | {
+    (status, A.SUPERVISE): status
+    for status in (
+        S.REGISTERED,
+        S.HANDLING,
+        S.OBJECTED,
+        S.EXTENSION_REQUESTED,
+        S.HEARING,
+        S.UNDER_REVIEW,
+        S.UNDER_REREVIEW,
+    )
+}
+
+
+def case(status: Status, **facts: Any) -> SimpleNamespace:
+    """Return a case in `status` with nothing that a guard would refuse, unless `facts` say."""
+    base = {
+        "status": status,
+        "extension_days": 0,
+        "objection_due": None,
+        "is_litigation": False,
+        "replied_at": None,
+        "review_answered_at": None,
+    }
+    return SimpleNamespace(**(base | facts))
+
+
+def available(status: Status, role: str, sides: Any, **facts: Any) -> list[Action]:
+    return workflow.available(
+        case(status, **facts), role=role, sides=sides, today=TODAY, limits=DEFAULT_LIMITS
+    )
 
 
 @pytest.mark.parametrize(("status", "action"), list(itertools.product(Status, Action)))
-def test_next_status_follows_the_table_for_every_status_and_action(
+def test_next_status_follows_the_lifecycle_for_every_status_and_action(
     status: Status, action: Action
 ) -> None:
-    if (status, action) in TRANSITIONS:
-        assert workflow.next_status(status, action) == TRANSITIONS[(status, action)]
+    if (status, action) in EXPECTED_EDGES:
+        assert workflow.next_status(status, action) == EXPECTED_EDGES[(status, action)]
         assert action in workflow.actions_from(status)
     else:
         with pytest.raises(TransitionNotAllowed):
@@ -36,8 +104,54 @@ def test_next_status_follows_the_table_for_every_status_and_action(
         assert action not in workflow.actions_from(status)
 
 
-def test_every_target_of_the_table_is_a_status() -> None:
-    assert all(isinstance(target, Status) for target in TRANSITIONS.values())
+def test_the_table_has_exactly_the_expected_edges() -> None:
+    assert dict(TRANSITIONS) == EXPECTED_EDGES
+
+
+@pytest.mark.parametrize("action", list(Action))
+def test_every_action_is_declared_whole(action: Action) -> None:
+    """Moves, roles, side, typed input, effect, and a form that builds that input."""
+    spec = ACTIONS[action]
+    assert spec.action == action
+    assert spec.moves
+    assert spec.roles and set(spec.roles) <= set(ALL_ROLES)
+    assert spec.side in set(Side)
+    assert callable(spec.effect)
+    assert ACTION_FORMS[action].input_type is spec.input
+
+
+# ---------------------------------------------------------------- guards
+
+
+def test_a_second_extension_is_not_offered() -> None:
+    handler = ("handler", {Side.UNIT})
+    assert A.REQUEST_EXTENSION in available(S.HANDLING, *handler)
+    assert A.REQUEST_EXTENSION not in available(S.HANDLING, *handler, extension_days=10)
+
+
+def test_an_objection_is_offered_only_within_its_window() -> None:
+    handler = ("handler", {Side.UNIT})
+    assert A.OBJECT in available(S.HANDLING, *handler, objection_due=TODAY)
+    assert A.OBJECT not in available(
+        S.HANDLING, *handler, objection_due=TODAY - dt.timedelta(days=1)
+    )
+
+
+def test_a_litigation_type_case_is_not_offered_a_rating() -> None:
+    office = ("registrar", {Side.OFFICE})
+    assert A.EVALUATE in available(S.REPLIED, *office)
+    assert A.EVALUATE not in available(S.REPLIED, *office, is_litigation=True)
+    assert A.FOLLOW_UP in available(S.REPLIED, *office, is_litigation=True)
+
+
+def test_review_and_rereview_are_offered_only_within_30_days() -> None:
+    office = ("registrar", {Side.OFFICE})
+    recent = dt.datetime(2026, 5, 20, 10, tzinfo=dt.UTC)
+    old = dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC)
+    assert A.REQUEST_REVIEW in available(S.REPLIED, *office, replied_at=recent)
+    assert A.REQUEST_REVIEW not in available(S.REPLIED, *office, replied_at=old)
+    assert A.REQUEST_REREVIEW in available(S.REVIEWED, *office, review_answered_at=recent)
+    assert A.REQUEST_REREVIEW not in available(S.REVIEWED, *office, review_answered_at=old)
 
 
 def test_routing_a_registered_case_offers_accept_forward_not_accept_merge_and_supervise() -> None:
@@ -51,7 +165,7 @@ def test_routing_a_registered_case_offers_accept_forward_not_accept_merge_and_su
 
 
 def test_handler_on_the_unit_side_handles_and_replies_a_case_in_handling() -> None:
-    actions = workflow.available_actions(Status.HANDLING, "handler", {Side.UNIT})
+    actions = available(Status.HANDLING, "handler", {Side.UNIT})
     assert actions == [
         Action.OBJECT,
         Action.RECORD_HANDLING,
@@ -62,71 +176,66 @@ def test_handler_on_the_unit_side_handles_and_replies_a_case_in_handling() -> No
 
 
 def test_handler_on_the_office_side_only_has_nothing_to_do_in_handling() -> None:
-    assert workflow.available_actions(Status.HANDLING, "handler", {Side.OFFICE}) == []
+    assert available(Status.HANDLING, "handler", {Side.OFFICE}) == []
 
 
 def test_handler_outside_both_sides_has_nothing_to_do() -> None:
-    assert workflow.available_actions(Status.HANDLING, "handler", set()) == []
+    assert available(Status.HANDLING, "handler", set()) == []
 
 
 def test_registrar_on_the_office_side_routes_but_cannot_reply() -> None:
-    routing = workflow.available_actions(Status.REGISTERED, "registrar", {Side.OFFICE})
+    routing = available(Status.REGISTERED, "registrar", {Side.OFFICE})
     assert Action.ACCEPT in routing
-    handling = workflow.available_actions(Status.HANDLING, "registrar", BOTH_SIDES)
+    handling = available(Status.HANDLING, "registrar", BOTH_SIDES)
     assert handling == [Action.SUPERVISE]
 
 
 def test_only_leaders_of_the_unit_decide_an_extension() -> None:
     for role in ALL_ROLES:
-        actions = workflow.available_actions(Status.EXTENSION_REQUESTED, role, BOTH_SIDES)
+        actions = available(Status.EXTENSION_REQUESTED, role, BOTH_SIDES)
         decides = Action.APPROVE_EXTENSION in actions and Action.REJECT_EXTENSION in actions
         assert decides == (role in {"unit_leader", "leading_group"}), role
 
 
 def test_unit_leader_supervises_only_from_the_office_side() -> None:
-    unit_side = workflow.available_actions(Status.HANDLING, "unit_leader", {Side.UNIT})
-    office_side = workflow.available_actions(Status.HANDLING, "unit_leader", {Side.OFFICE})
+    unit_side = available(Status.HANDLING, "unit_leader", {Side.UNIT})
+    office_side = available(Status.HANDLING, "unit_leader", {Side.OFFICE})
     assert Action.SUPERVISE not in unit_side
     assert office_side == [Action.SUPERVISE]
 
 
 @pytest.mark.parametrize("status", list(Status))
 def test_auditor_has_no_action_in_any_status(status: Status) -> None:
-    assert workflow.available_actions(status, "auditor", BOTH_SIDES) == []
+    assert available(status, "auditor", BOTH_SIDES) == []
 
 
 @pytest.mark.parametrize("status", list(Status))
 def test_admin_has_every_admin_action_the_status_allows_whatever_the_side(status: Status) -> None:
-    expected = [a for a in workflow.actions_from(status) if "admin" in ACTION_ROLES[a]]
-    assert workflow.available_actions(status, "admin", set()) == expected
-    assert workflow.available_actions(status, "admin", BOTH_SIDES) == expected
+    expected = [a for a in workflow.actions_from(status) if "admin" in ACTIONS[a].roles]
+    assert available(status, "admin", set()) == expected
+    assert available(status, "admin", BOTH_SIDES) == expected
 
 
 def test_admin_routes_and_supervises_but_does_not_do_the_units_handling() -> None:
     # Handling, replying and deciding an extension belong to the handling unit and its head.
-    assert workflow.available_actions(Status.REGISTERED, "admin", set()) == (
+    assert available(Status.REGISTERED, "admin", set()) == (
         workflow.actions_from(Status.REGISTERED)
     )
-    assert workflow.available_actions(Status.HANDLING, "admin", set()) == [Action.SUPERVISE]
-    assert workflow.available_actions(Status.EXTENSION_REQUESTED, "admin", set()) == [
-        Action.SUPERVISE
-    ]
+    assert available(Status.HANDLING, "admin", set()) == [Action.SUPERVISE]
+    assert available(Status.EXTENSION_REQUESTED, "admin", set()) == [Action.SUPERVISE]
 
 
 @pytest.mark.parametrize("status", list(Status))
 def test_available_actions_are_a_subset_of_the_table(status: Status) -> None:
     for role in ALL_ROLES:
-        actions = workflow.available_actions(status, role, BOTH_SIDES)
+        actions = available(status, role, BOTH_SIDES)
         assert set(actions) <= set(workflow.actions_from(status))
 
 
 @pytest.mark.parametrize("action", list(Action))
-def test_every_action_has_a_label_roles_and_a_side(action: Action) -> None:
-    assert str(ACTION_LABELS[action])
+def test_every_action_has_a_label(action: Action) -> None:
     assert action.label == str(ACTION_LABELS[action])
-    assert ACTION_ROLES[action]
-    assert set(ACTION_ROLES[action]) <= set(ALL_ROLES)
-    assert ACTION_SIDE[action] in set(Side)
+    assert action.label
 
 
 @pytest.mark.parametrize("status", list(Status))
@@ -137,7 +246,7 @@ def test_every_status_has_a_label_and_a_public_label(status: Status) -> None:
 
 
 def test_no_role_may_take_an_action_the_auditor_could() -> None:
-    assert not any("auditor" in roles for roles in ACTION_ROLES.values())
+    assert not any("auditor" in spec.roles for spec in ACTIONS.values())
 
 
 @pytest.mark.parametrize("status", sorted(TERMINAL_STATUSES))
@@ -150,6 +259,6 @@ def test_final_is_reached_only_by_answering_a_rereview() -> None:
     assert into_final == [(Status.UNDER_REREVIEW, Action.ANSWER_REREVIEW)]
 
 
-@pytest.mark.parametrize("status", sorted(workflow.OPEN_STATUSES))
+@pytest.mark.parametrize("status", sorted(OPEN_STATUSES))
 def test_supervision_leaves_an_open_case_in_its_status(status: Status) -> None:
     assert workflow.next_status(status, Action.SUPERVISE) == status

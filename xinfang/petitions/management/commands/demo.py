@@ -33,7 +33,7 @@ from xinfang.common.errors import DomainError
 from xinfang.common.models import AuditEntry
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import deadlines, inputs, selectors, services, workflow
+from xinfang.petitions import actions, deadlines, inputs, limits, services
 from xinfang.petitions import demo_content as content
 from xinfang.petitions.models import (
     Category,
@@ -350,7 +350,7 @@ class Timeline:
         day = max(day, self.day + dt.timedelta(days=1))
         self.steps.append(Step(self.generator.moment(day, self.rng), action, actor, data))
         self.day = day
-        self.planned = workflow.next_status(self.planned, action)
+        self.planned = actions.next_status(self.planned, action)
         return self.planned == self.stop_at
 
 
@@ -366,7 +366,7 @@ class DemoGenerator:
     ) -> None:
         self.street, self.rng, self.now, self.progress = street, rng, now, progress
         self.today = timezone.localdate(now)
-        self.limits = selectors.time_limits()
+        self.limits = limits.time_limits()
         self.categories = {
             (c.parent.name, c.name): c.pk
             for c in Category.objects.filter(parent__isnull=False).select_related("parent")
@@ -592,13 +592,13 @@ class DemoGenerator:
                 route_day,
                 A.MERGE,
                 office,
-                {"original": spec.repeat.pk, "note": "与原信访事项为同一事项，并入办理。"},
+                {"original_id": spec.repeat.pk, "note": "与原信访事项为同一事项，并入办理。"},
             )
             return t.steps
         unit = spec.unit
-        accept = {"handling_unit": s.units[unit].pk, "note": f"交{s.units[unit].name}办理。"}
+        accept = {"handling_unit_id": s.units[unit].pk, "note": f"交{s.units[unit].name}办理。"}
         if data.channel == Channel.COLLECTIVE_VISIT or spec.repeat or spec.template.accused:
-            accept["responsible_leader"] = leader.pk
+            accept["responsible_leader_id"] = leader.pk
         if t.add(route_day, A.ACCEPT, office, accept):
             return t.steps
         # As services._accept: 60 days, or the higher office's deadline when earlier.
@@ -627,7 +627,7 @@ class DemoGenerator:
                 t.after(1, 3),
                 A.REASSIGN,
                 office,
-                {"handling_unit": s.units[unit].pk, "note": f"改交{s.units[unit].name}办理。"},
+                {"handling_unit_id": s.units[unit].pk, "note": f"改交{s.units[unit].name}办理。"},
             )
         handler = s.handlers[unit]
         t.add(
@@ -663,7 +663,7 @@ class DemoGenerator:
                 A.SUPERVISE,
                 leader,
                 {
-                    "due": (day + dt.timedelta(days=rng.randint(7, 14))).isoformat(),
+                    "due": day + dt.timedelta(days=rng.randint(7, 14)),
                     "note": rng.choice(content.SUPERVISION_NOTES),
                 },
             )
@@ -787,7 +787,8 @@ class DemoGenerator:
                         actor=step.actor,
                         petition_id=petition.pk,
                         action=step.action,
-                        data=step.data,
+                        data=actions.ACTIONS[step.action].input(**step.data),
+                        expected_version=petition.version,
                     )
                 except DomainError as e:
                     raise CommandError(

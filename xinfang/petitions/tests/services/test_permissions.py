@@ -5,11 +5,11 @@ from typing import Any
 import pytest
 
 from xinfang.common.errors import NotFound, PermissionDenied
-from xinfang.petitions import selectors, services
+from xinfang.petitions import access, selectors, services
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.selectors import PetitionFilters
-from xinfang.petitions.tests.factories import accepted, register
+from xinfang.petitions.tests.factories import accepted, act, register
 from xinfang.petitions.workflow import Action, Status
 
 MISSING_PK = 999_999
@@ -50,11 +50,11 @@ def test_a_case_of_another_community_is_not_found_just_like_a_missing_one(
     street: Any, cases: dict[str, Petition]
 ) -> None:
     other = _not_found_message(
-        lambda: selectors.access_petition(street.handler, cases["yashiyuan"].pk)
+        lambda: access.access_petition(street.handler, cases["yashiyuan"].pk)
     )
-    missing = _not_found_message(lambda: selectors.access_petition(street.handler, MISSING_PK))
+    missing = _not_found_message(lambda: access.access_petition(street.handler, MISSING_PK))
     assert other == missing
-    assert selectors.access_petition(street.handler, cases["lakeside"].pk) == cases["lakeside"]
+    assert access.access_petition(street.handler, cases["lakeside"].pk) == cases["lakeside"]
 
 
 def test_search_does_not_find_a_case_of_another_community(
@@ -81,10 +81,10 @@ def test_petitioner_of_another_community_is_not_found(
 ) -> None:
     person = cases["yashiyuan"].petitioner
     assert person is not None
-    other = _not_found_message(lambda: selectors.access_petitioner(street.handler, person.pk))
-    missing = _not_found_message(lambda: selectors.access_petitioner(street.handler, MISSING_PK))
+    other = _not_found_message(lambda: access.access_petitioner(street.handler, person.pk))
+    missing = _not_found_message(lambda: access.access_petitioner(street.handler, MISSING_PK))
     assert other == missing
-    assert selectors.access_petitioner(street.other_handler, person.pk) == person
+    assert access.access_petitioner(street.other_handler, person.pk) == person
     assert not selectors.petitioner_history(street.handler, person).exists()
 
 
@@ -92,12 +92,7 @@ def test_handler_cannot_act_on_or_attach_to_a_case_of_another_community(
     street: Any, cases: dict[str, Petition]
 ) -> None:
     with pytest.raises(NotFound):
-        services.petition_transition(
-            actor=street.handler,
-            petition_id=cases["yashiyuan"].pk,
-            action=Action.RECORD_HANDLING,
-            data={"note": "越权"},
-        )
+        act(cases["yashiyuan"], street.handler, Action.RECORD_HANDLING, {"note": "越权"})
     with pytest.raises(NotFound):
         services.petition_attach(actor=street.handler, petition_id=cases["yashiyuan"].pk, files=[])
 
@@ -125,14 +120,9 @@ def test_auditor_sees_every_case_but_may_do_nothing(
 ) -> None:
     assert set(selectors.petitions_for_user(street.auditor)) == set(cases.values())
     for petition in cases.values():
-        assert selectors.allowed_actions(street.auditor, petition) == []
+        assert access.allowed_actions(street.auditor, petition) == []
     with pytest.raises(PermissionDenied):
-        services.petition_transition(
-            actor=street.auditor,
-            petition_id=cases["registered"].pk,
-            action=Action.NOT_ACCEPT,
-            data={"reason": "审计不能操作"},
-        )
+        act(cases["registered"], street.auditor, Action.NOT_ACCEPT, {"reason": "审计不能操作"})
     with pytest.raises(PermissionDenied):
         services.petition_attach(actor=street.auditor, petition_id=cases["lakeside"].pk, files=[])
 
@@ -141,9 +131,9 @@ def test_allowed_actions_reflect_the_users_side_of_the_case(
     street: Any, cases: dict[str, Petition]
 ) -> None:
     lakeside = cases["lakeside"]
-    assert Action.REPLY in selectors.allowed_actions(street.handler, lakeside)
-    assert selectors.allowed_actions(street.registrar, lakeside) == [Action.SUPERVISE]
-    assert Action.SUPERVISE not in selectors.allowed_actions(street.community_leader, lakeside)
+    assert Action.REPLY in access.allowed_actions(street.handler, lakeside)
+    assert access.allowed_actions(street.registrar, lakeside) == [Action.SUPERVISE]
+    assert Action.SUPERVISE not in access.allowed_actions(street.community_leader, lakeside)
 
 
 # ---------------------------------------------------------------- Art. 46 and personal data
@@ -174,13 +164,13 @@ def accusation(street: Any) -> Petition:
 def test_nobody_inside_the_accused_unit_sees_the_accusers_identity(
     street: Any, accusation: Petition, who: str, sees: bool
 ) -> None:
-    assert selectors.can_see_identity(getattr(street, who), accusation) is sees
+    assert access.can_see_identity(getattr(street, who), accusation) is sees
 
 
 def test_identity_is_visible_when_no_unit_is_accused(
     street: Any, cases: dict[str, Petition]
 ) -> None:
-    assert selectors.can_see_identity(street.handler, cases["lakeside"]) is True
+    assert access.can_see_identity(street.handler, cases["lakeside"]) is True
 
 
 @pytest.mark.parametrize(
@@ -197,15 +187,15 @@ def test_identity_is_visible_when_no_unit_is_accused(
 def test_personal_data_is_shown_in_full_to_some_roles_only(
     street: Any, who: str, sees: bool
 ) -> None:
-    assert selectors.can_see_personal_data(getattr(street, who)) is sees
+    assert access.sees_personal_data(getattr(street, who)) is sees
 
 
 def test_a_leader_inside_the_accused_unit_does_not_see_personal_data(
     street: Any, accusation: Petition
 ) -> None:
-    assert selectors.can_see_personal_data(street.community_leader) is True
-    assert selectors.can_see_personal_data(street.community_leader, accusation) is False
-    assert selectors.can_see_personal_data(street.registrar, accusation) is True
+    assert access.sees_personal_data(street.community_leader) is True
+    assert access.disclosure(street.community_leader, accusation).personal is False
+    assert access.disclosure(street.registrar, accusation).personal is True
 
 
 # ---------------------------------------------------------------- query counts

@@ -261,7 +261,7 @@ def test_petitioner_matches_counts_total_and_open_petitions(street: Any) -> None
     register(street.registrar)
     closed = register(street.registrar)
     drive(closed, street, (Action.NOT_ACCEPT, {"reason": "已在诉讼程序中"}, "registrar"))
-    (match,) = selectors.petitioner_matches(phone="13800000001")
+    (match,) = selectors.petitioner_matches(street.registrar, phone="13800000001")
     assert match.petitioner == first.petitioner
     assert (match.total, match.open) == (3, 2)
     assert match.reasons == ["电话"]
@@ -272,8 +272,8 @@ def test_petitioner_matches_by_name_and_address_and_by_id_number(street: Any) ->
         street.registrar,
         petitioners=[PetitionerData(name="王五", id_number=ID_NUMBER, address="雅仕苑3幢")],
     )
-    by_id = selectors.petitioner_matches(id_number=ID_NUMBER)
-    by_address = selectors.petitioner_matches(name="王五", address="雅仕苑3幢")
+    by_id = selectors.petitioner_matches(street.registrar, id_number=ID_NUMBER)
+    by_address = selectors.petitioner_matches(street.registrar, name="王五", address="雅仕苑3幢")
     assert [m.reasons for m in by_id] == [["身份证号"]]
     assert [m.reasons for m in by_address] == [["姓名+住址"]]
     assert by_id[0].petitioner == by_address[0].petitioner
@@ -282,7 +282,7 @@ def test_petitioner_matches_by_name_and_address_and_by_id_number(street: Any) ->
 
 def test_petitioner_matches_nothing_without_a_key(street: Any) -> None:
     register(street.registrar)
-    assert selectors.petitioner_matches(name="张三") == []
+    assert selectors.petitioner_matches(street.registrar, name="张三") == []
 
 
 def test_a_concluded_case_no_longer_counts_as_open(street: Any) -> None:
@@ -293,7 +293,7 @@ def test_a_concluded_case_no_longer_counts_as_open(street: Any) -> None:
         (Action.ACCEPT, {"handling_unit": street.lakeside.pk}, "registrar"),
         (Action.REPLY, REPLY, "handler"),
     )
-    (match,) = selectors.petitioner_matches(phone="13800000001")
+    (match,) = selectors.petitioner_matches(street.registrar, phone="13800000001")
     assert (match.total, match.open) == (1, 0)
 
 
@@ -301,5 +301,5 @@ def test_a_representative_of_a_collective_visit_is_a_known_petitioner(street: An
     register(
         street.registrar, channel=Channel.COLLECTIVE_VISIT, head_count=12, petitioners=_people(3)
     )
-    (match,) = selectors.petitioner_matches(phone="13900000002")
+    (match,) = selectors.petitioner_matches(street.registrar, phone="13900000002")
     assert (match.total, match.open) == (1, 1)

@@ -1,0 +1,203 @@
+"""Who may see which case, which person, which of a person's fields, and what they may do.
+
+Every page, API endpoint, match panel, notice and download asks this module; nothing
+else decides. The rules:
+
+- A case is visible to the users of the unit that owns it (the handling unit once
+  assigned, else the registering office) and of every unit above it. Anything else is
+  NotFound, the same answer as a case that does not exist.
+- Who the petitioner is never reaches the unit complained about (Regulations, Art. 46):
+  a user whose unit is the accused unit or lies below it sees no name, representative,
+  contact, query code, attachment (not even its file name), notice or file-bearing
+  event detail of that case, and cannot reach the person through any other path.
+- A person is visible through the cases that show them: a case the user may see whose
+  identity they may see. The registry lookup answers only about such people.
+- ID numbers, phones and addresses are shown in full to registrars, unit leaders, the
+  leading group and administrators; masked to everyone else.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from xinfang.common import clock
+from xinfang.common.errors import NotFound
+from xinfang.organization.selectors import unit_scope, unit_subtree_ids
+from xinfang.petitions import actions, limits
+from xinfang.petitions.models import Attachment, Petition, Petitioner, PetitionEvent
+from xinfang.petitions.workflow import OFFICE_ROLES, Action, Side
+
+# Roles that see petitioners' ID numbers, phones and addresses in full.
+PERSONAL_DATA_ROLES = frozenset({"registrar", "unit_leader", "leading_group", "admin"})
+# Event details that name files the petitioner sent (attachments' names).
+_FILE_DETAILS = frozenset({"files"})
+
+
+# ---------------------------------------------------------------- cases
+
+
+def visible_q(user: Any) -> Q:
+    """Return the filter of the cases `user` may see: those owned within their subtree."""
+    scope = unit_scope(user.unit if user.is_authenticated else None)
+    if scope.ids is None:  # the whole tree: no filter, lists walk the time index
+        return Q()
+    if scope.broad:
+        return Q(owner_unit_id__in_unindexed=scope.ids)
+    return Q(owner_unit_id__in=scope.ids)
+
+
+def access_petition(user: Any, pk: int, *, for_update: bool = False) -> Petition:
+    """Return petition `pk` if `user` may see it; NotFound otherwise, alike for both."""
+    qs = Petition.objects.filter(visible_q(user))
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    try:
+        return qs.select_related(
+            "category",
+            "handling_unit",
+            "registered_unit",
+            "petitioner",
+            "repeat_of",
+            "merged_into",
+            "handler",
+            "responsible_leader",
+            "registered_by",
+            "accused_unit",
+        ).get(pk=pk)
+    except (Petition.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("信访事项不存在或您无权查看。")) from None
+
+
+def sides_of(user: Any, petition: Petition) -> set[Side]:
+    """Return which sides of `petition` the user stands on."""
+    ids = set(unit_subtree_ids(user.unit))
+    sides = set()
+    if petition.registered_unit_id in ids:
+        sides.add(Side.OFFICE)
+    if petition.handling_unit_id in ids:
+        sides.add(Side.UNIT)
+    return sides
+
+
+def allowed_actions(user: Any, petition: Petition) -> list[Action]:
+    """Return the actions `user` may take on `petition` now: role, side, status and guard."""
+    if user.is_read_only:
+        return []
+    return actions.available(
+        petition,
+        role=user.role,
+        sides=sides_of(user, petition),
+        today=clock.today(),
+        limits=limits.time_limits(),
+    )
+
+
+# ---------------------------------------------------------------- identity (Art. 46)
+
+
+def _own_and_above(user: Any) -> list[int]:
+    """Return the ids of the user's unit and the units above it, read from its path."""
+    if user.unit_id is None:
+        return []
+    return [int(part) for part in user.unit.path.strip("/").split("/") if part]
+
+
+def can_see_identity(user: Any, petition: Petition) -> bool:
+    """Return whether `user` may see who the petitioner is (Regulations, Art. 46)."""
+    # The user's unit is checked first: a user without one needs no accused unit loaded.
+    if user.unit_id is None or petition.accused_unit_id is None:
+        return True
+    return petition.accused_unit_id not in _own_and_above(user)
+
+
+def identity_visible_q(user: Any) -> Q:
+    """Return the filter of the visible cases whose petitioner `user` may know."""
+    return visible_q(user) & ~Q(accused_unit_id__in=_own_and_above(user))
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What of a case's petitioner a reader may see.
+
+    `identity`: names, representatives, the query code, attachments, notices;
+    `personal`: ID numbers, phones and addresses in full (implies `identity`).
+    """
+
+    identity: bool
+    personal: bool
+
+
+def disclosure(user: Any, petition: Petition) -> Disclosure:
+    """Return what `user` may see of the petitioner of `petition`."""
+    identity = can_see_identity(user, petition)
+    return Disclosure(identity=identity, personal=identity and user.role in PERSONAL_DATA_ROLES)
+
+
+def access_attachment(user: Any, petition: Petition, attachment_pk: int) -> Attachment:
+    """Return the case's attachment if `user` may open it; NotFound otherwise."""
+    attachment = petition.attachments.filter(pk=attachment_pk).first()
+    if attachment is None or not can_see_identity(user, petition):
+        raise NotFound(_("附件不存在或您无权查看。"))
+    return attachment
+
+
+def attachments_shown(user: Any, petition: Petition) -> list[Attachment]:
+    """Return the case's attachments `user` may see listed (none for the accused unit)."""
+    if not can_see_identity(user, petition):
+        return []
+    return list(petition.attachments.all())
+
+
+def check_notice(user: Any, petition: Petition, kind: str, available: list[str]) -> None:
+    """Refuse a notice that does not exist for the case or names a hidden petitioner."""
+    if kind not in available or not can_see_identity(user, petition):
+        raise NotFound(_("告知书不存在或您无权查看。"))
+
+
+def event_details(user: Any, petition: Petition, event: PetitionEvent) -> dict[str, Any]:
+    """Return the event's details as `user` may see them: file names only with the identity."""
+    if can_see_identity(user, petition):
+        return dict(event.details)
+    return {k: v for k, v in event.details.items() if k not in _FILE_DETAILS}
+
+
+# ---------------------------------------------------------------- persons
+
+
+def access_petitioner(user: Any, pk: int) -> Petitioner:
+    """Return petitioner `pk` if a case `user` may see shows who they are; else NotFound."""
+    try:
+        person = Petitioner.objects.select_related("community").get(pk=pk)
+    except (Petitioner.DoesNotExist, ValueError, TypeError, OverflowError):
+        person = None
+    if person is None or not petitioner_cases(user, person).exists():
+        raise NotFound(_("信访人不存在或您无权查看。"))
+    return person
+
+
+def petitioner_cases(user: Any, person: Petitioner) -> QuerySet[Petition]:
+    """Return the cases of `person` (as petitioner or representative) `user` may know of."""
+    return Petition.objects.filter(
+        identity_visible_q(user), Q(petitioner=person) | Q(representatives=person)
+    )
+
+
+def sees_personal_data(user: Any) -> bool:
+    """Return whether `user`'s role sees a person's identifiers in full where they see the person."""
+    return bool(user.role in PERSONAL_DATA_ROLES)
+
+
+def registry_q(user: Any) -> Q:
+    """Return the filter of the people a registry lookup by `user` may answer about."""
+    known = identity_visible_q(user)
+    cases = Petition.objects.filter(known)
+    as_petitioner = cases.filter(petitioner_id__isnull=False).values("petitioner_id")
+    as_representative = cases.filter(representatives__isnull=False).values("representatives")
+    return Q(pk__in=as_petitioner) | Q(pk__in=as_representative)
+
+
+def may_search_registry(user: Any) -> bool:
+    """Return whether `user` may look people up in the petitioner registry (intake)."""
+    return bool(user.role in OFFICE_ROLES)

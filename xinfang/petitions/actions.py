@@ -1,0 +1,549 @@
+"""Every workflow action, declared once: its moves, roles, side, typed input, guard and effect.
+
+`ACTIONS` is the one table the services, the buttons on the case page, the API (its
+`allowed_actions` and each action's documented body) and docs/workflow.md all read, so
+a button is offered exactly when the service would take the step.
+
+- `moves`: from which status the action may be taken, and the status it leads to.
+- `roles`, `side`: who may take it, and from which side of the case (the office where
+  the case was registered, or the unit it is assigned to).
+- `guard`: a rule of the case itself that may forbid the step now (one extension only,
+  the objection window, no rating of litigation-type cases, the review windows). It
+  reads only the case, `today` and the time limits, and returns the reason it refuses.
+- `effect`: what the step changes on the case, given its typed input. Effects read no
+  database: lookups come through the context, new rows are handed back to the service.
+
+Pure Python over model instances: no queries, no saves.
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Generic, TypeVar
+
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from xinfang.common import clock
+from xinfang.common.errors import ValidationFailed
+from xinfang.petitions import deadlines
+from xinfang.petitions.inputs import (
+    AssignInput,
+    EvaluateInput,
+    ExtensionInput,
+    FollowUpInput,
+    ForwardInput,
+    HandlingInput,
+    MergeInput,
+    NotAcceptInput,
+    NoteInput,
+    ReasonInput,
+    ReplyInput,
+    SuperviseInput,
+)
+from xinfang.petitions.models import Supervision, TimeLimitRule
+from xinfang.petitions.workflow import (
+    APPROVER_ROLES,
+    LEADER_ROLES,
+    OFFICE_ROLES,
+    OPEN_STATUSES,
+    STATUS_CLOCKS,
+    SUPERVISOR_ROLES,
+    UNIT_ROLES,
+    Action,
+    Side,
+    Status,
+)
+
+S, A, K = Status, Action, TimeLimitRule.Key
+Limits = Mapping[str, deadlines.TimeLimit]
+In = TypeVar("In")
+
+
+@dataclass
+class Ctx:
+    """What an effect needs: the case, who, when, the limits, lookups and what it adds."""
+
+    petition: Any
+    actor: Any
+    now: dt.datetime
+    today: dt.date
+    limits: Limits
+    # The units the actor may assign to (their subtree) and lookups by id, which the
+    # service answers within the actor's reach.
+    actor_unit_ids: frozenset[int]
+    find_unit: Callable[[int], Any]
+    find_case: Callable[[int], Any]
+    details: dict[str, Any] = field(default_factory=dict)
+    created: list[Model] = field(default_factory=list)
+
+
+Guard = Callable[[Any, dt.date, Limits], str | None]
+
+
+@dataclass(frozen=True)
+class ActionSpec(Generic[In]):
+    action: Action
+    moves: Mapping[Status, Status]
+    roles: frozenset[str]
+    side: Side
+    input: type[In]
+    effect: Callable[[Ctx, In], None]
+    guard: Guard | None = None
+
+    def refusal(self, petition: Any, today: dt.date, limits: Limits) -> str | None:
+        """Return why the case's own state forbids this action now, or None."""
+        return self.guard(petition, today, limits) if self.guard else None
+
+
+# ---------------------------------------------------------------- guards
+
+
+def _one_extension(p: Any, today: dt.date, limits: Limits) -> str | None:
+    """One extension only (Art. 35)."""
+    if p.extension_days:
+        return _("该事项已延期一次，不能再次延期。")
+    return None
+
+
+def _objection_window(p: Any, today: dt.date, limits: Limits) -> str | None:
+    """Within the objection window from assignment (5 working days by default)."""
+    if p.objection_due and today > p.objection_due:
+        limit = limits[K.OBJECTION]
+        unit = _("个工作日") if limit.working_days else _("日")
+        return _("异议须在交办之日起%(n)d%(unit)s内提出（截至%(d)s），已逾期。") % {
+            "n": limit.days,
+            "unit": unit,
+            "d": p.objection_due,
+        }
+    return None
+
+
+def _not_litigation(p: Any, today: dt.date, limits: Limits) -> str | None:
+    """Litigation-type cases are not rated."""
+    return _("涉法涉诉事项不参加满意度评价。") if p.is_litigation else None
+
+
+def _within(since: dt.datetime | None, limit: deadlines.TimeLimit, today: dt.date) -> dt.date:
+    """Return the last day to ask, counted from the local date of `since`."""
+    return deadlines.due_date(clock.local_date(since) if since else today, limit)
+
+
+def _review_window(p: Any, today: dt.date, limits: Limits) -> str | None:
+    """Within the review-request limit from the reply (30 days by default)."""
+    last = _within(p.replied_at, limits[K.REVIEW_REQUEST], today)
+    if p.replied_at and today > last:
+        return _("复查申请须在%(days)d日内提出（截至%(last)s），已超过期限。") % {
+            "days": limits[K.REVIEW_REQUEST].days,
+            "last": last,
+        }
+    return None
+
+
+def _rereview_window(p: Any, today: dt.date, limits: Limits) -> str | None:
+    """Within the re-review limit from the review's answer (30 days by default)."""
+    last = _within(p.review_answered_at, limits[K.REREVIEW_REQUEST], today)
+    if p.review_answered_at and today > last:
+        return _("复核申请须在%(days)d日内提出（截至%(last)s），已超过期限。") % {
+            "days": limits[K.REREVIEW_REQUEST].days,
+            "last": last,
+        }
+    return None
+
+
+# ---------------------------------------------------------------- effects
+
+
+def _handling_unit(ctx: Ctx, unit_id: int) -> Any:
+    unit = ctx.find_unit(unit_id)
+    # Within the actor's reach and within the registering office's jurisdiction: a case
+    # for another jurisdiction is forwarded, not assigned (and visibility relies on it).
+    if (
+        unit is None
+        or unit.pk not in ctx.actor_unit_ids
+        or not unit.is_within(ctx.petition.registered_unit)
+    ):
+        raise ValidationFailed(_("承办单位不在本单位管辖范围内。"), field="handling_unit")
+    p = ctx.petition
+    accusation = p.category is not None and p.category.is_accusation
+    if accusation and p.accused_unit is not None and unit.is_within(p.accused_unit):
+        raise ValidationFailed(
+            _("检举控告事项不得交由被检举控告的单位办理（《信访工作条例》第四十六条）。"),
+            field="handling_unit",
+        )
+    return unit
+
+
+def _assign(ctx: Ctx, data: AssignInput) -> None:
+    p = ctx.petition
+    unit = _handling_unit(ctx, data.handling_unit_id)
+    p.handling_unit = p.owner_unit = unit
+    p.handler = None
+    p.objection_due = deadlines.due_date(ctx.today, ctx.limits[K.OBJECTION])
+    ctx.details["handling_unit"] = unit.name
+
+
+def _accept(ctx: Ctx, data: AssignInput) -> None:
+    p = ctx.petition
+    _assign(ctx, data)
+    p.routed_at = p.accepted_at = ctx.now
+    statutory = deadlines.due_date(ctx.today, ctx.limits[K.HANDLE])
+    # A higher office's deadline binds when it is earlier than the statutory one.
+    p.handling_due = min(statutory, p.origin_deadline) if p.origin_deadline else statutory
+    if data.responsible_leader_id:
+        p.responsible_leader_id = data.responsible_leader_id
+    ctx.details["handling_due"] = p.handling_due.isoformat()
+
+
+def _forward(ctx: Ctx, data: ForwardInput) -> None:
+    p = ctx.petition
+    p.forwarded_to = _required(data.forwarded_to, "forwarded_to", _("请填写转送的有权处理机关。"))
+    p.routed_at = p.closed_at = ctx.now
+    ctx.details["forwarded_to"] = p.forwarded_to
+
+
+def _not_accept(ctx: Ctx, data: NotAcceptInput) -> None:
+    p = ctx.petition
+    p.not_accept_reason = _required(data.reason, "reason", _("请填写不予受理的理由。"))
+    p.legal_channel = data.legal_channel
+    if p.legal_channel:
+        p.is_litigation = True
+    p.routed_at = p.closed_at = ctx.now
+    ctx.details.update(reason=p.not_accept_reason, legal_channel=p.legal_channel)
+
+
+def _merge(ctx: Ctx, data: MergeInput) -> None:
+    p = ctx.petition
+    original = ctx.find_case(data.original_id)
+    if original is None:
+        raise ValidationFailed(_("原信访事项不存在。"), field="original")
+    if original.pk == p.pk or original.status == Status.MERGED:
+        raise ValidationFailed(_("不能并入自身或已并单的事项。"), field="original")
+    p.merged_into = original
+    p.repeat_of = p.repeat_of or original
+    p.is_first_time = False
+    p.routed_at = p.closed_at = ctx.now
+    ctx.details["original"] = original.number
+
+
+def _object(ctx: Ctx, data: ReasonInput) -> None:
+    p = ctx.petition
+    ctx.details["reason"] = _required(data.reason, "reason", _("请说明异议理由。"))
+    ctx.details["unit"] = p.handling_unit.name if p.handling_unit else ""
+
+
+def _record_handling(ctx: Ctx, data: HandlingInput) -> None:
+    _required(data.note, "note", _("请填写办理情况。"))
+    p = ctx.petition
+    if p.handler_id is None and ctx.actor.role == "handler":
+        p.handler = ctx.actor
+
+
+def _request_extension(ctx: Ctx, data: ExtensionInput) -> None:
+    max_days = ctx.limits[K.EXTENSION_MAX].days
+    if not 1 <= data.days <= max_days:
+        raise ValidationFailed(_("延期不得超过%(n)d日。") % {"n": max_days}, field="days")
+    _required(data.reason, "reason", _("请说明延期理由。"))
+    ctx.petition.extension_requested_days = data.days
+    ctx.details.update(days=data.days, reason=data.reason)
+
+
+def _approve_extension(ctx: Ctx, data: NoteInput) -> None:
+    p = ctx.petition
+    p.extension_days = p.extension_requested_days
+    p.extension_requested_days = 0
+    p.handling_due = (p.handling_due or ctx.today) + dt.timedelta(days=p.extension_days)
+    ctx.details.update(days=p.extension_days, handling_due=p.handling_due.isoformat())
+
+
+def _reject_extension(ctx: Ctx, data: NoteInput) -> None:
+    ctx.petition.extension_requested_days = 0
+
+
+def _start_hearing(ctx: Ctx, data: NoteInput) -> None:
+    ctx.petition.paused_since = ctx.today
+
+
+def _end_hearing(ctx: Ctx, data: NoteInput) -> None:
+    p = ctx.petition
+    paused = (ctx.today - (p.paused_since or ctx.today)).days
+    p.paused_days += paused
+    p.paused_since = None
+    p.handling_due = (p.handling_due or ctx.today) + dt.timedelta(days=paused)
+    ctx.details.update(paused_days=paused, handling_due=p.handling_due.isoformat())
+
+
+def _reply(ctx: Ctx, data: ReplyInput) -> None:
+    p = ctx.petition
+    p.reply_kind = _required(data.reply_kind, "reply_kind", _("请选择处理意见类型。"))
+    p.reply_text = _required(data.text, "text", _("请填写处理意见书正文。"))
+    p.replied_at = ctx.now
+    p.reply_overdue = deadlines.is_overdue(p.handling_due, ctx.today)
+    ctx.details.update(reply_kind=p.reply_kind, overdue=p.reply_overdue)
+
+
+def _evaluate(ctx: Ctx, data: EvaluateInput) -> None:
+    p = ctx.petition
+    p.satisfaction_unit = _required(
+        data.satisfaction_unit, "satisfaction_unit", _("请选择对承办单位的评价。")
+    )
+    p.satisfaction_office = _required(
+        data.satisfaction_office, "satisfaction_office", _("请选择对信访部门的评价。")
+    )
+    p.rated_at = ctx.now
+    ctx.details.update(unit=p.satisfaction_unit, office=p.satisfaction_office)
+
+
+def _follow_up(ctx: Ctx, data: FollowUpInput) -> None:
+    p = ctx.petition
+    p.solved = data.solved
+    p.followed_up_at = ctx.now
+    p.closed_at = p.closed_at or ctx.now
+    ctx.details["solved"] = p.solved
+
+
+def _request_review(ctx: Ctx, data: NoteInput) -> None:
+    ctx.petition.review_requested_at = ctx.now
+
+
+def _answer(ctx: Ctx, data: ReplyInput) -> None:
+    ctx.details["reply_kind"] = _required(
+        data.reply_kind, "reply_kind", _("请选择复查（复核）意见类型。")
+    )
+    ctx.details["text"] = _required(data.text, "text", _("请填写意见书正文。"))
+
+
+def _answer_review(ctx: Ctx, data: ReplyInput) -> None:
+    _answer(ctx, data)
+    ctx.petition.review_answered_at = ctx.now
+
+
+def _request_rereview(ctx: Ctx, data: NoteInput) -> None:
+    ctx.petition.rereview_requested_at = ctx.now
+
+
+def _answer_rereview(ctx: Ctx, data: ReplyInput) -> None:
+    _answer(ctx, data)
+    ctx.petition.rereview_answered_at = ctx.petition.closed_at = ctx.now
+
+
+def _supervise(ctx: Ctx, data: SuperviseInput) -> None:
+    if data.due < ctx.today:
+        raise ValidationFailed(_("督办期限不能早于今天。"), field="due")
+    note = _required(data.note, "note", _("请填写督办意见。"))
+    ctx.created.append(
+        Supervision(
+            petition=ctx.petition, opened_by=ctx.actor, opened_at=ctx.now, due=data.due, note=note
+        )
+    )
+    ctx.details["due"] = data.due.isoformat()
+
+
+def _required(value: str, name: str, message: str) -> str:
+    if not value or not str(value).strip():
+        raise ValidationFailed(message, field=name)
+    return value
+
+
+# ---------------------------------------------------------------- the table
+
+
+def _spec(
+    action: Action,
+    moves: Mapping[Status, Status],
+    roles: frozenset[str],
+    side: Side,
+    input: type[In],
+    effect: Callable[[Ctx, In], None],
+    guard: Guard | None = None,
+) -> tuple[Action, ActionSpec[Any]]:
+    return action, ActionSpec(action, moves, roles, side, input, effect, guard)
+
+
+OFFICE, UNIT = Side.OFFICE, Side.UNIT
+
+ACTIONS: Final[Mapping[Action, ActionSpec[Any]]] = dict(
+    [
+        # Routing, within 15 days of registration.
+        _spec(A.ACCEPT, {S.REGISTERED: S.HANDLING}, OFFICE_ROLES, OFFICE, AssignInput, _accept),
+        _spec(
+            A.FORWARD,
+            {S.REGISTERED: S.FORWARDED, S.OBJECTED: S.FORWARDED},
+            OFFICE_ROLES,
+            OFFICE,
+            ForwardInput,
+            _forward,
+        ),
+        _spec(
+            A.NOT_ACCEPT,
+            {S.REGISTERED: S.NOT_ACCEPTED},
+            OFFICE_ROLES,
+            OFFICE,
+            NotAcceptInput,
+            _not_accept,
+        ),
+        _spec(A.MERGE, {S.REGISTERED: S.MERGED}, OFFICE_ROLES, OFFICE, MergeInput, _merge),
+        # The handling unit objects within 5 working days; the office re-routes.
+        _spec(
+            A.OBJECT,
+            {S.HANDLING: S.OBJECTED},
+            UNIT_ROLES,
+            UNIT,
+            ReasonInput,
+            _object,
+            _objection_window,
+        ),
+        _spec(A.REASSIGN, {S.OBJECTED: S.HANDLING}, OFFICE_ROLES, OFFICE, AssignInput, _assign),
+        # Handling, 60 days, one extension of at most 30, hearings pause the clock.
+        _spec(
+            A.RECORD_HANDLING,
+            {S.HANDLING: S.HANDLING, S.HEARING: S.HEARING},
+            UNIT_ROLES,
+            UNIT,
+            HandlingInput,
+            _record_handling,
+        ),
+        _spec(
+            A.REQUEST_EXTENSION,
+            {S.HANDLING: S.EXTENSION_REQUESTED},
+            UNIT_ROLES,
+            UNIT,
+            ExtensionInput,
+            _request_extension,
+            _one_extension,
+        ),
+        _spec(
+            A.APPROVE_EXTENSION,
+            {S.EXTENSION_REQUESTED: S.HANDLING},
+            APPROVER_ROLES,
+            UNIT,
+            NoteInput,
+            _approve_extension,
+        ),
+        _spec(
+            A.REJECT_EXTENSION,
+            {S.EXTENSION_REQUESTED: S.HANDLING},
+            APPROVER_ROLES,
+            UNIT,
+            NoteInput,
+            _reject_extension,
+        ),
+        _spec(
+            A.START_HEARING, {S.HANDLING: S.HEARING}, UNIT_ROLES, UNIT, NoteInput, _start_hearing
+        ),
+        _spec(A.END_HEARING, {S.HEARING: S.HANDLING}, UNIT_ROLES, UNIT, NoteInput, _end_hearing),
+        _spec(A.REPLY, {S.HANDLING: S.REPLIED}, UNIT_ROLES, UNIT, ReplyInput, _reply),
+        # After the reply: rating, follow-up, review and re-review.
+        _spec(
+            A.EVALUATE,
+            {S.REPLIED: S.EVALUATED, S.REVIEWED: S.REVIEWED},
+            OFFICE_ROLES,
+            OFFICE,
+            EvaluateInput,
+            _evaluate,
+            _not_litigation,
+        ),
+        _spec(
+            A.FOLLOW_UP,
+            {S.REPLIED: S.CLOSED, S.EVALUATED: S.CLOSED, S.REVIEWED: S.REVIEWED},
+            OFFICE_ROLES,
+            OFFICE,
+            FollowUpInput,
+            _follow_up,
+        ),
+        _spec(
+            A.REQUEST_REVIEW,
+            {S.REPLIED: S.UNDER_REVIEW, S.EVALUATED: S.UNDER_REVIEW, S.CLOSED: S.UNDER_REVIEW},
+            OFFICE_ROLES,
+            OFFICE,
+            NoteInput,
+            _request_review,
+            _review_window,
+        ),
+        _spec(
+            A.ANSWER_REVIEW,
+            {S.UNDER_REVIEW: S.REVIEWED},
+            LEADER_ROLES,
+            OFFICE,
+            ReplyInput,
+            _answer_review,
+        ),
+        _spec(
+            A.REQUEST_REREVIEW,
+            {S.REVIEWED: S.UNDER_REREVIEW},
+            OFFICE_ROLES,
+            OFFICE,
+            NoteInput,
+            _request_rereview,
+            _rereview_window,
+        ),
+        _spec(
+            A.ANSWER_REREVIEW,
+            {S.UNDER_REREVIEW: S.FINAL},
+            LEADER_ROLES,
+            OFFICE,
+            ReplyInput,
+            _answer_rereview,
+        ),
+        # Supervision (督办) may be opened on any open case and leaves its status as it is.
+        _spec(
+            A.SUPERVISE,
+            {s: s for s in sorted(OPEN_STATUSES)},
+            SUPERVISOR_ROLES,
+            OFFICE,
+            SuperviseInput,
+            _supervise,
+        ),
+    ]
+)
+
+TRANSITIONS: Final[Mapping[tuple[Status, Action], Status]] = {
+    (source, a): target for a, spec in ACTIONS.items() for source, target in spec.moves.items()
+}
+
+
+class TransitionNotAllowed(Exception):
+    """The action cannot be taken from the current status."""
+
+
+def next_status(current: Status, action: Action) -> Status:
+    """Return the status `action` leads to, or raise TransitionNotAllowed."""
+    try:
+        return ACTIONS[action].moves[current]
+    except KeyError:
+        raise TransitionNotAllowed(f"{action} not allowed from {current}") from None
+
+
+def actions_from(status: Status) -> list[Action]:
+    """Return every action the table allows from `status`, in declaration order."""
+    return [a for a in Action if status in ACTIONS[a].moves]
+
+
+def may_take(spec: ActionSpec[Any], role: str, sides: Iterable[Side]) -> bool:
+    """Return whether a user of `role` on `sides` of the case may take the action at all."""
+    return role in spec.roles and (role == "admin" or spec.side in frozenset(sides))
+
+
+def available(
+    petition: Any, *, role: str, sides: Iterable[Side], today: dt.date, limits: Limits
+) -> list[Action]:
+    """Return the actions a user of `role` on `sides` may take on the case now."""
+    sides = frozenset(sides)
+    status = Status(petition.status)
+    return [
+        a
+        for a in actions_from(status)
+        if may_take(ACTIONS[a], role, sides) and ACTIONS[a].refusal(petition, today, limits) is None
+    ]
+
+
+def current_due(petition: Any, limits: Limits) -> dt.date | None:
+    """Return the deadline running in the petition's status (workflow.STATUS_CLOCKS), or None."""
+    running = STATUS_CLOCKS.get(Status(petition.status))
+    if running is None:
+        return None
+    if running.field:
+        due: dt.date | None = getattr(petition, running.field)
+        return due
+    since = getattr(petition, running.since)
+    return deadlines.due_date(clock.local_date(since), limits[running.limit]) if since else None
