@@ -1,5 +1,6 @@
 """Fixtures shared by every test: a small street with a user per role."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,8 +29,11 @@ class Street:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_memos() -> None:
+def _fresh_memos() -> Iterator[None]:
     """Forget reference data kept in memory: each test's database starts afresh."""
+    clear_all()
+    yield
+    # Module-scoped fixtures (the demo) set up before the next test's clear.
     clear_all()
 
 

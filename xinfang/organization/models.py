@@ -1,7 +1,9 @@
 """The unit tree: district → street → community, with functional departments under the street.
 
 Each unit keeps a materialised path ("/1/4/9/") so that a subtree is one indexed prefix
-query, the basis of every visibility rule.
+query, the basis of every visibility rule. A new unit's path is computed when it is first
+saved; afterwards only organization.services.unit_move changes it, together with the paths
+of every unit below.
 """
 
 from typing import Any
@@ -50,11 +52,19 @@ class Unit(models.Model):
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self.pk:
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if (fields is None or {"parent", "parent_id"} & set(fields)) and not (
+                Unit.objects.filter(pk=self.pk, parent_id=self.parent_id).exists()
+            ):
+                # One row's save would leave every unit below with a stale path.
+                raise ValueError("A unit changes parent only through services.unit_move.")
             super().save(*args, **kwargs)
-            kwargs = {k: v for k, v in kwargs.items() if k != "force_insert"}
-        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+            return
+        # The path ends with the id, which exists only once the row is inserted.
         super().save(*args, **kwargs)
+        self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
+        Unit.objects.filter(pk=self.pk).update(path=self.path)
 
     def is_within(self, other: "Unit") -> bool:
         """Return whether this unit is `other` or lies below it."""

@@ -1,12 +1,20 @@
 """Reference data in the admin: time limits and categories are edited here.
 
+Their saves and deletes go through petitions.services, which audit them; the forms show
+the models' own checks (a time limit within what the database allows) as errors.
 Petitions are read-only in the admin: their every change goes through the services, so
 that it is checked and leaves an event and an audit row.
 """
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from xinfang.common.admin import ReadOnlyAdmin
+from xinfang.common.audit import client_ip
+from xinfang.petitions import services
 from xinfang.petitions.models import Category, Petition, PetitionEvent, TimeLimitRule
 
 
@@ -15,12 +23,33 @@ class TimeLimitRuleAdmin(admin.ModelAdmin[TimeLimitRule]):
     list_display = ["key", "days", "working_days"]
     list_editable = ["days", "working_days"]
 
+    def save_model(self, request: HttpRequest, obj: TimeLimitRule, form: Any, change: bool) -> None:
+        services.time_limit_save(actor=request.user, rule=obj, ip=client_ip(request))
+
+    def delete_model(self, request: HttpRequest, obj: TimeLimitRule) -> None:
+        services.time_limit_delete(actor=request.user, rule=obj, ip=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[TimeLimitRule]) -> None:
+        for rule in queryset:
+            services.time_limit_delete(actor=request.user, rule=rule, ip=client_ip(request))
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin[Category]):
     list_display = ["__str__", "is_accusation", "is_active", "sort"]
     list_filter = ["parent", "is_accusation", "is_active"]
     search_fields = ["name"]
+
+    def save_model(self, request: HttpRequest, obj: Category, form: Any, change: bool) -> None:
+        services.category_save(actor=request.user, category=obj, ip=client_ip(request))
+
+    def delete_model(self, request: HttpRequest, obj: Category) -> None:
+        services.category_delete(actor=request.user, category=obj, ip=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Category]) -> None:
+        # Children first: a parent selected with its children is deleted after them.
+        for category in sorted(queryset, key=lambda c: c.parent_id is None):
+            services.category_delete(actor=request.user, category=category, ip=client_ip(request))
 
 
 class EventInline(admin.TabularInline[PetitionEvent, Petition]):

@@ -9,6 +9,7 @@ import secrets
 from typing import cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, Storage
 from django.db import models
 from django.urls import reverse
@@ -53,6 +54,14 @@ def attachment_storage() -> Storage:
     return cast(Storage, _attachment_storage)
 
 
+# The Regulations (Art. 35) allow an extension of at most 30 days: the database refuses a
+# longer one, and the extension limit may be lowered in the admin but never raised past it.
+EXTENSION_DAYS_MAX = 30
+# Beyond a year a time limit is a typing error; it would also carry deadlines past the
+# dates the rest of the system accepts.
+TIME_LIMIT_DAYS_MAX = 365
+
+
 class TimeLimitRule(MemoModel):
     """One statutory time limit; the defaults come from the 2022 Regulations."""
 
@@ -81,6 +90,28 @@ class TimeLimitRule(MemoModel):
     def __str__(self) -> str:
         unit = _("个工作日") if self.working_days else _("日")
         return f"{self.get_key_display()}：{self.days}{unit}"
+
+    def clean(self) -> None:
+        """Refuse a limit the workflow or the database's constraints cannot honour."""
+        if self.days is None:
+            return
+        if self.key == self.Key.EXTENSION_MAX:
+            if not 1 <= self.days <= EXTENSION_DAYS_MAX:
+                raise ValidationError(
+                    {
+                        "days": _(
+                            "延期最长天数须在1至%(n)d日之间：条例规定延长期限不得超过%(n)d日。"
+                        )
+                        % {"n": EXTENSION_DAYS_MAX}
+                    }
+                )
+            if self.working_days:
+                # An approved extension is added in calendar days (petitions.deadlines).
+                raise ValidationError({"working_days": _("延期天数按自然日计算，不能按工作日。")})
+        elif not 1 <= self.days <= TIME_LIMIT_DAYS_MAX:
+            raise ValidationError(
+                {"days": _("时限天数须在1至%(n)d日之间。") % {"n": TIME_LIMIT_DAYS_MAX}}
+            )
 
 
 class Category(MemoModel):
@@ -122,6 +153,15 @@ class Category(MemoModel):
 
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent is not None else self.name
+
+    def clean(self) -> None:
+        """Keep the taxonomy two levels deep, as the lists and the search filter read it."""
+        if self.parent is None:
+            return
+        if self.parent.parent_id is not None or self.parent.pk == self.pk:
+            raise ValidationError({"parent": _("上级分类须为一级分类。")})
+        if self.pk is not None and self.children.exists():
+            raise ValidationError({"parent": _("该分类下已有子分类，不能再设上级分类。")})
 
 
 class Petitioner(models.Model):
@@ -401,7 +441,8 @@ class Petition(models.Model):
                 condition=models.Q(head_count__gte=1), name="petition_head_count_positive"
             ),
             models.CheckConstraint(
-                condition=models.Q(extension_days__lte=30), name="petition_extension_max_30"
+                condition=models.Q(extension_days__lte=EXTENSION_DAYS_MAX),
+                name="petition_extension_max_30",
             ),
             models.CheckConstraint(
                 condition=models.Q(due_date__isnull=True) | models.Q(status__in=OPEN_STATUSES),

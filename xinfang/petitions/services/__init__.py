@@ -1,4 +1,4 @@
-"""Every write to petitions and petitioners.
+"""Every write to petitions, petitioners and their reference data (categories, time limits).
 
 Each function is one atomic unit: it locks the row, checks who may do what from where,
 applies the change, appends a PetitionEvent and an AuditEntry. Only this package assigns
@@ -8,15 +8,25 @@ Callers use the names below; the modules group what belongs together.
 
 from xinfang.petitions.services.attachments import petition_attach
 from xinfang.petitions.services.petitioners import petitioner_resolve, petitioners_viewed
+from xinfang.petitions.services.reference import (
+    category_delete,
+    category_save,
+    time_limit_delete,
+    time_limit_save,
+)
 from xinfang.petitions.services.registration import REGISTRAR_ROLES, petition_register
 from xinfang.petitions.services.transitions import petition_transition, transition_check
 
 __all__ = [
     "REGISTRAR_ROLES",
+    "category_delete",
+    "category_save",
     "petition_attach",
     "petition_register",
     "petition_transition",
     "petitioner_resolve",
     "petitioners_viewed",
+    "time_limit_delete",
+    "time_limit_save",
     "transition_check",
 ]
