@@ -22,7 +22,7 @@ from xinfang.common.errors import (
 )
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import deadlines, hooks, selectors, workflow
+from xinfang.petitions import deadlines, selectors, workflow
 from xinfang.petitions.models import Petition, Supervision, TimeLimitRule
 from xinfang.petitions.services.history import record_event
 from xinfang.petitions.workflow import Action, Status
@@ -350,5 +350,4 @@ def petition_transition(
     audit_record(
         actor=actor, kind="change", obj=petition, summary=f"{act.value}: {current}→{new}", ip=ip
     )
-    hooks.after(act.value, petition)
     return petition
