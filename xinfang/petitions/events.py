@@ -13,7 +13,9 @@ work is done once however often the event arrives, and a failing handler rolls b
 alone, never touching the case, and is retried with growing delays. A periodic task
 delivers again the recent events no delivery accounts for, so a crash between the
 commit and the enqueue loses nothing. Work that leaves the database (a message sent)
-is at least once: such a handler must be idempotent itself.
+is at least once: such a handler must be idempotent itself. A handler runs inside its
+delivery's transaction, which on SQLite holds the one write lock: keep it short, or let
+it queue heavy work as a task of its own.
 """
 
 import datetime as dt
