@@ -139,8 +139,9 @@ ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Periodic and background work, case events among it (`manage.py run_huey`): SQLite on one machine,
-# Redis once there are several (DJANGO_HUEY_CLASS=huey.RedisHuey, DJANGO_HUEY_URL).
+# Periodic and background work, the delivery of case events among it (`manage.py
+# run_huey`): SQLite-backed on one machine, Redis once there are several
+# (DJANGO_HUEY_CLASS=huey.RedisHuey, DJANGO_HUEY_URL).
 HUEY = {
     "huey_class": env("HUEY_CLASS", default="huey.SqliteHuey"),
     "name": "xinfang",
