@@ -35,7 +35,7 @@ TEST_STAGES := lint-ruff lint-format lint-mypy lint-imports lint-migrations test
 .PHONY: help run test lint fmt bench install $(TEST_STAGES)
 
 help:
-	@echo "make run    set up .venv, the database and demo data; serve on http://$(RUN_ADDRESS)"
+	@echo "make run    set up .venv, the database and demo data; serve on http://$(RUN_ADDRESS) with the task queue"
 	@echo "make test   lint, then the tests on SQLite, on PostgreSQL and in a browser"
 	@echo "make lint   ruff, mypy, import layers, missing migrations"
 	@echo "make fmt    fix what ruff can and format the code"
@@ -55,13 +55,13 @@ install: $(INSTALLED)
 run: export DJANGO_SETTINGS_MODULE := config.settings.local
 run: install
 	scripts/apt-ensure.sh $(RUN_PACKAGES)
-	mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) shell --verbosity 0 -c '$(HAS_PETITIONS)' || $(MANAGE) demo --petitions $(DEMO_PETITIONS)
 	@# Routers learnt from the demo's history, so that intake shows suggestions.
 	$(MANAGE) routing train --from-db --kind category >/dev/null || echo 'routing: category router not trained'
 	$(MANAGE) routing train --from-db --kind unit >/dev/null || echo 'routing: unit router not trained'
-	$(MANAGE) runserver $(RUN_ADDRESS)
+	@# The web server and, beside it, the task queue's consumer; Ctrl-C stops both.
+	scripts/serve.sh $(PYTHON) $(RUN_ADDRESS)
 
 # Every stage runs even when an earlier one fails, so one run shows everything that is
 # wrong; the summary repeats each stage's result and the exit status is a failure if any failed.

@@ -15,11 +15,22 @@ django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
+
+def _in_existing_dir(path: Path) -> Path:
+    """Return `path` once its directory exists: SQLite creates files, not directories."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 env = environ.FileAwareEnv(
     DJANGO_DEBUG=(bool, False),
     DJANGO_ALLOWED_HOSTS=(list, ["127.0.0.1", "localhost"]),
 )
 env.prefix = "DJANGO_"
+
+# What the application keeps on this machine by default: the SQLite database, the task
+# queue, attachments, routing models. A fresh clone has no var/ yet.
+VAR_DIR = Path(env("VAR_DIR", default=str(BASE_DIR / "var")))
 
 SECRET_KEY = env("SECRET_KEY", default="insecure-local-key-change-me")
 DEBUG = env("DEBUG")
@@ -73,9 +84,7 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The work pages read a page of twenty: starting parallel workers costs more than it
@@ -84,6 +93,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         "options", "-c max_parallel_workers_per_gather=0"
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    if DATABASES["default"]["NAME"] != ":memory:":
+        _in_existing_dir(Path(DATABASES["default"]["NAME"]))
     # WAL lets the web server read while a registration writes; a busy timeout instead of
     # "database is locked" errors under concurrent intake. SQLite's default page cache is
     # 2 MB: a register of a million cases wants its indexes in memory (64 MB, and the
@@ -119,24 +130,18 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 
 # Attachments hold petitioners' letters: kept outside any served directory and
 # streamed only through a view that checks the reader may see the case.
-ATTACHMENT_ROOT = env.path("ATTACHMENT_ROOT", default=BASE_DIR / "var" / "attachments")
+ATTACHMENT_ROOT = env.path("ATTACHMENT_ROOT", default=VAR_DIR / "attachments")
 ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
-# Run after a case's change commits (petitions/hooks.py): the routing app records the
-# registrar's category and handling unit against what it suggested.
-XINFANG_CASE_HOOKS = {
-    "register": ["xinfang.routing.hooks.record_category_choice"],
-    "accept": ["xinfang.routing.hooks.record_unit_choice"],
-}
-
-# Periodic and background work (`manage.py run_huey`): SQLite-backed on one machine,
-# Redis once there are several (DJANGO_HUEY_CLASS=huey.RedisHuey, DJANGO_HUEY_URL).
+# Periodic and background work, the delivery of case events among it (`manage.py
+# run_huey`): SQLite-backed on one machine, Redis once there are several
+# (DJANGO_HUEY_CLASS=huey.RedisHuey, DJANGO_HUEY_URL).
 HUEY = {
     "huey_class": env("HUEY_CLASS", default="huey.SqliteHuey"),
     "name": "xinfang",
@@ -145,12 +150,12 @@ HUEY = {
     **(
         {"url": env("HUEY_URL")}
         if env("HUEY_URL", default="")
-        else {"filename": str(BASE_DIR / "var" / "huey.sqlite3")}
+        else {"filename": str(_in_existing_dir(VAR_DIR / "huey.sqlite3"))}
     ),
 }
 
 # Trained routing models live here, one file per version.
-ROUTING_MODEL_DIR = env.path("ROUTING_MODEL_DIR", default=BASE_DIR / "var" / "models")
+ROUTING_MODEL_DIR = env.path("ROUTING_MODEL_DIR", default=VAR_DIR / "models")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -515,6 +515,41 @@ class PetitionEvent(models.Model):
         return str(STATUS_LABELS[Status(self.to_status)])
 
 
+class EventDelivery(models.Model):
+    """What one subscribed handler has done with one event (petitions/events.py)."""
+
+    event = models.ForeignKey(
+        PetitionEvent,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        # The unique (event, handler) index starts with the event: a second index is waste.
+        db_index=False,
+    )
+    handler = models.CharField(_("处理程序"), max_length=200)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    tried_at = models.DateTimeField(_("最近尝试"))
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("事件投递")
+        verbose_name_plural = _("事件投递")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "handler"], name="event_delivery_once")
+        ]
+        # Only the few not yet done, for the periodic re-delivery.
+        indexes = [
+            models.Index(
+                fields=["tried_at"],
+                condition=models.Q(done_at__isnull=True),
+                name="event_delivery_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.handler}"
+
+
 class Attachment(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(storage=attachment_storage, upload_to="%Y/%m/")

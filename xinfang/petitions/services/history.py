@@ -1,8 +1,13 @@
-"""The case's own history: one PetitionEvent per change, written by every service."""
+"""The case's own history: one PetitionEvent per change, written by every service.
+
+Each event is also the outbox row of the case events (petitions/events.py): recording
+it is what hands it, after commit, to the apps subscribed to its kind.
+"""
 
 import datetime as dt
 from typing import Any
 
+from xinfang.petitions import events
 from xinfang.petitions.models import Petition, PetitionEvent
 
 
@@ -16,7 +21,7 @@ def record_event(
     note: str,
     details: dict[str, Any],
 ) -> PetitionEvent:
-    return PetitionEvent.objects.create(
+    event = PetitionEvent.objects.create(
         petition=petition,
         at=now,
         actor=actor,
@@ -27,3 +32,5 @@ def record_event(
         note=note,
         details=details,
     )
+    events.publish(event)
+    return event

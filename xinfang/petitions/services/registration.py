@@ -11,7 +11,7 @@ from xinfang.common import clock
 from xinfang.common.audit import audit_entry
 from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
-from xinfang.petitions import access, deadlines, hooks, limits, search, workflow
+from xinfang.petitions import access, deadlines, limits, search, workflow
 from xinfang.petitions.inputs import COLLECTIVE_MIN_PEOPLE, MAX_REPRESENTATIVES, RegistrationData
 from xinfang.petitions.models import Category, Channel, Petition, TimeLimitRule
 from xinfang.petitions.services.attachments import attach_all
@@ -115,5 +115,4 @@ def petition_register(
         audit_entry(actor=actor, kind="create", obj=petition, summary=petition.title, ip=ip)
     )
     AuditEntry.objects.bulk_create(audit)
-    hooks.after("register", petition)
     return petition

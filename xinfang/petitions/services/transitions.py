@@ -14,7 +14,7 @@ from xinfang.common.audit import audit_record
 from xinfang.common.errors import ActionNotAllowed, Conflict, NotFound, PermissionDenied
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import access, actions, hooks, limits
+from xinfang.petitions import access, actions, limits
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services.history import record_event
 from xinfang.petitions.workflow import Action, Status
@@ -108,5 +108,4 @@ def petition_transition(
     audit_record(
         actor=actor, kind="change", obj=petition, summary=f"{act.value}: {current}→{new}", ip=ip
     )
-    hooks.after(act.value, petition)
     return petition
