@@ -622,3 +622,18 @@ def test_due_date_follows_the_status(street: Any) -> None:
         petition = _act(petition, street.registrar, Action.REQUEST_REVIEW)
         assert petition.due_date == D(2025, 12, 17)
     assert Petition.objects.get(pk=petition.pk).due_date == D(2025, 12, 17)
+
+
+def test_a_case_is_not_assigned_outside_the_registering_offices_jurisdiction(street: Any) -> None:
+    """The district's admin reaches every unit, but a street's case stays in that street."""
+    other_street = UnitFactory(name="另一街道", kind="street", parent=street.district)
+    other_community = UnitFactory(name="另一社区", kind="community", parent=other_street)
+    petition = register(street.registrar)
+    with pytest.raises(ValidationFailed) as excinfo:
+        _act(petition, street.admin, Action.ACCEPT, {"handling_unit": other_community.pk})
+    assert excinfo.value.field == "handling_unit"
+    assert Petition.objects.get(pk=petition.pk).status == Status.REGISTERED
+    accepted_here = _act(
+        petition, street.admin, Action.ACCEPT, {"handling_unit": street.lakeside.pk}
+    )
+    assert accepted_here.handling_unit == street.lakeside

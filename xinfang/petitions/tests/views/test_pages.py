@@ -204,3 +204,35 @@ def test_every_representative_shown_in_full_is_audited(street: Any) -> None:
         AuditEntry.objects.filter(kind="view_personal").values_list("object_id", flat=True)
     )
     assert audited == {str(p.pk) for p in petition.representatives.all()}
+
+
+def _buttons(client: Client, petition: Petition) -> set[str]:
+    page = client.get(f"/petitions/{petition.pk}/").content.decode()
+    return set(re.findall(r'<details [^>]*data-action="([a-z_]+)"', page))
+
+
+def test_the_case_page_offers_no_button_the_service_would_refuse(street: Any) -> None:
+    """The guards of the workflow decide the buttons: one extension only, no rating for
+    a litigation-type case."""
+    petition = drive(
+        register(street.registrar, is_litigation=True),
+        street,
+        (Action.ACCEPT, {"handling_unit": street.lakeside.pk}, "registrar"),
+    )
+    handler = _client(street.handler)
+    assert "request_extension" in _buttons(handler, petition)
+    petition = drive(
+        petition,
+        street,
+        (Action.REQUEST_EXTENSION, {"days": 10, "reason": "需补充调查"}, "handler"),
+        (Action.APPROVE_EXTENSION, {}, "community_leader"),
+    )
+    assert "request_extension" not in _buttons(handler, petition)
+    assert "reply" in _buttons(handler, petition)
+    petition = drive(
+        petition,
+        street,
+        (Action.REPLY, {"reply_kind": "explained", "text": "依法解释说明。"}, "handler"),
+    )
+    office = _buttons(_client(street.registrar), petition)
+    assert "follow_up" in office and "evaluate" not in office
