@@ -23,6 +23,7 @@ from typing import Any, Final, Generic, TypeVar
 
 from django.db.models import Model
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from xinfang.common import clock
 from xinfang.common.errors import ValidationFailed
@@ -124,31 +125,38 @@ def _not_litigation(p: Any, today: dt.date, limits: Limits) -> str | None:
     return _("涉法涉诉事项不参加满意度评价。") if p.is_litigation else None
 
 
-def _within(since: dt.datetime | None, limit: deadlines.TimeLimit, today: dt.date) -> dt.date:
-    """Return the last day to ask, counted from the local date of `since`."""
-    return deadlines.due_date(clock.local_date(since) if since else today, limit)
+def _request_window(since: str, key: str, what: str, doc: str) -> Guard:
+    """Return the guard that allows asking only within the limit `key` from `since`."""
 
-
-def _review_window(p: Any, today: dt.date, limits: Limits) -> str | None:
-    """Within the review-request limit from the reply (30 days by default)."""
-    last = _within(p.replied_at, limits[K.REVIEW_REQUEST], today)
-    if p.replied_at and today > last:
-        return _("复查申请须在%(days)d日内提出（截至%(last)s），已超过期限。") % {
-            "days": limits[K.REVIEW_REQUEST].days,
+    def guard(p: Any, today: dt.date, limits: Limits) -> str | None:
+        moment = getattr(p, since)
+        if moment is None:
+            return None
+        last = deadlines.due_date(clock.local_date(moment), limits[key])
+        if today <= last:
+            return None
+        return _("%(what)s须在%(days)d日内提出（截至%(last)s），已超过期限。") % {
+            "what": _(what),
+            "days": limits[key].days,
             "last": last,
         }
-    return None
+
+    guard.__doc__ = doc
+    return guard
 
 
-def _rereview_window(p: Any, today: dt.date, limits: Limits) -> str | None:
-    """Within the re-review limit from the review's answer (30 days by default)."""
-    last = _within(p.review_answered_at, limits[K.REREVIEW_REQUEST], today)
-    if p.review_answered_at and today > last:
-        return _("复核申请须在%(days)d日内提出（截至%(last)s），已超过期限。") % {
-            "days": limits[K.REREVIEW_REQUEST].days,
-            "last": last,
-        }
-    return None
+_review_window = _request_window(
+    "replied_at",
+    K.REVIEW_REQUEST,
+    gettext_noop("复查申请"),
+    "Within the review-request limit from the reply (30 days by default).",
+)
+_rereview_window = _request_window(
+    "review_answered_at",
+    K.REREVIEW_REQUEST,
+    gettext_noop("复核申请"),
+    "Within the re-review limit from the review's answer (30 days by default).",
+)
 
 
 # ---------------------------------------------------------------- effects
