@@ -100,6 +100,7 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
     list_select_related = ["user"]
     search_fields = ["user__username", "user__full_name"]
     date_hierarchy = "created_at"
+    ordering = ["-created_at"]
     fields = readonly_fields = _TOKEN_FIELDS
     actions = ["revoke"]
 

@@ -55,7 +55,9 @@ class ApiToken(models.Model):
     password, through whatever screen or command, ends every token issued before it.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     digest = models.CharField(max_length=64, unique=True)
     password_fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)

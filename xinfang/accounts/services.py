@@ -164,14 +164,13 @@ def api_tokens_revoke(
 def _login_entry(kind: AuditEntry.Kind, *, username: str, door: str, ip: str | None) -> None:
     # Nobody has proved who they are: the entry names the account tried, if it exists.
     user = User.objects.filter(username=username).first()
+    summary = _("用户名 %(username)s，入口 %(door)s") % {"username": username, "door": door}
     AuditEntry.objects.create(
         at=clock.now(),
         kind=kind,
         object_type="user",
         object_id=str(user.pk) if user else "",
-        summary=(_("用户名 %(username)s，入口 %(door)s") % {"username": username, "door": door})[
-            :200
-        ],
+        summary=summary[:200],
         ip=ip,
     )
 

@@ -1,4 +1,6 @@
+import django.db.models.deletion
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 
@@ -37,6 +39,16 @@ class Migration(migrations.Migration):
             model_name="apitoken",
             name="last_used_at",
             field=models.DateTimeField(blank=True, null=True, verbose_name="最近使用"),
+        ),
+        migrations.AlterField(
+            model_name="apitoken",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="api_tokens",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="用户",
+            ),
         ),
         migrations.AddIndex(
             model_name="apitoken",
