@@ -19,9 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.accounts import services
+from xinfang.accounts.forms import AdminLoginForm
 from xinfang.accounts.models import ApiToken, User
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
+
+# The admin's login is the third door: the same bounds as the login page's form.
+admin.site.login_form = AdminLoginForm
 
 
 def _actor(request: HttpRequest) -> User:

@@ -7,15 +7,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from xinfang.accounts.forms import LoginForm
 
 LOCKED_OUT_STATUS = 429
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 
@@ -32,7 +34,7 @@ def lockout_response(
     if original_response is not None and original_response.status_code == LOCKED_OUT_STATUS:
         return original_response
     context = {
-        "form": AuthenticationForm(request),
+        "form": LoginForm(request),
         "locked_out": True,
         "minutes": lockout_minutes(),
         "next": request.POST.get("next", ""),

@@ -107,3 +107,16 @@ def test_logout_is_audited_and_ends_the_users_api_tokens(street: Any) -> None:
     assert ApiToken.objects.get(digest=ApiToken.hash(token)).revoked_at is not None
     response = client.get("/api/v1/units", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 401
+
+
+# A form post cannot carry a lone surrogate (the token endpoint's JSON can: test_tokens.py).
+@pytest.mark.parametrize("value", ["a" * 5000, "regis\x00trar"])
+def test_input_no_account_can_have_is_refused_as_a_wrong_login(street: Any, value: str) -> None:
+    client = Client()
+    for door in (LOGIN, "/admin/login/"):
+        for body in (
+            {"username": value, "password": "x"},
+            {"username": "admin", "password": value},
+        ):
+            assert client.post(door, body).status_code == 200
+    assert "_auth_user_id" not in client.session

@@ -1,6 +1,7 @@
 """The token endpoints: lockout like the login page, expiry, revocation and the per-user limit."""
 
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
@@ -154,3 +155,15 @@ def test_issuing_keeps_at_most_the_limit_of_usable_tokens_and_drops_dead_ones(
     # Each issue deletes what was already dead and retires the oldest over the limit.
     rows = ApiToken.objects.filter(user=street.registrar)
     assert (rows.count(), rows.filter(revoked_at__isnull=True).count()) == (4, 3)
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+@pytest.mark.parametrize("value", ["a" * 5000, "regis\x00trar", "\ud800"])
+def test_input_the_login_form_refuses_gets_400_json_not_a_server_error(
+    street: Any, field: str, value: str
+) -> None:
+    body = {"username": "registrar", "password": "pw-for-tests"} | {field: value}
+    # json.dumps escapes the lone surrogate, as a client's JSON encoder would.
+    response = Client().post(TOKEN, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert response.json()["code"] == "invalid" and field in response.json()["fields"]
