@@ -27,6 +27,8 @@ _SUMMARISED = ("role", "unit", "is_active", "is_staff", "is_superuser")
 
 @dataclass(frozen=True)
 class IssuedToken:
+    """A token as issued: the only moment the token itself exists outside its holder."""
+
     token: str
     expires_at: dt.datetime
 
