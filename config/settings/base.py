@@ -4,6 +4,7 @@ Statutory time limits, holiday handling and the category taxonomy are data (admi
 seeded by migrations), not settings.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import django_stubs_ext
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "huey.contrib.djhuey",
     "xinfang.common",
     "xinfang.accounts",
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the door's answer on the way out.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -115,6 +119,40 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "petitions:workbench"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Every password check goes through django-axes first: the login page, the admin's login
+# and POST /api/v1/auth/token all pass the request to authenticate(), so all three count
+# failures and refuse a locked account, even with the right password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# The account is what is locked, from wherever the guesses come: offices sit behind one
+# NAT address, so counting by address would lock out a whole community for one typist,
+# and guessing from many addresses would go uncounted. The price, that anyone can keep
+# an account locked by guessing at it, is paid for a cool-off, not a permanent lock.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes warns that this leaves out the address: deliberately, for the reason above.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+# The cool-off runs from the lockout: guesses during it do not push it further out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+# Logins and logouts are in the audit log (accounts/receivers.py); one log is enough.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_CLIENT_IP_CALLABLE = "xinfang.common.audit.client_ip"
+AXES_LOCKOUT_CALLABLE = "xinfang.accounts.views.lockout_response"
+
+# How many reverse proxies in front of the server append to X-Forwarded-For. With 0 the
+# header is ignored (anyone can send it); with N the client is the Nth address from the
+# right, the one the outermost trusted proxy saw (common/audit.py client_ip).
+XINFANG_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+
+# API bearer tokens (accounts/models.py ApiToken): each lasts this long from issue, and a
+# user holds at most this many usable ones; issuing another retires the oldest.
+XINFANG_API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+XINFANG_API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=5)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

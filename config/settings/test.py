@@ -9,3 +9,6 @@ ATTACHMENT_ROOT = BASE_DIR / "var" / "test-attachments"
 ROUTING_MODEL_DIR = BASE_DIR / "var" / "test-models"
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "xinfang-test", "immediate": True}
+
+# django-axes refuses authenticate() without a request, and Client.login() passes none:
+# tests sign in with force_login() or by posting the login page.

@@ -1,11 +1,16 @@
 """Users, their petition role and unit, and API tokens."""
 
+import datetime as dt
 import hashlib
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
+
+from xinfang.common import clock
 
 
 class Role(models.TextChoices):
@@ -43,16 +48,27 @@ class User(AbstractUser):
 
 
 class ApiToken(models.Model):
-    """A bearer token; only its SHA-256 is stored, the token itself is shown once."""
+    """A bearer token; only its SHA-256 is stored, the token itself is shown once.
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    A token is tied to the password it was issued under as Django ties a session: it
+    keeps the user's session auth hash (an HMAC of the password hash), so any change of
+    password, through whatever screen or command, ends every token issued before it.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
+    password_fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
+        indexes = [models.Index(fields=["user", "expires_at"])]
 
     def __str__(self) -> str:
         return f"{self.user} {self.digest[:8]}…"
@@ -63,6 +79,25 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user: User) -> str:
+        """Create a token for `user` lasting XINFANG_API_TOKEN_TTL_DAYS; return it."""
         token = secrets.token_urlsafe(32)
-        cls.objects.create(user=user, digest=cls.hash(token))
+        ttl = dt.timedelta(days=settings.XINFANG_API_TOKEN_TTL_DAYS)
+        cls.objects.create(
+            user=user,
+            digest=cls.hash(token),
+            password_fingerprint=user.get_session_auth_hash(),
+            expires_at=clock.now() + ttl,
+        )
         return token
+
+    def refusal(self, now: dt.datetime) -> str | None:
+        """Return why the token no longer authenticates, or None while it does."""
+        if self.revoked_at is not None:
+            return str(_("已撤销"))
+        if self.expires_at <= now:
+            return str(_("已过期"))
+        if not self.user.is_active:
+            return str(_("账号已停用"))
+        if not constant_time_compare(self.password_fingerprint, self.user.get_session_auth_hash()):
+            return str(_("密码已更改"))
+        return None

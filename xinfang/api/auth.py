@@ -7,22 +7,32 @@ from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
 from xinfang.accounts.models import ApiToken, User
+from xinfang.api.errors import NotAuthenticated
 from xinfang.common import clock
 from xinfang.common.errors import PermissionDenied
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        """Return the active user the token was issued to, noting when it was used."""
+        """Return the user a token in force was issued to, noting when it was used."""
         row = (
             ApiToken.objects.select_related("user__unit")
             .filter(digest=ApiToken.hash(token))
             .first()
         )
-        if row is None or not row.user.is_active:
+        if row is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=clock.now())
+        now = clock.now()
+        refusal = row.refusal(now)
+        if refusal is not None:
+            raise NotAuthenticated(_("令牌已失效（%(why)s），请重新取得令牌。") % {"why": refusal})
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=now)
         return row.user
+
+
+def bearer_token(request: HttpRequest) -> str:
+    """Return the token the request presents; only for requests BearerToken let through."""
+    return " ".join(request.headers.get("Authorization", "").split(" ")[1:])
 
 
 def api_user(request: HttpRequest) -> User:

@@ -46,6 +46,7 @@ class TokenIn(BodyIn):
 
 class TokenOut(Schema):
     token: str
+    expires_at: dt.datetime
 
 
 class Ref(Schema):

@@ -3,7 +3,7 @@
 from django.urls import path
 from ninja import NinjaAPI
 
-from xinfang.api import errors, v1
+from xinfang.api import errors, tokens, v1
 from xinfang.api.auth import BearerToken
 
 api = NinjaAPI(
@@ -16,6 +16,7 @@ api = NinjaAPI(
     auth=BearerToken(),
 )
 errors.install(api)
+api.add_router("/v1/auth/", tokens.router)
 api.add_router("/v1/", v1.router)
 
 urlpatterns = [path("", api.urls)]

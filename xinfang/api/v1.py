@@ -1,4 +1,4 @@
-"""Version 1 of the API: tokens, petitions and their workflow actions, petitioners, units.
+"""Version 1 of the API: petitions and their workflow actions, petitioners, units.
 
 Each endpoint checks the shape of its input, calls one service or selector and returns a
 representation: the selectors decide what a user may see, the services what they may do,
@@ -9,16 +9,15 @@ petitioner's ID number or phone in full writes a view_personal audit entry.
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import authenticate
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja.params.functions import Body
 
-from xinfang.accounts.models import ApiToken, User
+from xinfang.accounts.models import User
 from xinfang.api.auth import api_user, api_writer
-from xinfang.api.errors import InvalidFields, NotAuthenticated
+from xinfang.api.errors import InvalidFields
 from xinfang.api.schemas import (
     AcceptanceOut,
     ErrorOut,
@@ -33,14 +32,11 @@ from xinfang.api.schemas import (
     PetitionSummary,
     RouterSuggestionsOut,
     SuggestionsOut,
-    TokenIn,
-    TokenOut,
     UnitOut,
 )
 from xinfang.common import clock
-from xinfang.common.audit import audit_record, client_ip
+from xinfang.common.audit import client_ip
 from xinfang.common.errors import PermissionDenied
-from xinfang.common.models import AuditEntry
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
@@ -104,31 +100,6 @@ def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDet
 def _form_data(body: dict[str, Any]) -> dict[str, Any]:
     # Django's choice fields compare strings: JSON true must arrive as the form's "true".
     return {k: str(v).lower() if isinstance(v, bool) else v for k, v in body.items()}
-
-
-# ---------------------------------------------------------------- auth
-
-
-@router.post(
-    "/auth/token",
-    auth=None,
-    response={200: TokenOut, 400: ErrorOut, 401: ErrorOut},
-    tags=["auth"],
-)
-def token_issue(request: HttpRequest, payload: TokenIn) -> TokenOut:
-    """Issue a bearer token for a username and password; it is shown only this once."""
-    user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None:
-        raise NotAuthenticated(_("用户名或密码不正确，或账号已停用。"))
-    token = ApiToken.issue(user)
-    audit_record(
-        actor=user,
-        kind=AuditEntry.Kind.LOGIN,
-        obj=user,
-        summary=_("签发接口令牌"),
-        ip=client_ip(request),
-    )
-    return TokenOut(token=token)
 
 
 # ---------------------------------------------------------------- petitions

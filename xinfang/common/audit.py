@@ -1,8 +1,10 @@
 """Write audit entries; the request, when there is one, supplies the source address."""
 
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 
 from xinfang.common import clock
@@ -10,11 +12,23 @@ from xinfang.common.models import AuditEntry
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """Return the caller's address as the proxy or the socket reports it."""
+    """Return the caller's address: the socket's, or the one the trusted proxies saw."""
     if request is None:
         return None
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
+    proxies: int = settings.XINFANG_TRUSTED_PROXIES
+    if proxies <= 0:
+        return remote
+    # Each proxy appends the address it was reached from, so only the last `proxies`
+    # entries were written by machines we trust; whatever lies left of them is the
+    # client's own say. Too few entries means a proxy was bypassed: trust the socket.
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(hops) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return remote
 
 
 def audit_entry(

@@ -20,6 +20,8 @@ class AuditEntry(models.Model):
         DOWNLOAD = "download", _("下载")
         LOGIN = "login", _("登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
+        LOCKED_OUT = "locked_out", _("登录锁定")
+        LOGOUT = "logout", _("退出登录")
 
     at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(

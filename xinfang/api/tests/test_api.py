@@ -428,6 +428,8 @@ def test_openapi_schema_lists_every_path(street: Any, client: Client) -> None:
     paths = response.json()["paths"]
     assert set(paths) == {
         "/api/v1/auth/token",
+        "/api/v1/auth/token/revoke",
+        "/api/v1/auth/token/revoke-all",
         "/api/v1/petitions",
         "/api/v1/petitions/{petition_id}",
         "/api/v1/petitions/{petition_id}/actions/{action}",
