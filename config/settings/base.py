@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xinfang.routing",
     "xinfang.portal",
     "xinfang.api",
+    "xinfang.demo",
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from xinfang.accounts.models import User
+from xinfang.demo.street import DEMO_PASSWORD
 from xinfang.organization.models import Unit
-from xinfang.petitions.management.commands.demo import DEMO_PASSWORD
 from xinfang.petitions.models import Channel, Petition, Petitioner
 from xinfang.petitions.validators import validate_id_number, validate_phone
 from xinfang.petitions.workflow import HANDLING_STATUSES, Status
