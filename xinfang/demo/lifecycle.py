@@ -75,7 +75,7 @@ FORCED: dict[Status, Branches] = {
     S.OBJECTED: Branches(objection=True, stop_at=S.OBJECTED),
     S.EXTENSION_REQUESTED: Branches(extension=A.APPROVE_EXTENSION, stop_at=S.EXTENSION_REQUESTED),
     S.HEARING: Branches(hearing=True, stop_at=S.HEARING),
-    S.REPLIED: Branches(stop_at=S.REPLIED),
+    S.REPLIED: Branches(reply="late", stop_at=S.REPLIED),  # so that a late reply is seen
     S.EVALUATED: Branches(evaluate=True, stop_at=S.EVALUATED),
     S.CLOSED: Branches(evaluate=True, stop_at=S.CLOSED),
     S.UNDER_REVIEW: Branches(evaluate=True, review=True, stop_at=S.UNDER_REVIEW),
