@@ -19,7 +19,7 @@ from xinfang.accounts.models import User
 from xinfang.demo import content
 from xinfang.demo.cases import Spec
 from xinfang.demo.street import DemoStreet
-from xinfang.petitions import deadlines
+from xinfang.petitions import deadlines, inputs
 from xinfang.petitions.models import Channel, Petition, Satisfaction
 from xinfang.petitions.workflow import Action, Status
 
@@ -44,7 +44,7 @@ class Step:
     at: dt.datetime
     action: Action
     actor: User
-    data: dict[str, Any]
+    data: Any  # the action's typed input, from xinfang.petitions.inputs
 
 
 # Yields the steps; is sent the petition after each.
@@ -182,7 +182,7 @@ class Timeline:
         """Return `day`, or the next working day."""
         return working_day(day, self.today)
 
-    def step(self, day: dt.date, action: Action, actor: User, data: dict[str, Any]) -> Step:
+    def step(self, day: dt.date, action: Action, actor: User, data: Any) -> Step:
         """Return `action` on `day`, or on the day after the last step if that is later."""
         self.day = max(day, self.day + dt.timedelta(days=1))
         return Step(office_moment(self.day, self.rng), action, actor, data)
@@ -197,7 +197,8 @@ def course(
     route_day = t.after(*rng.choices(ROUTE_GAPS, ROUTE_GAP_WEIGHTS)[0])
     if b.route == A.FORWARD:
         to = spec.template.forward_to or content.ASSIGNING_AUTHORITIES[0][0]
-        yield t.step(route_day, A.FORWARD, office, {"forwarded_to": to, "note": f"转送{to}处理。"})
+        forward = inputs.ForwardInput(forwarded_to=to, note=f"转送{to}处理。")
+        yield t.step(route_day, A.FORWARD, office, forward)
         return
     if b.route == A.NOT_ACCEPT:
         legal = spec.template.legal_channel
@@ -208,48 +209,59 @@ def course(
             if spec.repeat
             else content.NOT_ACCEPT_OTHER
         )
-        yield t.step(route_day, A.NOT_ACCEPT, office, {"reason": reason, "legal_channel": legal})
+        refusal = inputs.NotAcceptInput(reason=reason, legal_channel=legal)
+        yield t.step(route_day, A.NOT_ACCEPT, office, refusal)
         return
     if b.route == A.MERGE and spec.repeat is not None:
-        merge = {"original": spec.repeat.pk, "note": "与原信访事项为同一事项，并入办理。"}
+        merge = inputs.MergeInput(
+            original_id=spec.repeat.pk, note="与原信访事项为同一事项，并入办理。"
+        )
         yield t.step(route_day, A.MERGE, office, merge)
         return
     unit = spec.unit
-    accept = {"handling_unit": s.units[unit].pk, "note": f"交{s.units[unit].name}办理。"}
-    if spec.data.channel == Channel.COLLECTIVE_VISIT or spec.repeat or spec.template.accused:
-        accept["responsible_leader"] = leader.pk
+    # Group visits, repeats and accusations get a leader who answers for them (包案).
+    led = bool(
+        spec.data.channel == Channel.COLLECTIVE_VISIT or spec.repeat or spec.template.accused
+    )
+    accept = inputs.AssignInput(
+        handling_unit_id=s.units[unit].pk,
+        responsible_leader_id=leader.pk if led else None,
+        note=f"交{s.units[unit].name}办理。",
+    )
     yield t.step(route_day, A.ACCEPT, office, accept)
     if b.objection:
         reason = rng.choice(content.OBJECTION_REASONS)
-        yield t.step(t.after(1, 3), A.OBJECT, s.handlers[unit], {"reason": reason})
+        yield t.step(t.after(1, 3), A.OBJECT, s.handlers[unit], inputs.ReasonInput(reason=reason))
         if b.objection_forward:
             to = content.ASSIGNING_AUTHORITIES[0][0]
-            forward = {"forwarded_to": to, "note": "退回上级重新交办。"}
+            forward = inputs.ForwardInput(forwarded_to=to, note="退回上级重新交办。")
             yield t.step(t.after(1, 3), A.FORWARD, office, forward)
             return
         communities = [c[0] for c in content.COMMUNITIES]
         unit = "urban" if unit in communities else rng.choice(communities)
-        again = {"handling_unit": s.units[unit].pk, "note": f"改交{s.units[unit].name}办理。"}
+        again = inputs.AssignInput(
+            handling_unit_id=s.units[unit].pk, note=f"改交{s.units[unit].name}办理。"
+        )
         yield t.step(t.after(1, 3), A.REASSIGN, office, again)
     handler = s.handlers[unit]
     note = rng.choice(content.HANDLING_NOTES)
-    petition = yield t.step(t.after(2, 8), A.RECORD_HANDLING, handler, {"note": note})
+    petition = yield t.step(t.after(2, 8), A.RECORD_HANDLING, handler, inputs.HandlingInput(note))
     if b.hearing:
-        yield t.step(t.after(3, 15), A.START_HEARING, handler, {"note": "组织听证。"})
+        yield t.step(t.after(3, 15), A.START_HEARING, handler, inputs.NoteInput("组织听证。"))
         note = rng.choice(content.HEARING_NOTES)
-        petition = yield t.step(t.after(7, 20), A.END_HEARING, handler, {"note": note})
+        petition = yield t.step(t.after(7, 20), A.END_HEARING, handler, inputs.NoteInput(note))
     if b.extension:
         # Asked for a few days before the deadline the service set, as units do.
         days = rng.choice([15, 20, 30])
         ahead = due_date(petition) - dt.timedelta(days=rng.randint(4, 12))
-        request = {"days": days, "reason": rng.choice(content.EXTENSION_REASONS)}
+        request = inputs.ExtensionInput(days=days, reason=rng.choice(content.EXTENSION_REASONS))
         yield t.step(max(t.after(1, 3), t.on(ahead)), A.REQUEST_EXTENSION, handler, request)
-        verdict = {"note": "经审核。"}
+        verdict = inputs.NoteInput("经审核。")
         petition = yield t.step(t.after(1, 3), b.extension, s.unit_leaders[unit], verdict)
     if b.supervise:
         day = t.after(1, 10)
         due = day + dt.timedelta(days=rng.randint(7, 14))  # the leader's own date for it
-        supervise = {"due": due.isoformat(), "note": rng.choice(content.SUPERVISION_NOTES)}
+        supervise = inputs.SuperviseInput(due=due, note=rng.choice(content.SUPERVISION_NOTES))
         petition = yield t.step(day, A.SUPERVISE, leader, supervise)
     if b.reply == "never":
         return
@@ -261,28 +273,30 @@ def course(
         reply_day = t.after(2, max(2, min(room, 50)))
     kind = rng.choices(REPLY_KINDS, REPLY_KIND_WEIGHTS)[0]
     text = rng.choice(content.REPLIES[kind]).format(unit=s.units[unit].name)
-    yield t.step(reply_day, A.REPLY, handler, {"reply_kind": kind, "text": text})
+    yield t.step(reply_day, A.REPLY, handler, inputs.ReplyInput(reply_kind=kind, text=text))
     if b.evaluate:
         weights = SATISFACTION_WEIGHTS["not_supported" if b.review else kind]
-        rating = {
-            "satisfaction_unit": rng.choices(SATISFACTION, weights)[0],
-            "satisfaction_office": rng.choices(SATISFACTION, weights)[0],
-        }
+        rating = inputs.EvaluateInput(
+            satisfaction_unit=rng.choices(SATISFACTION, weights)[0],
+            satisfaction_office=rng.choices(SATISFACTION, weights)[0],
+        )
         yield t.step(t.after(1, 5), A.EVALUATE, office, rating)
     if b.review:
-        review = {"note": "信访人对处理意见不服，申请复查。"}
+        review = inputs.NoteInput("信访人对处理意见不服，申请复查。")
         yield t.step(t.after(1, 5), A.REQUEST_REVIEW, office, review)
         kind, text = rng.choice(content.REVIEW_ANSWERS)
-        answer = {"reply_kind": kind, "text": text}
+        answer = inputs.ReplyInput(reply_kind=kind, text=text)
         yield t.step(t.after(10, 25), A.ANSWER_REVIEW, leader, answer)
         if b.rereview:
-            rereview = {"note": "信访人对复查意见不服，申请复核。"}
+            rereview = inputs.NoteInput("信访人对复查意见不服，申请复核。")
             yield t.step(t.after(3, 15), A.REQUEST_REREVIEW, office, rereview)
             kind, text = content.REREVIEW_ANSWER
-            answer = {"reply_kind": kind, "text": text}
+            answer = inputs.ReplyInput(reply_kind=kind, text=text)
             yield t.step(t.after(10, 25), A.ANSWER_REREVIEW, s.users["district_leader"], answer)
             return
     if b.follow_up:
         solved = rng.random() < SOLVED_CHANCE[kind]
-        follow = {"solved": solved, "note": rng.choice(content.FOLLOW_UP_NOTES[solved])}
+        follow = inputs.FollowUpInput(
+            solved=solved, note=rng.choice(content.FOLLOW_UP_NOTES[solved])
+        )
         yield t.step(t.after(5, 30), A.FOLLOW_UP, office, follow)
