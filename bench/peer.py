@@ -276,6 +276,9 @@ def train_routers(cap: int) -> dict:
         t0 = time.perf_counter()
         texts, labels = routing.history_table(kind)
         total = len(texts)
+        if not total:  # a seed all through the service path has no concluded case yet
+            out[kind.value] = {"history": 0, "trained_on": 0, "activated": False, "seconds": 0}
+            continue
         if total > cap:
             step = total / cap
             idx = [int(i * step) for i in range(cap)]
