@@ -7,18 +7,16 @@ var/bench/petitions-<N>.sqlite3, or, for a PostgreSQL URL (from --database-url o
 DJANGO_DATABASE_URL), a database `xinfang_bench` created on that server; the database the
 URL names is only used to reach the server. The development database is never touched.
 
-The run builds the demo street, fills N petitions with consistent columns (status, dates,
-deadlines, units, petitioners over the last two years) by multi-row inserts, registers a
-few thousand more through services.petition_register to measure intake, then times the
-workbench, list pages and a text search, and prints one JSON line with every figure
-followed by a table. Reads slower than 50 ms at p95 are shown with their query plans.
+The run builds the demo street, writes a few hundred cases of the last two years through
+the demo generator (the real services), fills the rest of N petitions with copies of
+them by multi-row inserts, registers a few thousand more through
+services.petition_register to measure intake, then times the workbench, list pages and a
+text search, and prints one JSON line with every figure followed by a table. Reads slower than 50 ms at p95 are shown with their query plans.
 bench/README.md says more, and keeps the latest figures.
 """
 
 import argparse
-import bisect
 import datetime as dt
-import itertools
 import json
 import operator
 import os
@@ -35,7 +33,6 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parents[1]
 BENCH_DIR = ROOT / "var" / "bench"
 SLOW_MS = 50.0
-HISTORY_DAYS = 730
 BATCH = 5000
 # Base-32 digits of the query code; a fixed odd multiplier mixes the row number into a
 # unique 60-bit code, so a million codes need no uniqueness check.
@@ -55,6 +52,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=100, help="timed runs per query")
     parser.add_argument(
         "--analyze", action="store_true", help="run ANALYZE on SQLite before timing"
+    )
+    parser.add_argument(
+        "--templates",
+        type=int,
+        default=300,
+        help="of the filled cases, how many the services write (the rest are their copies)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
@@ -223,9 +226,12 @@ class RawTable:
 
     def insert(self, rows: list[dict[str, Any]]) -> None:
         """Insert `rows`, dicts of attribute names to values; the other columns take defaults."""
+        self.insert_tuples([self.values(self.defaults | row) for row in rows])
+
+    def insert_tuples(self, params: list[Any]) -> None:
+        """Insert rows given as sequences of every column's value, in the model's order."""
         from django.db import connection, transaction
 
-        params = [self.values(self.defaults | row) for row in rows]
         with transaction.atomic():
             if connection.vendor == "postgresql":
                 with connection.connection.cursor() as cursor, cursor.copy(self.copy) as copy:
@@ -256,7 +262,7 @@ def fill_petitioners(total: int, street: Any, rng: random.Random) -> list[int]:
     """Insert `total` petitioners with unique ID numbers and phones; return their ids."""
     from django.utils import timezone
 
-    from xinfang.petitions import demo_content as content
+    from xinfang.demo import content
     from xinfang.petitions.models import Petitioner
     from xinfang.petitions.validators import id_check_digit
 
@@ -285,227 +291,68 @@ def fill_petitioners(total: int, street: Any, rng: random.Random) -> list[int]:
     return list(range(first, first + total))
 
 
+def demo_cases(street: Any, total: int, rng: random.Random) -> list[int]:
+    """Write `total` cases through the demo generator, the real services; return their ids."""
+    from xinfang.common import clock
+    from xinfang.demo.generator import DemoGenerator
+
+    progress(f"writing {total:,} cases through the services (the demo generator)")
+    generator = DemoGenerator(street, rng, clock.now())
+    generator.run(total)
+    return [d.pk for d in generator.done]
+
+
 class Filler:
-    """Petitions whose columns agree: the status a case of its age would have reached."""
+    """Copies of cases the services wrote: the same columns but the ids and the petitioner.
 
-    def __init__(self, street: Any, people: list[int], rng: random.Random) -> None:
-        from django.utils import timezone
+    Only the services know what a case's columns should be at each point of its life, so
+    the fill runs none of that logic itself: it clones the `templates` (cases the demo
+    generator wrote through petition_register and petition_transition) with their status,
+    dates and deadlines as they are, giving each copy its own id, query code and (unless
+    it is a repeat) petitioner. Event rows, representatives and supervisions are not
+    copied: the pages timed here do not read them.
+    """
 
-        from xinfang.petitions import demo_content as content
-        from xinfang.petitions import search
-        from xinfang.petitions.models import (
-            QUERY_CODE_ALPHABET,
-            QUERY_CODE_LENGTH,
-            Category,
-            Petition,
-        )
-        from xinfang.petitions.workflow import Status
+    def __init__(self, templates: list[int], people: list[int], rng: random.Random) -> None:
+        from django.db import connection
+
+        from xinfang.petitions.models import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH, Petition
 
         self.table, self.first = RawTable(Petition), next_id(Petition)
-        self.Status = Status
         self.code = query_codes(QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH)
-        self.unit_ids = {key: unit.pk for key, unit in street.units.items()}
-        self.handler_ids = {key: user.pk for key, user in street.handlers.items()}
-        self.street, self.people, self.rng = street, people, rng
-        self.today = timezone.localdate()
-        # The office's offset from UTC, so that times are made in UTC directly.
-        self.offset = timezone.localtime().utcoffset() or dt.timedelta()
-        self.fixed = {
-            "registered_unit_id": street.street.pk,
-            "owner_unit_id": street.street.pk,
-            "registered_by_id": street.users["registrar"].pk,
-        }
-        categories = {
-            (c.parent.name, c.name): c.pk
-            for c in Category.objects.filter(parent__isnull=False).select_related("parent")
-        }
-        self.matters = []  # (template, title, content, category, community key, search text)
-        for _ in range(1000):
-            t = rng.choice(content.TEMPLATES)
-            key = rng.choice(t.communities or [c[0] for c in content.COMMUNITIES])
-            community = next(c for c in content.COMMUNITIES if c[0] == key)
-            place = community[1].removesuffix("社区")
-            text = content.fill(t.content, rng, place, content.address(rng, community[3]))
-            self.matters.append(
-                (t, t.title, text, categories[t.category], key, search.document(t.title, text))
-            )
-        self.replied: list[int] = []  # cases written so far that a later one may merge into
+        self.people, self.rng = people, rng
+        fields = Petition._meta.concrete_fields
+        names = [f.attname for f in fields]
+        self.id, self.query_code, self.petitioner = (
+            names.index(n) for n in ("id", "query_code", "petitioner_id")
+        )
+        rows = Petition.objects.filter(pk__in=templates).order_by("pk").values_list(*names)
+        self.templates = [
+            [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+            for values in rows
+        ]
+        # A repeat keeps its petitioner: the person who came back about the same matter.
+        self.new_person = [t[names.index("repeat_of_id")] is None for t in self.templates]
 
     def fill(self, total: int) -> None:
-        """Insert `total` petitions in batches, each batch one transaction."""
+        """Insert `total` copies in batches, each batch one transaction."""
         started = time.perf_counter()
         for rows in batches(total):
-            self.table.insert([self.row(n) for n in rows])
+            self.table.insert_tuples([self.row(n) for n in rows])
             if rows.stop % 100_000 == 0 or rows.stop == total:
                 rate = rows.stop / (time.perf_counter() - started)
                 progress(f"filled {rows.stop:,} of {total:,} petitions ({rate:,.0f}/s)")
         reset_sequences(self.table.model)
 
-    # random.randint and random.choices cost a microsecond or more each, a third of a row;
-    # these do the same from one random() for the few distributions a row draws from.
-    def uniform(self, low: int, high: int) -> int:
-        return low + int(self.rng.random() * (high - low + 1))
-
-    def draw(self, items: list[Any], cum_weights: list[int]) -> Any:
-        return items[bisect.bisect(cum_weights, self.rng.random() * cum_weights[-1])]
-
-    def after(self, start: dt.date, low: int, high: int) -> dt.date:
-        return start + dt.timedelta(days=self.uniform(low, high))
-
-    def at(self, day: dt.date) -> str:
-        """Return a moment in office hours on `day`, as UTC text."""
-        minute = self.uniform(8 * 60 + 30, 17 * 60 + 30)
-        return str(dt.datetime.combine(day, dt.time(minute // 60, minute % 60)) - self.offset)
-
-    def row(self, n: int) -> dict[str, Any]:
-        """Return the columns of petition number `n`."""
-        rng, today, day, status = self.rng, self.today, self.after, self.Status
-        t, title, text, category, community, words = rng.choice(self.matters)
-        channel = self.draw(CHANNELS, CHANNEL_WEIGHTS)
-        if channel == COLLECTIVE and not t.collective:
-            channel = "visit"
-        anonymous = channel in {"letter", "online"} and rng.random() < 0.05
-        registered = today - dt.timedelta(days=self.uniform(0, HISTORY_DAYS - 1))
-        p: dict[str, Any] = {
-            **self.fixed,
-            "id": self.first + n,
-            "channel": channel,
-            "petitioner_id": None if anonymous else rng.choice(self.people),
-            "is_anonymous": anonymous,
-            "head_count": self.uniform(5, 60) if channel == COLLECTIVE else 1,
-            "title": title,
-            "content": text,
-            "search_text": words,
-            "category_id": category,
-            "community_id": self.unit_ids[community],
-            "is_litigation": bool(t.legal_channel),
-            "query_code": self.code(n),
-            "registered_at": self.at(registered),
-            "route_due": str(registered + dt.timedelta(days=15)),
-        }
-        if channel in {"assigned", "forwarded"}:
-            p["origin_authority"] = "西湖区信访局"
-            p["origin_reference"] = f"西信交〔{registered.year}〕{n % 999 + 1}号"
-        routed = day(registered, *self.draw(ROUTE_GAPS, ROUTE_GAP_WEIGHTS))
-        if routed > today:
-            p.update(status=status.REGISTERED, due_date=p["route_due"])
-            return p
-        p["routed_at"] = p["closed_at"] = self.at(routed)
-        outcome = rng.random()
-        if t.forward_to or outcome < 0.05:
-            p.update(status=status.FORWARDED, forwarded_to=t.forward_to or "西湖区信访局")
-            return p
-        if t.legal_channel or outcome < 0.08:
-            p.update(
-                status=status.NOT_ACCEPTED,
-                not_accept_reason="不属于信访事项受理范围。",
-                legal_channel=t.legal_channel,
-            )
-            return p
-        if outcome < 0.12 and self.replied:
-            original = rng.choice(self.replied)
-            p.update(
-                status=status.MERGED,
-                merged_into_id=original,
-                repeat_of_id=original,
-                is_first_time=False,
-            )
-            return p
-        unit = community if t.unit == "community" else t.unit
-        handling_due = routed + dt.timedelta(days=60)
-        p.update(
-            closed_at=None,
-            handling_unit_id=self.unit_ids[unit],
-            owner_unit_id=self.unit_ids[unit],
-            handler_id=self.handler_ids[unit],
-            accepted_at=p["routed_at"],
-            objection_due=str(routed + dt.timedelta(days=7)),
-            handling_due=str(handling_due),
-        )
-        late = rng.random()
-        if late > 0.06:
-            replied: dt.date | None = day(routed, 5, 55)
-        else:
-            replied = day(handling_due, 1, 25) if late > 0.01 else None
-        if replied is None or replied > today:
-            kind = rng.random()
-            if kind < 0.03:
-                p["status"] = status.OBJECTED
-            elif kind < 0.05:
-                p.update(status=status.HEARING, paused_since=str(day(routed, 1, 5)))
-            elif kind < 0.12:
-                p.update(
-                    status=status.EXTENSION_REQUESTED,
-                    extension_requested_days=30,
-                    due_date=str(handling_due),
-                )
-            else:
-                p.update(status=status.HANDLING, due_date=str(handling_due))
-            return p
-        self.replied.append(p["id"])
-        p.update(
-            status=status.REPLIED,
-            replied_at=self.at(replied),
-            reply_kind=self.draw(REPLY_KINDS, REPLY_KIND_WEIGHTS),
-            reply_text="经调查核实，现答复如下。",
-            reply_overdue=replied > handling_due,
-        )
-        last = replied
-        if not anonymous and not t.legal_channel and rng.random() < 0.8:
-            last = day(last, 1, 5)
-            if last > today:
-                return p
-            rating = rng.choice(SATISFACTION)
-            p.update(
-                status=status.EVALUATED,
-                rated_at=self.at(last),
-                satisfaction_unit=rating,
-                satisfaction_office=rating,
-            )
-        if not anonymous and rng.random() < 0.06:
-            return self.review(p, last)
-        last = day(last, 5, 30)
-        if last <= today and rng.random() < 0.9:
-            moment = self.at(last)
-            p.update(
-                status=status.CLOSED,
-                followed_up_at=moment,
-                closed_at=moment,
-                solved=rng.random() < 0.7,
-            )
-        return p
-
-    def review(self, p: dict[str, Any], last: dt.date) -> dict[str, Any]:
-        """Take the case through review and, for some, re-review, as far as today allows."""
-        status = self.Status
-        steps = [
-            (status.UNDER_REVIEW, "review_requested_at", 1, 5),
-            (status.REVIEWED, "review_answered_at", 10, 25),
-            (status.UNDER_REREVIEW, "rereview_requested_at", 3, 15),
-            (status.FINAL, "rereview_answered_at", 10, 25),
-        ]
-        for step, column, low, high in steps:
-            last = self.after(last, low, high)
-            if last > self.today or (step == status.UNDER_REREVIEW and self.rng.random() < 0.7):
-                break
-            p["status"], p[column] = step, self.at(last)
-            p["due_date"] = str(last + dt.timedelta(days=30)) if step.startswith("under") else None
-        if p["status"] == status.FINAL:
-            p["closed_at"] = p["rereview_answered_at"]
-        return p
-
-
-COLLECTIVE = "collective_visit"
-# fmt: off
-CHANNELS = ["letter", "visit", COLLECTIVE, "phone", "online", "assigned", "forwarded", "reception"]
-# Cumulative weights, as Filler.draw takes them.
-CHANNEL_WEIGHTS = list(itertools.accumulate([14, 24, 12, 14, 24, 8, 5, 3]))
-# fmt: on
-ROUTE_GAPS = [(1, 3), (4, 10), (11, 14), (16, 22)]
-ROUTE_GAP_WEIGHTS = list(itertools.accumulate([70, 25, 4, 1]))
-REPLY_KINDS = ["supported", "explained", "not_supported"]
-REPLY_KIND_WEIGHTS = list(itertools.accumulate([45, 40, 15]))
-SATISFACTION = ["satisfied", "satisfied", "basically", "dissatisfied"]
+    def row(self, n: int) -> list[Any]:
+        """Return the columns of copy number `n`."""
+        rng = self.rng
+        i = int(rng.random() * len(self.templates))
+        row = self.templates[i].copy()
+        row[self.id], row[self.query_code] = self.first + n, self.code(n)
+        if row[self.petitioner] is not None and self.new_person[i]:
+            row[self.petitioner] = self.people[int(rng.random() * len(self.people))]
+        return row
 
 
 # ---------------------------------------------------------------- intake through the service
@@ -521,16 +368,12 @@ def register(
     above one, as many processes register at once, as the application servers of a
     deployment would: the figure is then the machine's throughput, not one process's.
     """
-    from django.utils import timezone
-
-    from xinfang.petitions import demo_content as content
+    from xinfang.common import clock
+    from xinfang.demo.cases import Intake
     from xinfang.petitions import inputs, services
-    from xinfang.petitions.management.commands.demo import Branches, DemoGenerator
     from xinfang.petitions.models import Petitioner
-    from xinfang.petitions.workflow import Status
 
-    generator = DemoGenerator(street, rng, timezone.now())
-    today, registered_only = generator.today, Branches(stop_at=Status.REGISTERED)
+    intake, today = Intake(street, rng), clock.today()
     known = list(
         Petitioner.objects.filter(pk__in=rng.sample(people, min(len(people), total)))
         .exclude(id_number="")
@@ -539,9 +382,9 @@ def register(
     registrar = street.users["registrar"]
     datas = []
     for _ in range(total):
-        template = rng.choice(content.TEMPLATES)
-        spec = generator.spec(template, generator.community(template))
-        data = generator.plan(spec, today, registered_only, rng).data  # adds higher offices' refs
+        template = intake.template()
+        spec = intake.spec(template, intake.community(template))
+        data = intake.registration(spec, today, rng)  # adds higher offices' references
         if data.petitioners and known and rng.random() < 0.3:
             name, id_number = rng.choice(known)
             data.petitioners[0] = inputs.PetitionerData(name=name, id_number=id_number)
@@ -671,7 +514,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from xinfang.petitions.management.commands.demo import build_street
+    from xinfang.demo.street import build_street
     from xinfang.petitions.models import Petition, Petitioner
 
     rng = random.Random(args.seed)
@@ -685,19 +528,26 @@ def main() -> None:
         "petitions": args.petitions,
     }
 
+    # Written before the fill, while the register is small and its indexes in place.
+    started = time.perf_counter()
+    templates = demo_cases(street, min(args.templates, bulk_n), rng)
+    result["service_written"] = len(templates)
+    result["service_written_s"] = round(time.perf_counter() - started, 1)
+    copies = bulk_n - len(templates)
     # Rows per second count the whole load: the inserts and building the indexes after.
     with bulk_load():
         started = time.perf_counter()
         with indexes_deferred(Petitioner, Petition):
-            people = fill_petitioners(max(100, bulk_n * 6 // 10), street, rng)
+            people = fill_petitioners(max(100, copies * 6 // 10), street, rng)
             filled_people = time.perf_counter()
-            Filler(street, people, rng).fill(bulk_n)
+            if copies:
+                Filler(templates, people, rng).fill(copies)
             progress("building the indexes")
         done = time.perf_counter()
     result["petitioners"] = len(people)
     result["petitioner_rows_per_s"] = round(len(people) / (filled_people - started))
-    result["bulk_petitions"] = bulk_n
-    result["bulk_rows_per_s"] = round(bulk_n / (done - filled_people))
+    result["bulk_petitions"] = copies
+    result["bulk_rows_per_s"] = round(copies / (done - filled_people))
     result["fill_s"] = round(done - started, 1)
     progress(f"registering {service_n:,} through the service")
     result["register_petitions"] = service_n
@@ -733,6 +583,10 @@ def print_table(result: dict[str, Any], slow: dict[str, list[dict[str, Any]]]) -
     print(
         f"\n{result['petitions']:,} petitions on {result['backend']} "
         f"({result['db_size_mb']} MB, ANALYZE {'yes' if result['analyzed'] else 'no'})"
+    )
+    print(
+        f"  through services {result['service_written']:>10,} cases written by the demo "
+        f"generator in {result['service_written_s']} s, the templates of the fill"
     )
     print(
         f"  bulk fill        {result['bulk_rows_per_s']:>10,} petitions/s "

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "xinfang.routing",
     "xinfang.portal",
     "xinfang.api",
+    "xinfang.demo",
 ]
 
 MIDDLEWARE = [

@@ -12,8 +12,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from xinfang.accounts.models import User
+from xinfang.demo.street import DEMO_PASSWORD
 from xinfang.organization.models import Unit
-from xinfang.petitions.management.commands.demo import DEMO_PASSWORD
 from xinfang.petitions.models import Channel, Petition, Petitioner
 from xinfang.petitions.validators import validate_id_number, validate_phone
 from xinfang.petitions.workflow import HANDLING_STATUSES, Status
@@ -148,3 +148,16 @@ def test_reset_replaces_the_demo_with_a_fresh_one(demo: str) -> None:
     assert Petition.objects.count() == 10
     assert User.objects.filter(username="registrar").count() == 1
     assert Unit.objects.filter(name="西湖区").count() == 1
+
+
+def test_some_replies_come_late_and_each_is_marked_as_its_deadline_says(demo: str) -> None:
+    replied = Petition.objects.exclude(replied_at=None)
+    for p in replied:
+        assert p.reply_overdue == (timezone.localdate(p.replied_at) > p.handling_due)
+    assert replied.filter(reply_overdue=True).exists()
+    assert replied.filter(reply_overdue=False).exists()
+
+
+def test_cases_tried_and_rolled_back_leave_no_person_without_a_case(demo: str) -> None:
+    orphans = Petitioner.objects.filter(petitions=None, represented_petitions=None)
+    assert not orphans.exists()
