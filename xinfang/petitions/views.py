@@ -50,22 +50,15 @@ def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    filters = selectors.PetitionFilters()
+    filters, page_number = selectors.PetitionFilters(), None
     if form.is_valid():
-        d = form.cleaned_data
-        filters = selectors.PetitionFilters(
-            q=d["q"].strip(),
-            status=d["status"],
-            channel=d["channel"],
-            category=d["category"],
-            unit=d["unit"],
-            created_after=d["created_after"],
-            created_before=d["created_before"],
-            overdue=d["overdue"],
-        )
-    page = CappedPaginator(selectors.petition_search(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+        filters, page_number = form.filters(), form.cleaned_data["page"]
+    found = selectors.petition_search(request.user, filters)
+    # A search that cannot be run (a date past 2100, an id beyond any row) shows its
+    # errors and no rows, rather than every case as if no filter had been given.
+    if form.errors:
+        found = found.none()
+    page = CappedPaginator(found, PAGE_SIZE).get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -81,6 +74,7 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "categories": selectors.categories_tree(),
             "today": clock.today(),
         },
+        status=400 if form.errors else 200,
     )
 
 
@@ -101,7 +95,7 @@ def _people(formset: Any) -> list[inputs.PetitionerData]:
 def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.role not in services.REGISTRAR_ROLES:
         raise Http404
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     formset = PersonFormSet(request.POST or None, prefix="person")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
