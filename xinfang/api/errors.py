@@ -101,6 +101,13 @@ def _invalid_input(exc: NinjaValidationError) -> InvalidFields:
     return InvalidFields(fields)
 
 
+def _is_unstorable_text(exc: ValueError) -> bool:
+    """Return whether the database driver refused a text: a lone surrogate, or a NUL (PostgreSQL)."""
+    if isinstance(exc, UnicodeEncodeError):
+        return exc.reason == "surrogates not allowed"
+    return "NUL (0x00)" in str(exc)
+
+
 def error_body(exc: DomainError) -> dict[str, Any]:
     """Return the JSON body that reports `exc`."""
     body: dict[str, Any] = {"code": exc.code, "message": exc.message}
@@ -134,6 +141,14 @@ def install(api: NinjaAPI) -> None:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
         message = _("请求体过大，不能超过 %(n)d MB。") % {"n": limit}
         return domain_error(request, BodyTooLarge(message))
+
+    @api.exception_handler(ValueError)
+    def unstorable_text(request: HttpRequest, exc: ValueError) -> HttpResponse:
+        # The forms refuse such text with a field's name; this catches any text that
+        # reaches the database another way (a login name), which would otherwise be a 500.
+        if not _is_unstorable_text(exc):
+            raise exc
+        return domain_error(request, ValidationFailed(_("提交的文本含有空字符或无法识别的字符。")))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
