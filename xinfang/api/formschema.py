@@ -16,8 +16,6 @@ from django import forms
 from ninja import Schema
 from pydantic import ConfigDict, WithJsonSchema
 
-from xinfang.petitions.validators import MAX_ID
-
 JsonSchema = dict[str, Any]
 
 
@@ -58,9 +56,8 @@ def field_schema(field: forms.Field) -> tuple[Any, JsonSchema]:
     if isinstance(field, forms.BooleanField):
         return bool, {"type": "boolean", "default": False}
     if isinstance(field, forms.ModelChoiceField):
-        low = getattr(field, "min_value", 1)
-        high = getattr(field, "max_value", MAX_ID)
-        return int, {"type": "integer", "minimum": low, "maximum": high}
+        # Rows are chosen by id; the bounds are declared only where the field checks them.
+        return int, {"type": "integer", **_bounds(field, "minimum", "maximum")}
     if isinstance(field, forms.ChoiceField):
         if _is_boolean_choice(field):
             return bool, {"type": "boolean"}
@@ -111,17 +108,16 @@ def schema_from_form(
     name: str,
     exclude: tuple[str, ...] = (),
     extra: dict[str, tuple[Any, Any]] | None = None,
-    required: tuple[str, ...] = (),
     json_schema_extra: JsonSchema | None = None,
     doc: str | None = None,
 ) -> type[Schema]:
     """Return a body or query schema with one field per form field, declaring the form's rules.
 
-    `extra` adds fields the form does not have (pydantic (annotation, default) pairs, such
-    as a list of nested persons), `required` names those of them a body must carry.
+    `extra` adds fields the form does not have, as pydantic (annotation, default) pairs:
+    a list of nested persons, or a parameter of the API alone.
     """
     fields: dict[str, tuple[Any, Any]] = {}
-    must = list(required)
+    must: list[str] = []
     for field_name, field in form_class.base_fields.items():
         if field_name in exclude:
             continue

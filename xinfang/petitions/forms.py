@@ -50,7 +50,7 @@ class TextField(forms.CharField):
         return text
 
 
-class DateField(forms.DateField):
+class BoundedDateField(forms.DateField):
     """A date within the years 1900–2100."""
 
     min_value = MIN_DATE
@@ -69,7 +69,7 @@ class IdField(forms.IntegerField):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
-class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any model
+class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any model
     """A choice of a row by its id; an id out of the 63-bit range is not looked up at all."""
 
     min_value = 1
@@ -117,7 +117,7 @@ class PersonForm(forms.Form):
 class PetitionerForm(PersonForm):
     """A person entered into the registry, with the community they live in."""
 
-    community = UnitChoiceField(
+    community = IdChoiceField(
         label=_("所在社区"),
         queryset=Unit.objects.none(),
         required=False,
@@ -126,7 +126,7 @@ class PetitionerForm(PersonForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(UnitChoiceField, self.fields["community"])
+        field = cast(IdChoiceField, self.fields["community"])
         field.queryset = units_visible_to(user).filter(kind=Unit.Kind.COMMUNITY)
 
     def person(self) -> PetitionerData:
@@ -186,7 +186,7 @@ class IntakeForm(forms.Form):
     content = TextField(
         label=_("信访内容"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
-    category = UnitChoiceField(
+    category = IdChoiceField(
         label=_("问题分类"),
         queryset=Category.objects.filter(parent__isnull=False, is_active=True).select_related(
             "parent"
@@ -196,7 +196,7 @@ class IntakeForm(forms.Form):
     )
     is_anonymous = forms.BooleanField(label=_("匿名信访"), required=False)
     head_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1)
-    community = UnitChoiceField(
+    community = IdChoiceField(
         label=_("问题发生地（社区）"),
         queryset=Unit.objects.none(),
         required=False,
@@ -204,7 +204,7 @@ class IntakeForm(forms.Form):
     )
     address = TextField(label=_("问题发生地址"), max_length=200, required=False)
     accused = TextField(label=_("被反映人/单位"), max_length=200, required=False)
-    accused_unit = UnitChoiceField(
+    accused_unit = IdChoiceField(
         label=_("被反映单位（本街道内）"),
         queryset=Unit.objects.none(),
         required=False,
@@ -217,7 +217,7 @@ class IntakeForm(forms.Form):
     )
     origin_authority = TextField(label=_("交办/转送机关"), max_length=100, required=False)
     origin_reference = TextField(label=_("来文编号"), max_length=60, required=False)
-    origin_deadline = DateField(label=_("上级要求办结日期"), required=False)
+    origin_deadline = BoundedDateField(label=_("上级要求办结日期"), required=False)
     is_litigation = forms.BooleanField(label=_("涉法涉诉"), required=False)
     merit = forms.ChoiceField(
         label=_("信访性质"), choices=[("", "—"), *Merit.choices], required=False
@@ -232,8 +232,8 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The place and the unit complained about lie within the registering office's units.
         units = units_visible_to(user)
-        cast(UnitChoiceField, self.fields["accused_unit"]).queryset = units
-        community = cast(UnitChoiceField, self.fields["community"])
+        cast(IdChoiceField, self.fields["accused_unit"]).queryset = units
+        community = cast(IdChoiceField, self.fields["community"])
         community.queryset = units.filter(kind=Unit.Kind.COMMUNITY)
 
     def registration(self, people: list[PetitionerData]) -> RegistrationData:
@@ -289,12 +289,12 @@ class ActionForm(forms.Form):
 
 
 class AssignForm(ActionForm):
-    handling_unit = UnitChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
+    handling_unit = IdChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.user is not None:
-            field = cast(UnitChoiceField, self.fields["handling_unit"])
+            field = cast(IdChoiceField, self.fields["handling_unit"])
             field.queryset = assignable_units(self.user)
 
 
@@ -349,7 +349,7 @@ class FollowUpForm(ActionForm):
 
 
 class SuperviseForm(ActionForm):
-    due = DateField(label=_("督办期限"))
+    due = BoundedDateField(label=_("督办期限"))
     note = _note(True, _("督办意见"))
 
 
@@ -398,8 +398,8 @@ class SearchForm(forms.Form):
     )
     category = IdField(label=_("问题分类"), required=False, help_text=_("一级或二级分类编号"))
     unit = IdField(label=_("单位"), required=False, help_text=_("登记或承办单位编号"))
-    created_after = DateField(label=_("登记自"), required=False)
-    created_before = DateField(label=_("登记至"), required=False)
+    created_after = BoundedDateField(label=_("登记自"), required=False)
+    created_before = BoundedDateField(label=_("登记至"), required=False)
     overdue = forms.NullBooleanField(label=_("仅超期"), required=False)
     page = forms.IntegerField(label=_("页码"), min_value=1, max_value=MAX_PAGE, required=False)
 
