@@ -30,13 +30,13 @@ HAS_PETITIONS := from xinfang.petitions.models import Petition; \
 	raise SystemExit(not Petition.objects.exists())
 
 TEST_STAGES := lint-ruff lint-format lint-mypy lint-imports lint-migrations test-sqlite \
-	test-postgres test-browser
+	test-postgres test-api-fuzz test-browser
 
 .PHONY: help run test lint fmt bench install $(TEST_STAGES)
 
 help:
 	@echo "make run    set up .venv, the database and demo data; serve on http://$(RUN_ADDRESS) with the task queue"
-	@echo "make test   lint, then the tests on SQLite, on PostgreSQL and in a browser"
+	@echo "make test   lint, then the tests on SQLite, on PostgreSQL, API fuzzing and in a browser"
 	@echo "make lint   ruff, mypy, import layers, missing migrations"
 	@echo "make fmt    fix what ruff can and format the code"
 	@echo "make bench  time the petition queries on $(BENCH_PETITIONS) petitions"
@@ -94,11 +94,17 @@ lint-migrations: install
 
 test-sqlite: install
 	@scripts/apt-ensure.sh $(TEST_PACKAGES)
-	@$(STAGE) "tests on SQLite" env -u DJANGO_DATABASE_URL $(PYTEST) -m "not browser"
+	@$(STAGE) "tests on SQLite" env -u DJANGO_DATABASE_URL $(PYTEST) -m "not browser and not fuzz"
 
 test-postgres: install
 	@scripts/apt-ensure.sh $(TEST_PACKAGES)
-	@$(STAGE) "tests on PostgreSQL" scripts/with-postgres.sh $(PYTEST) -m "not browser"
+	@$(STAGE) "tests on PostgreSQL" scripts/with-postgres.sh $(PYTEST) -m "not browser and not fuzz"
+
+# Schemathesis against the API's OpenAPI schema, in process on SQLite: a fixed, seeded
+# number of requests per operation (xinfang/api/tests/test_fuzz.py); no server error and
+# every answer as documented, or the stage fails.
+test-api-fuzz: install
+	@$(STAGE) "API fuzzing (schemathesis)" env -u DJANGO_DATABASE_URL $(PYTEST) -m fuzz
 
 test-browser: install
 	@scripts/apt-ensure.sh $(TEST_PACKAGES)

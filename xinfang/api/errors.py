@@ -5,10 +5,11 @@ module maps them once, and turns ninja's own failures (no token, a body of the w
 shape) into the same shape with a Chinese message, so a client handles one format.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,11 +35,34 @@ class InvalidFields(ValidationFailed):
         self.fields = fields
 
     @classmethod
-    def from_form(cls, form: forms.BaseForm) -> "InvalidFields":
-        """Return the form's errors; an error of no one field becomes the message."""
+    def from_form(
+        cls,
+        form: forms.BaseForm,
+        *,
+        formsets: dict[str, forms.BaseFormSet[Any]] | None = None,
+    ) -> "InvalidFields":
+        """Return the errors of the form and its formsets; an error of no one field is the message.
+
+        A formset's rows are the items of the body's list named by the key of `formsets`:
+        the second person's phone is reported as "petitioners.1.phone".
+        """
         fields = {name: [str(m) for m in errors] for name, errors in form.errors.items()}
         general = fields.pop(NON_FIELD_ERRORS, None)
+        for name, formset in (formsets or {}).items():
+            if formset.non_form_errors():
+                fields[name] = [str(m) for m in formset.non_form_errors()]
+            rows = cast(list[dict[str, list[str]]], formset.errors)
+            for i, row in enumerate(rows):
+                for field, errors in row.items():
+                    fields[f"{name}.{i}.{field}"] = [str(m) for m in errors]
         return cls(fields, general[0] if general else None)
+
+
+class BodyTooLarge(DomainError):
+    """A request body over the size the server reads (DATA_UPLOAD_MAX_MEMORY_SIZE)."""
+
+    code = "too_large"
+    status = 413
 
 
 # Pydantic's messages are English; a client shows these instead, by error type.
@@ -77,6 +101,13 @@ def _invalid_input(exc: NinjaValidationError) -> InvalidFields:
     return InvalidFields(fields)
 
 
+def _is_unstorable_text(exc: ValueError) -> bool:
+    """Return whether the database driver refused a text: a lone surrogate, or a NUL (PostgreSQL)."""
+    if isinstance(exc, UnicodeEncodeError):
+        return exc.reason == "surrogates not allowed"
+    return "NUL (0x00)" in str(exc)
+
+
 def error_body(exc: DomainError) -> dict[str, Any]:
     """Return the JSON body that reports `exc`."""
     body: dict[str, Any] = {"code": exc.code, "message": exc.message}
@@ -104,6 +135,20 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         return domain_error(request, _invalid_input(exc))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        message = _("请求体过大，不能超过 %(n)d MB。") % {"n": limit}
+        return domain_error(request, BodyTooLarge(message))
+
+    @api.exception_handler(ValueError)
+    def unstorable_text(request: HttpRequest, exc: ValueError) -> HttpResponse:
+        # The forms refuse such text with a field's name; this catches any text that
+        # reaches the database another way (a login name), which would otherwise be a 500.
+        if not _is_unstorable_text(exc):
+            raise exc
+        return domain_error(request, ValidationFailed(_("提交的文本含有空字符或无法识别的字符。")))
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

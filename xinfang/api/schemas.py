@@ -1,23 +1,38 @@
 """What goes in and out of the API: request bodies, query parameters and representations.
 
-Bodies are checked here for shape and type only; the field rules live in the forms and
-the domain rules in services, so the API and the pages refuse the same input alike.
-The representations are built from already-decided flags (may this reader see the
-identity, the full personal data), so this module reads no permissions and writes nothing.
+The bodies and queries that the pages also take are derived from the pages' forms
+(xinfang.api.formschema): they declare the forms' rules, and the endpoints pass every
+value through the same form, so the API and the pages refuse the same input alike; the
+domain rules stay in services. The representations are built from already-decided
+flags (may this reader see the identity, the full personal data), so this module reads
+no permissions and writes nothing.
 """
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
+from ninja.params.functions import Path
 from pydantic import ConfigDict
 
+from xinfang.api.formschema import schema_from_form
 from xinfang.organization.models import Unit
 from xinfang.petitions import deadlines
-from xinfang.petitions.inputs import PetitionerData
-from xinfang.petitions.models import Channel, Merit, Petition, Petitioner, PetitionEvent
-from xinfang.petitions.selectors import PetitionerMatch, PetitionFilters
+from xinfang.petitions.forms import (
+    ACTION_FORMS,
+    ActionForm,
+    IntakeForm,
+    PersonForm,
+    PersonFormSet,
+    PetitionerForm,
+    PetitionerLookupForm,
+    SearchForm,
+)
+from xinfang.petitions.inputs import COLLECTIVE_MIN_PEOPLE
+from xinfang.petitions.models import Petition, Petitioner, PetitionEvent
+from xinfang.petitions.selectors import PetitionerMatch
+from xinfang.petitions.validators import MAX_ID
 from xinfang.petitions.workflow import OPEN_STATUSES, Action, Status
 from xinfang.routing.selectors import Acceptance, Rate
 from xinfang.routing.services import Suggestions
@@ -79,25 +94,10 @@ class UnitOut(Schema):
 # ---------------------------------------------------------------- petitioners
 
 
-class PersonIn(BodyIn):
-    name: str
-    id_number: str = ""
-    phone: str = ""
-    address: str = ""
-
-    def data(self) -> PetitionerData:
-        return PetitionerData(
-            name=self.name, id_number=self.id_number, phone=self.phone, address=self.address
-        )
-
-
-class PetitionerIn(PersonIn):
-    community: int | None = Field(None, description="所在社区的单位编号")
-
-    def data(self) -> PetitionerData:
-        data = super().data()
-        data.community_id = self.community
-        return data
+PersonIn = schema_from_form(PersonForm, name="PersonIn", doc="一位信访人或推选的代表。")
+PetitionerIn = schema_from_form(
+    PetitionerForm, name="PetitionerIn", doc="建档的信访人；community 为所在社区的单位编号。"
+)
 
 
 class PersonOut(Schema):
@@ -137,59 +137,64 @@ class PetitionerMatchOut(PersonOut):
         return cls(**person.model_dump(), total=match.total, open=match.open, reasons=match.reasons)
 
 
-class PetitionerQuery(Schema):
-    id_number: str = ""
-    phone: str = ""
-    name: str = Field("", description="与 address 同时填写时按姓名+住址匹配")
-    address: str = ""
+PetitionerQuery = schema_from_form(PetitionerLookupForm, name="PetitionerQuery")
 
 
 # ---------------------------------------------------------------- petitions
 
 
-class PetitionIn(BodyIn):
-    """A petition as the registrar records it; names follow the intake form's fields."""
+MAX_PETITIONERS = PersonFormSet.max_num
+PETITIONERS_RULE = (
+    f"信访人（petitioners，1–{MAX_PETITIONERS}人；集体访为推选的代表，人数 head_count 不少于"
+    f"{COLLECTIVE_MIN_PEOPLE}）与匿名（is_anonymous: true）二者必居其一。"
+)
+PetitionIn = schema_from_form(
+    IntakeForm,
+    name="PetitionIn",
+    doc=f"登记员登记的一件信访事项，字段与登记页相同。{PETITIONERS_RULE}",
+    # Files come only through the page's upload; a JSON body has none.
+    exclude=("attachments",),
+    extra={
+        "petitioners": (
+            list[PersonIn],  # type: ignore[valid-type]
+            Field(
+                default_factory=list,
+                description=f"信访人；集体访时为推选的代表。{PETITIONERS_RULE}",
+                json_schema_extra={"maxItems": MAX_PETITIONERS},
+            ),
+        )
+    },
+    json_schema_extra={
+        "anyOf": [
+            {"required": ["petitioners"], "properties": {"petitioners": {"minItems": 1}}},
+            {"required": ["is_anonymous"], "properties": {"is_anonymous": {"const": True}}},
+        ]
+    },
+)
 
-    channel: Channel
-    title: str
-    content: str
-    petitioners: list[PersonIn] = Field(default_factory=list, description="集体访时为推选的代表")
-    is_anonymous: bool = False
-    head_count: int = 1
-    category: int | None = Field(None, description="二级问题分类编号")
-    community: int | None = Field(None, description="问题发生地社区的单位编号")
-    address: str = ""
-    accused: str = ""
-    accused_unit: int | None = Field(None, description="被反映单位（本街道内）的单位编号")
-    repeat_of: int | None = Field(None, description="重复信访时原事项的内部编号")
-    origin_authority: str = ""
-    origin_reference: str = ""
-    origin_deadline: dt.date | None = None
-    is_litigation: bool = False
-    merit: Merit | None = None
+PetitionQuery = schema_from_form(
+    SearchForm,
+    name="PetitionQuery",
+    extra={"page_size": (int, Field(20, ge=1, le=MAX_PAGE_SIZE, description="每页件数"))},
+)
 
-    def form_data(self) -> dict[str, Any]:
-        """Return the non-person fields as the intake form takes them."""
-        return self.model_dump(exclude={"petitioners"}) | {"merit": self.merit or ""}
-
-    def people(self) -> list[PetitionerData]:
-        return [p.data() for p in self.petitioners]
+# Ids in paths are positive 63-bit integers, as every row id is.
+PetitionId = Annotated[int, Path(ge=1, le=MAX_ID, description="信访事项的内部编号")]
 
 
-class PetitionQuery(Schema):
-    q: str = Field("", description="标题、内容关键词，或事项编号（如 XF2026-0000123）")
-    status: str = Field("", description="状态值，或 open 表示所有未办结状态")
-    channel: str = ""
-    category: int | None = None
-    unit: int | None = Field(None, description="登记或承办单位编号")
-    created_after: dt.date | None = None
-    created_before: dt.date | None = None
-    overdue: bool | None = None
-    page: int = Field(1, ge=1)
-    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
+def action_form(action: Action) -> type[ActionForm]:
+    """Return the form whose fields an action takes, on the pages and in the API alike."""
+    return ACTION_FORMS[action]
 
-    def filters(self) -> PetitionFilters:
-        return PetitionFilters(**self.model_dump(exclude={"page", "page_size"}))
+
+ACTION_BODIES: dict[Action, type[Schema]] = {
+    action: schema_from_form(
+        action_form(action),
+        name="".join(part.title() for part in action.value.split("_")) + "In",
+        doc=f"“{action.label}”的字段；version 为读取事项时得到的版本号。",
+    )
+    for action in Action
+}
 
 
 class DeadlineOut(Schema):

@@ -6,19 +6,19 @@ and the action forms hold the field rules the pages use too. Showing anyone a
 petitioner's ID number or phone in full writes a view_personal audit entry.
 """
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
 
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router
-from ninja.params.functions import Body
+from ninja import Query, Router, Schema
 
 from xinfang.accounts.models import User
 from xinfang.api.auth import api_user, api_writer
 from xinfang.api.errors import InvalidFields
+from xinfang.api.formschema import form_data, formset_data
 from xinfang.api.schemas import (
+    ACTION_BODIES,
     AcceptanceOut,
     ErrorOut,
     PersonOut,
@@ -26,6 +26,7 @@ from xinfang.api.schemas import (
     PetitionerIn,
     PetitionerMatchOut,
     PetitionerQuery,
+    PetitionId,
     PetitionIn,
     PetitionPage,
     PetitionQuery,
@@ -33,17 +34,22 @@ from xinfang.api.schemas import (
     RouterSuggestionsOut,
     SuggestionsOut,
     UnitOut,
+    action_form,
 )
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import PermissionDenied
 from xinfang.common.pagination import CappedPaginator
-from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import access, selectors, services
-from xinfang.petitions.forms import ACTION_FORMS, IntakeForm
+from xinfang.petitions.forms import (
+    IntakeForm,
+    PersonFormSet,
+    PetitionerForm,
+    PetitionerLookupForm,
+    SearchForm,
+)
 from xinfang.petitions.models import Petition, Petitioner
-from xinfang.petitions.validators import normalize_id_number, normalize_phone
 from xinfang.petitions.workflow import Action
 from xinfang.routing import selectors as routing_selectors
 from xinfang.routing import services as routing
@@ -51,7 +57,7 @@ from xinfang.routing.models import Kind
 
 router = Router()
 
-ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 404, 409)}
+ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 404, 409, 413)}
 
 
 def _audit_personal_read(
@@ -97,45 +103,59 @@ def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDet
     return detail
 
 
-def _form_data(body: dict[str, Any]) -> dict[str, Any]:
-    # Django's choice fields compare strings: JSON true must arrive as the form's "true".
-    return {k: str(v).lower() if isinstance(v, bool) else v for k, v in body.items()}
-
-
 # ---------------------------------------------------------------- petitions
 
 
 @router.post("/petitions", response={201: PetitionDetail, **ERRORS}, tags=["petitions"])
-def petition_create(request: HttpRequest, payload: PetitionIn) -> tuple[int, PetitionDetail]:
+def petition_create(
+    request: HttpRequest,
+    payload: PetitionIn,  # type: ignore[valid-type]  # a schema derived from IntakeForm
+) -> tuple[int, PetitionDetail]:
     """Register a petition received through any channel."""
     user = api_writer(request)
-    form = IntakeForm(data=payload.form_data())
-    if not form.is_valid():
-        raise InvalidFields.from_form(form)
+    data = form_data(payload)
+    # Every person is a row of the page's formset; none may be left blank and skipped.
+    people = PersonFormSet(
+        data=formset_data("person", data.pop("petitioners")),
+        prefix="person",
+        form_kwargs={"empty_permitted": False},
+    )
+    form = IntakeForm(data=data, user=user)
+    if not (form.is_valid() & people.is_valid()):  # both, to report every error at once
+        raise InvalidFields.from_form(form, formsets={"petitioners": people})
     petition = services.petition_register(
-        actor=user, data=form.registration(payload.people()), ip=client_ip(request)
+        actor=user, data=form.registration(people.people()), ip=client_ip(request)
     )
     return 201, _detail(request, user, petition)
 
 
 @router.get("/petitions", response={200: PetitionPage, **ERRORS}, tags=["petitions"])
-def petition_list(request: HttpRequest, query: Query[PetitionQuery]) -> PetitionPage:
+def petition_list(
+    request: HttpRequest,
+    query: Query[PetitionQuery],  # type: ignore[valid-type]  # derived from SearchForm
+) -> PetitionPage:
     """List the petitions the user may see, newest first, a page at a time."""
     user = api_user(request)
-    found = selectors.petition_search(user, query.filters())
-    start = (query.page - 1) * query.page_size
+    data = form_data(query)
+    page_size = data.pop("page_size")
+    form = SearchForm(data=data)
+    if not form.is_valid():
+        raise InvalidFields.from_form(form)
+    page = form.cleaned_data["page"] or 1
+    found = selectors.petition_search(user, form.filters())
+    start = (page - 1) * page_size
     # Each row is checked against Art. 46, which reads the accused unit, and names its
     # category with the parent.
     rows = found.select_related(
         "accused_unit", "category__parent", "registered_unit", "petitioner"
-    )[start : start + query.page_size]
+    )[start : start + page_size]
     today = clock.today()
-    counted = CappedPaginator(found, query.page_size)
+    counted = CappedPaginator(found, page_size)
     return PetitionPage(
         count=counted.count,
         count_capped=counted.count_capped,
-        page=query.page,
-        page_size=query.page_size,
+        page=page,
+        page_size=page_size,
         results=[
             PetitionSummary.of(p, identity=access.can_see_identity(user, p), today=today)
             for p in rows
@@ -146,27 +166,19 @@ def petition_list(request: HttpRequest, query: Query[PetitionQuery]) -> Petition
 @router.get(
     "/petitions/{petition_id}", response={200: PetitionDetail, **ERRORS}, tags=["petitions"]
 )
-def petition_get(request: HttpRequest, petition_id: int) -> PetitionDetail:
+def petition_get(request: HttpRequest, petition_id: PetitionId) -> PetitionDetail:
     """Return one petition with its deadline, history and the actions open to the user."""
     user = api_user(request)
     return _detail(request, user, access.access_petition(user, petition_id))
 
 
-@router.post(
-    "/petitions/{petition_id}/actions/{action}",
-    response={200: PetitionDetail, **ERRORS},
-    tags=["petitions"],
-)
 def petition_act(
-    request: HttpRequest,
-    petition_id: int,
-    action: Action,
-    body: dict[str, Any] = Body(default_factory=dict),  # noqa: B008
+    request: HttpRequest, petition_id: int, action: Action, body: Schema
 ) -> PetitionDetail:
     """Take a workflow action; the body holds its fields and the `version` last seen."""
     user = api_writer(request)
     petition = access.access_petition(user, petition_id)
-    form = ACTION_FORMS[action](data=_form_data(body), petition=petition, user=user)
+    form = action_form(action)(data=form_data(body), petition=petition, user=user)
     if not form.is_valid():
         # A step the user may not take now is refused with its reason (wrong status, not
         # their side of the case, the case's own rule); field errors would hide it.
@@ -185,6 +197,43 @@ def petition_act(
     return _detail(request, user, petition)
 
 
+def _action_endpoint(action: Action) -> Callable[..., PetitionDetail]:
+    body_schema = ACTION_BODIES[action]
+
+    def take(
+        request: HttpRequest,
+        petition_id: PetitionId,
+        body: body_schema,  # type: ignore[valid-type]  # derived from the action's form
+    ) -> PetitionDetail:
+        return petition_act(request, petition_id, action, body)
+
+    take.__name__ = take.__qualname__ = f"petition_{action.value}"
+    take.__doc__ = body_schema.__doc__
+    return take
+
+
+# One operation per action, so that the schema documents each action's own body.
+for _action in Action:
+    router.post(
+        f"/petitions/{{petition_id}}/actions/{_action.value}",
+        response={200: PetitionDetail, **ERRORS},
+        tags=["petitions"],
+        summary=_action.label,
+        operation_id=f"petition_{_action.value}",
+    )(_action_endpoint(_action))
+
+
+@router.post(
+    "/petitions/{petition_id}/actions/{action}",
+    response={400: ErrorOut},
+    tags=["petitions"],
+    include_in_schema=False,
+)
+def petition_act_unknown(request: HttpRequest, petition_id: str, action: str) -> None:
+    """Refuse an action the workflow does not have, in the API's JSON shape."""
+    raise InvalidFields({"action": [_("没有这项操作。")]})
+
+
 # ---------------------------------------------------------------- petitioners and units
 
 
@@ -192,7 +241,8 @@ def petition_act(
     "/petitioners", response={200: list[PetitionerMatchOut], **ERRORS}, tags=["petitioners"]
 )
 def petitioner_search(
-    request: HttpRequest, query: Query[PetitionerQuery]
+    request: HttpRequest,
+    query: Query[PetitionerQuery],  # type: ignore[valid-type]  # from PetitionerLookupForm
 ) -> list[PetitionerMatchOut]:
     """Find known petitioners by ID number, phone, or name and address together."""
     user = api_user(request)
@@ -200,13 +250,10 @@ def petitioner_search(
     # about must not be able to look their accuser up (Art. 46).
     if not access.may_search_registry(user):
         raise PermissionDenied(_("只有登记员可以查询信访人档案。"))
-    matches = selectors.petitioner_matches(
-        user,
-        id_number=normalize_id_number(query.id_number),
-        phone=normalize_phone(query.phone),
-        name=query.name.strip(),
-        address=query.address.strip(),
-    )
+    form = PetitionerLookupForm(data=form_data(query))
+    if not form.is_valid():
+        raise InvalidFields.from_form(form)
+    matches = selectors.petitioner_matches(user, **form.cleaned_data)
     full = access.sees_personal_data(user)
     services.petitioners_viewed(
         actor=user,
@@ -219,15 +266,18 @@ def petitioner_search(
 
 
 @router.post("/petitioners", response={200: PersonOut, **ERRORS}, tags=["petitioners"])
-def petitioner_create(request: HttpRequest, payload: PetitionerIn) -> PersonOut:
+def petitioner_create(
+    request: HttpRequest,
+    payload: PetitionerIn,  # type: ignore[valid-type]  # derived from PetitionerForm
+) -> PersonOut:
     """Return the known petitioner this person is, or register them."""
     user = api_writer(request)
     if user.role not in services.REGISTRAR_ROLES:
         raise PermissionDenied(_("只有登记员可以建立信访人档案。"))
-    communities = units_visible_to(user).filter(kind=Unit.Kind.COMMUNITY)
-    if payload.community is not None and not communities.filter(pk=payload.community).exists():
-        raise InvalidFields({"community": [_("所在社区不存在或不在本单位管辖范围内。")]})
-    person = services.petitioner_resolve(actor=user, data=payload.data(), ip=client_ip(request))
+    form = PetitionerForm(data=form_data(payload), user=user)
+    if not form.is_valid():
+        raise InvalidFields.from_form(form)
+    person = services.petitioner_resolve(actor=user, data=form.person(), ip=client_ip(request))
     full = access.sees_personal_data(user)
     if full:
         _audit_personal_read(request, user, [person], _("信访人建档"))

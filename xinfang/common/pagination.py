@@ -2,7 +2,8 @@
 
 Counting every match of a broad filter over a million cases costs far more than showing
 its first page; past the cap a list says "1,000+" (and the API `count_capped`), which is
-all a reader of a list needs. Statistics count exactly, elsewhere.
+all a reader of a list needs. Statistics count exactly, elsewhere. Page numbers past
+MAX_PAGE are refused by the forms and schemas that read them.
 """
 
 from functools import cached_property
@@ -12,6 +13,9 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 COUNT_CAP = 1000
+# The deepest page a list or the API serves: at 100 rows a page, a million cases deep;
+# beyond, the row offset (page × size) would overflow the database's 64-bit integer.
+MAX_PAGE = 10_000
 
 
 class CappedPaginator(Paginator):  # type: ignore[type-arg]  # rows of any model

@@ -1,17 +1,22 @@
 """Forms: the intake form and one small form per workflow action.
 
-The API validates an action's body with the same ACTION_FORMS, so a field rule lives in
-one place; each action form builds the typed input its action takes. Domain rules
-(deadlines, who may act) stay in actions and services.
+These fields are the one set of field rules: the API derives its schemas from them and
+validates every body through them (xinfang.api.formschema), so a page and an API call
+are refused alike, with the same message. Every text refuses what no database column
+can hold, every number and date is bounded. Domain rules (deadlines, who may act) stay
+in actions and services. Each action form builds the typed input its action
+takes (to_input()).
 """
 
 from typing import Any, cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.common.pagination import MAX_PAGE
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import assignable_units
+from xinfang.organization.selectors import assignable_units, units_visible_to
 from xinfang.petitions.inputs import (
     MAX_REPRESENTATIVES,
     AssignInput,
@@ -37,20 +42,75 @@ from xinfang.petitions.models import (
     ReplyKind,
     Satisfaction,
 )
+from xinfang.petitions.selectors import PetitionFilters
 from xinfang.petitions.validators import (
+    MAX_DATE,
+    MAX_ID,
+    MIN_DATE,
     normalize_id_number,
     normalize_phone,
+    validate_date_range,
     validate_id_number,
     validate_phone,
+    validate_text,
 )
-from xinfang.petitions.workflow import Action
+from xinfang.petitions.workflow import STATUS_LABELS, Action, Status
+
+
+class TextField(forms.CharField):
+    """A text that refuses NUL characters and lone surrogates, with one Chinese message."""
+
+    def to_python(self, value: Any) -> str:
+        text = cast(str, super().to_python(value))
+        # Checked before the validators, so Django's own NUL check never adds a second message.
+        validate_text(text)
+        return text
+
+
+class BoundedDateField(forms.DateField):
+    """A date within the years 1900–2100."""
+
+    min_value = MIN_DATE
+    max_value = MAX_DATE
+    default_validators = [validate_date_range]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        super().__init__(**kwargs)
+
+
+class IdField(forms.IntegerField):
+    """An internal number: a positive 63-bit integer."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any model
+    """A choice of a row by its id; an id out of the 63-bit range is not looked up at all."""
+
+    min_value = 1
+    max_value = MAX_ID
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not _is_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def _is_id(value: Any) -> bool:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return False
+    return 1 <= number <= MAX_ID
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(label=_("姓名"), max_length=50)
-    id_number = forms.CharField(label=_("身份证号"), max_length=18, required=False)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
-    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+    name = TextField(label=_("姓名"), max_length=50)
+    id_number = TextField(label=_("身份证号"), max_length=18, required=False)
+    phone = TextField(label=_("联系电话"), max_length=20, required=False)
+    address = TextField(label=_("住址"), max_length=200, required=False)
 
     def clean_id_number(self) -> str:
         value = normalize_id_number(self.cleaned_data["id_number"])
@@ -64,46 +124,117 @@ class PersonForm(forms.Form):
             validate_phone(value)
         return value
 
+    def person(self) -> PetitionerData:
+        d = self.cleaned_data
+        return PetitionerData(
+            name=d["name"], id_number=d["id_number"], phone=d["phone"], address=d["address"]
+        )
 
-PersonFormSet = forms.formset_factory(
-    PersonForm, extra=1, max_num=MAX_REPRESENTATIVES, validate_max=True, absolute_max=50
+
+class PetitionerForm(PersonForm):
+    """A person entered into the registry, with the community they live in."""
+
+    community = IdChoiceField(
+        label=_("所在社区"),
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("所在社区不存在或不在本单位管辖范围内。")},
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(IdChoiceField, self.fields["community"])
+        field.queryset = units_visible_to(user).filter(kind=Unit.Kind.COMMUNITY)
+
+    def person(self) -> PetitionerData:
+        data = super().person()
+        community = self.cleaned_data["community"]
+        data.community_id = community.pk if community else None
+        return data
+
+
+class PetitionerLookupForm(forms.Form):
+    """What the registry lookup takes: an ID number, a phone, or a name with an address."""
+
+    id_number = TextField(label=_("身份证号"), max_length=18, required=False)
+    phone = TextField(label=_("联系电话"), max_length=20, required=False)
+    name = TextField(
+        label=_("姓名"),
+        max_length=50,
+        required=False,
+        help_text=_("与住址同时填写时按姓名+住址匹配"),
+    )
+    address = TextField(label=_("住址"), max_length=200, required=False)
+
+    def clean_id_number(self) -> str:
+        return normalize_id_number(self.cleaned_data["id_number"])
+
+    def clean_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["phone"])
+
+
+class BasePersonFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # of PersonForm
+    default_error_messages = {
+        "too_many_forms": _("信访人不得超过%(num)d人（集体访填写推选的代表，不得超过%(num)d人）。"),
+    }
+
+    def people(self) -> list[PetitionerData]:
+        """Return the persons entered, leaving out the blank rows of the page."""
+        return [f.person() for f in self.forms if f.cleaned_data.get("name")]
+
+
+# absolute_max: more rows than this are not even built (the API could send a thousand).
+PersonFormSet = cast(
+    type[BasePersonFormSet],
+    forms.formset_factory(
+        PersonForm,
+        formset=BasePersonFormSet,
+        extra=1,
+        max_num=MAX_REPRESENTATIVES,
+        validate_max=True,
+        absolute_max=50,
+    ),
 )
 
 
 class IntakeForm(forms.Form):
     channel = forms.ChoiceField(label=_("信访形式"), choices=Channel.choices)
-    title = forms.CharField(label=_("标题"), max_length=200)
-    content = forms.CharField(label=_("信访内容"), widget=forms.Textarea(attrs={"rows": 6}))
-    category = forms.ModelChoiceField(
+    title = TextField(label=_("标题"), max_length=200)
+    content = TextField(
+        label=_("信访内容"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    category = IdChoiceField(
         label=_("问题分类"),
         queryset=Category.objects.filter(parent__isnull=False, is_active=True).select_related(
             "parent"
         ),
         required=False,
+        help_text=_("二级问题分类编号"),
     )
     is_anonymous = forms.BooleanField(label=_("匿名信访"), required=False)
     head_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1)
-    community = forms.ModelChoiceField(
+    community = IdChoiceField(
         label=_("问题发生地（社区）"),
-        queryset=Unit.objects.filter(kind=Unit.Kind.COMMUNITY),
+        queryset=Unit.objects.none(),
         required=False,
+        error_messages={"invalid_choice": _("社区不存在或不在本单位管辖范围内。")},
     )
-    address = forms.CharField(label=_("问题发生地址"), max_length=200, required=False)
-    accused = forms.CharField(label=_("被反映人/单位"), max_length=200, required=False)
-    accused_unit = forms.ModelChoiceField(
-        label=_("被反映单位（本街道内）"), queryset=Unit.objects.all(), required=False
+    address = TextField(label=_("问题发生地址"), max_length=200, required=False)
+    accused = TextField(label=_("被反映人/单位"), max_length=200, required=False)
+    accused_unit = IdChoiceField(
+        label=_("被反映单位（本街道内）"),
+        queryset=Unit.objects.none(),
+        required=False,
+        error_messages={"invalid_choice": _("被反映单位不存在或不在本单位管辖范围内。")},
     )
-    repeat_of = forms.IntegerField(
+    repeat_of = IdField(
         label=_("重复信访：原事项内部编号"),
         required=False,
-        min_value=1,
         help_text=_("同一事项再次反映时填写原事项编号，系统据此判定是否初信初访。"),
     )
-    origin_authority = forms.CharField(label=_("交办/转送机关"), max_length=100, required=False)
-    origin_reference = forms.CharField(label=_("来文编号"), max_length=60, required=False)
-    origin_deadline = forms.DateField(
-        label=_("上级要求办结日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    origin_authority = TextField(label=_("交办/转送机关"), max_length=100, required=False)
+    origin_reference = TextField(label=_("来文编号"), max_length=60, required=False)
+    origin_deadline = BoundedDateField(label=_("上级要求办结日期"), required=False)
     is_litigation = forms.BooleanField(label=_("涉法涉诉"), required=False)
     merit = forms.ChoiceField(
         label=_("信访性质"), choices=[("", "—"), *Merit.choices], required=False
@@ -113,6 +244,14 @@ class IntakeForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"allow_multiple_selected": True}),
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The place and the unit complained about lie within the registering office's units.
+        units = units_visible_to(user)
+        cast(IdChoiceField, self.fields["accused_unit"]).queryset = units
+        community = cast(IdChoiceField, self.fields["community"])
+        community.queryset = units.filter(kind=Unit.Kind.COMMUNITY)
 
     def registration(self, people: list[PetitionerData]) -> RegistrationData:
         d = self.cleaned_data
@@ -137,8 +276,13 @@ class IntakeForm(forms.Form):
         )
 
 
-def _note(required: bool = False, label: Any = _("说明")) -> forms.CharField:
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": 3}))
+def _note(required: bool = False, label: Any = _("说明")) -> TextField:
+    return TextField(
+        label=label,
+        required=required,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ActionForm(forms.Form):
@@ -151,7 +295,13 @@ class ActionForm(forms.Form):
     # The accept and re-assign forms show the unit suggestions above their fields.
     suggests_units = False
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # Required: without it a step would silently overwrite a change made meanwhile.
+    version = IdField(
+        label=_("版本号"),
+        widget=forms.HiddenInput,
+        help_text=_("读取事项时得到的 version，用于发现他人的并发修改"),
+        error_messages={"required": _("请提交读取事项时得到的版本号（version）。")},
+    )
     note = _note()
 
     def __init__(self, *args: Any, petition: Any = None, user: Any = None, **kwargs: Any) -> None:
@@ -170,12 +320,12 @@ class ActionForm(forms.Form):
 class AssignForm(ActionForm):
     input_type = AssignInput
     suggests_units = True
-    handling_unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
+    handling_unit = IdChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.user is not None:
-            field = cast("forms.ModelChoiceField[Unit]", self.fields["handling_unit"])
+            field = cast(IdChoiceField, self.fields["handling_unit"])
             field.queryset = assignable_units(self.user)
 
     def input_fields(self) -> dict[str, Any]:
@@ -185,7 +335,7 @@ class AssignForm(ActionForm):
 
 class ForwardForm(ActionForm):
     input_type = ForwardInput
-    forwarded_to = forms.CharField(label=_("转送机关"), max_length=100)
+    forwarded_to = TextField(label=_("转送机关"), max_length=100)
 
 
 class NotAcceptForm(ActionForm):
@@ -198,7 +348,7 @@ class NotAcceptForm(ActionForm):
 
 class MergeForm(ActionForm):
     input_type = MergeInput
-    original = forms.IntegerField(label=_("原信访事项内部编号"), min_value=1)
+    original = IdField(label=_("原信访事项内部编号"))
 
     def input_fields(self) -> dict[str, Any]:
         d = super().input_fields()
@@ -224,8 +374,10 @@ class ExtensionForm(ActionForm):
 class ReplyForm(ActionForm):
     input_type = ReplyInput
     reply_kind = forms.ChoiceField(label=_("处理意见类型"), choices=ReplyKind.choices)
-    text = forms.CharField(
-        label=_("处理意见书正文（事实、处理决定及依据）"), widget=forms.Textarea(attrs={"rows": 8})
+    text = TextField(
+        label=_("处理意见书正文（事实、处理决定及依据）"),
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )
 
 
@@ -246,7 +398,7 @@ class FollowUpForm(ActionForm):
 
 class SuperviseForm(ActionForm):
     input_type = SuperviseInput
-    due = forms.DateField(label=_("督办期限"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = BoundedDateField(label=_("督办期限"))
     note = _note(True, _("督办意见"))
 
 
@@ -276,11 +428,41 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("关键词/编号"), required=False)
-    status = forms.CharField(required=False)
-    channel = forms.ChoiceField(choices=[("", _("全部形式")), *Channel.choices], required=False)
-    category = forms.IntegerField(required=False)
-    unit = forms.IntegerField(required=False)
-    created_after = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    created_before = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    overdue = forms.NullBooleanField(required=False)
+    q = TextField(
+        label=_("关键词/编号"),
+        max_length=200,
+        required=False,
+        help_text=_("标题、内容关键词，或事项编号（如 XF2026-0000123）"),
+    )
+    status = forms.ChoiceField(
+        label=_("状态"),
+        choices=[
+            ("", _("全部状态")),
+            ("open", _("在办（所有未办结状态）")),
+            *((s.value, STATUS_LABELS[s]) for s in Status),
+        ],
+        required=False,
+    )
+    channel = forms.ChoiceField(
+        label=_("信访形式"), choices=[("", _("全部形式")), *Channel.choices], required=False
+    )
+    category = IdField(label=_("问题分类"), required=False, help_text=_("一级或二级分类编号"))
+    unit = IdField(label=_("单位"), required=False, help_text=_("登记或承办单位编号"))
+    created_after = BoundedDateField(label=_("登记自"), required=False)
+    created_before = BoundedDateField(label=_("登记至"), required=False)
+    overdue = forms.NullBooleanField(label=_("仅超期"), required=False)
+    page = forms.IntegerField(label=_("页码"), min_value=1, max_value=MAX_PAGE, required=False)
+
+    def filters(self) -> PetitionFilters:
+        """Return the search the valid form describes."""
+        d = self.cleaned_data
+        return PetitionFilters(
+            q=d["q"],
+            status=d["status"],
+            channel=d["channel"],
+            category=d["category"],
+            unit=d["unit"],
+            created_after=d["created_after"],
+            created_before=d["created_before"],
+            overdue=d["overdue"],
+        )

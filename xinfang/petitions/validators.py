@@ -1,4 +1,4 @@
-"""Validators of personal identifiers, used by forms, the API and services alike."""
+"""Validators of personal identifiers, text and bounds, used by forms, the API and services alike."""
 
 import datetime as dt
 import re
@@ -11,6 +11,35 @@ _ID_CHECK = "10X98765432"
 _ID_RE = re.compile(r"^\d{17}[\dX]$")
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+# A lone UTF-16 surrogate decodes from JSON ("\\ud800") but no database can store it.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+# Every id is a positive 63-bit integer: a larger one overflows the database's column.
+MAX_ID = 2**63 - 1
+# The years a date of this work can fall in; outside them date arithmetic overflows.
+MIN_DATE = dt.date(1900, 1, 1)
+MAX_DATE = dt.date(2100, 12, 31)
+
+
+def validate_text(value: str) -> None:
+    """Reject NUL characters and lone surrogates, which no database column can hold."""
+    if "\x00" in value:
+        raise ValidationError(
+            _("不能包含空字符（NUL），请删除后重新填写。"), code="null_characters"
+        )
+    if _SURROGATE_RE.search(value):
+        raise ValidationError(
+            _("含有无法识别的字符（不成对的代理码位），请删除后重新填写。"), code="surrogates"
+        )
+
+
+def validate_date_range(value: dt.date) -> None:
+    """Reject a date outside the years 1900–2100."""
+    if not MIN_DATE <= value <= MAX_DATE:
+        raise ValidationError(
+            _("日期应在%(min)s至%(max)s之间。") % {"min": MIN_DATE, "max": MAX_DATE},
+            code="date_range",
+        )
 
 
 def id_check_digit(first17: str) -> str:

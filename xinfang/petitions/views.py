@@ -19,8 +19,14 @@ from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions import access, deadlines, inputs, notices, selectors, services
-from xinfang.petitions.forms import ACTION_FORMS, IntakeForm, PersonFormSet, SearchForm
+from xinfang.petitions import access, deadlines, notices, selectors, services
+from xinfang.petitions.forms import (
+    ACTION_FORMS,
+    IntakeForm,
+    PersonFormSet,
+    PetitionerLookupForm,
+    SearchForm,
+)
 from xinfang.petitions.models import Channel, Petition
 from xinfang.petitions.workflow import Action, Status
 
@@ -50,22 +56,15 @@ def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    filters = selectors.PetitionFilters()
+    filters, page_number = selectors.PetitionFilters(), None
     if form.is_valid():
-        d = form.cleaned_data
-        filters = selectors.PetitionFilters(
-            q=d["q"].strip(),
-            status=d["status"],
-            channel=d["channel"],
-            category=d["category"],
-            unit=d["unit"],
-            created_after=d["created_after"],
-            created_before=d["created_before"],
-            overdue=d["overdue"],
-        )
-    page = CappedPaginator(selectors.petition_search(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+        filters, page_number = form.filters(), form.cleaned_data["page"]
+    found = selectors.petition_search(request.user, filters)
+    # A search that cannot be run (a date past 2100, an id beyond any row) shows its
+    # errors and no rows, rather than every case as if no filter had been given.
+    if form.errors:
+        found = found.none()
+    page = CappedPaginator(found, PAGE_SIZE).get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -81,33 +80,21 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "categories": selectors.categories_tree(),
             "today": clock.today(),
         },
+        status=400 if form.errors else 200,
     )
-
-
-def _people(formset: Any) -> list[inputs.PetitionerData]:
-    return [
-        inputs.PetitionerData(
-            name=f.cleaned_data["name"],
-            id_number=f.cleaned_data.get("id_number", ""),
-            phone=f.cleaned_data.get("phone", ""),
-            address=f.cleaned_data.get("address", ""),
-        )
-        for f in formset.forms
-        if f.has_changed() and f.cleaned_data.get("name")
-    ]
 
 
 @login_required
 def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.role not in services.REGISTRAR_ROLES:
         raise Http404
-    form = IntakeForm(request.POST or None, request.FILES or None)
+    form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     formset = PersonFormSet(request.POST or None, prefix="person")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             petition = services.petition_register(
                 actor=request.user,
-                data=form.registration(_people(formset)),
+                data=form.registration(formset.people()),
                 files=request.FILES.getlist("attachments"),
                 ip=client_ip(request),
             )
@@ -128,13 +115,12 @@ def petitioner_match_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Return the known-person panel for the intake form (HTMX)."""
     if not access.may_search_registry(request.user):
         raise Http404
-    g = request.GET
-    matches = selectors.petitioner_matches(
-        request.user,
-        id_number=g.get("id_number", "").strip().upper(),
-        phone=g.get("phone", "").strip(),
-        name=g.get("name", "").strip(),
-        address=g.get("address", "").strip(),
+    lookup = PetitionerLookupForm(request.GET)
+    # A lookup the form refuses (a NUL, an over-long value) simply finds nobody.
+    matches = (
+        selectors.petitioner_matches(request.user, **lookup.cleaned_data)
+        if lookup.is_valid()
+        else []
     )
     # The panel names each person it finds: a read of personal data like any other.
     services.petitioners_viewed(

@@ -17,7 +17,7 @@ from xinfang.petitions.tests.factories import (
     travel,
 )
 from xinfang.petitions.validators import id_check_digit
-from xinfang.petitions.workflow import Status
+from xinfang.petitions.workflow import Action, Status
 
 MONDAY = dt.date(2025, 3, 3)
 ID_NUMBER = "33010619900101123" + id_check_digit("33010619900101123")
@@ -132,7 +132,7 @@ def test_invalid_id_number_is_refused_per_field_and_nothing_is_saved(
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
-    assert "校验位" in body["fields"]["id_number"][0]
+    assert "校验位" in body["fields"]["petitioners.0.id_number"][0]
     assert not Petition.objects.exists() and not Petitioner.objects.exists()
 
 
@@ -149,15 +149,27 @@ def test_collective_visit_with_six_representatives_is_refused(street: Any, clien
 def test_body_of_the_wrong_shape_is_400_with_chinese_field_messages(
     street: Any, client: Client
 ) -> None:
-    body = {"channel": "pigeon", "category_id": 1, "petitioners": [{"phone": "13800000001"}]}
+    body = intake(category_id=1, head_count="many", petitioners=[{"name": ["张三"]}])
     response = post(client, "/api/v1/petitions", body, street.registrar)
 
     assert response.status_code == 400
     fields = response.json()["fields"]
-    assert fields["channel"] == ["不是可选的值。"]
-    assert fields["title"] == ["此项为必填项。"]
-    assert fields["petitioners.0.name"] == ["此项为必填项。"]
     assert fields["category_id"] == ["不是可接受的字段。"]
+    assert fields["head_count"] == ["应为整数。"]
+    assert fields["petitioners.0.name"] == ["应为文本。"]
+
+
+def test_values_the_intake_form_refuses_get_the_forms_messages_per_field(
+    street: Any, client: Client
+) -> None:
+    body = {"channel": "pigeon", "content": "x", "petitioners": [{"phone": "13800000001"}]}
+    response = post(client, "/api/v1/petitions", body, street.registrar)
+
+    assert response.status_code == 400
+    fields = response.json()["fields"]
+    assert "pigeon" in fields["channel"][0]
+    assert fields["title"] == ["这个字段是必填项。"]
+    assert fields["petitioners.0.name"] == ["这个字段是必填项。"]
 
 
 # ---------------------------------------------------------------- lists and access
@@ -311,7 +323,7 @@ def test_action_of_the_other_side_is_forbidden_not_a_field_error(
 
 def test_missing_action_field_is_reported_per_field(street: Any, client: Client) -> None:
     petition = accepted(street)
-    response = act(client, petition.pk, "reply", street.handler, reply_kind="supported")
+    response = act(client, petition.pk, "reply", street.handler, version=2, reply_kind="supported")
 
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"text"}
@@ -432,7 +444,7 @@ def test_openapi_schema_lists_every_path(street: Any, client: Client) -> None:
         "/api/v1/auth/token/revoke-all",
         "/api/v1/petitions",
         "/api/v1/petitions/{petition_id}",
-        "/api/v1/petitions/{petition_id}/actions/{action}",
+        *(f"/api/v1/petitions/{{petition_id}}/actions/{a.value}" for a in Action),
         "/api/v1/petitioners",
         "/api/v1/units",
         "/api/v1/routing/acceptance",
