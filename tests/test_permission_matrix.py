@@ -483,8 +483,9 @@ def _answer(response: HttpResponse) -> Answer:
 
 def _body(response: HttpResponse) -> str:
     if getattr(response, "streaming", False):
+        # Read to the end, the test client closes the file itself (and keeps the
+        # connection: closing the response by hand would drop the module's transaction).
         content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-        response.close()
         return content.decode(errors="ignore")
     return response.content.decode(errors="ignore")
 
