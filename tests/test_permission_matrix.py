@@ -152,6 +152,9 @@ ADMIN_ART46 = Bug(
     "user whose unit is the accused unit the petitioner's name and the query code",
 )
 
+# One row per URL (page by name, API operation by method and path), one cell per role:
+# the answer for each of its objects (own, foreign, accused), or one answer for all
+# three, or for a URL that names no object.
 # fmt: off
 TABLE: dict[str, Row] = {
     # url                                   method       anonymous  registrar  handler   unit_leader  leading_group  auditor   admin
