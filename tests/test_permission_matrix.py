@@ -1,0 +1,603 @@
+"""The permission matrix: every page and API operation × every role × an own, a foreign
+and an accused-unit object, with the expected answer in one table (`TABLE`).
+
+The URLs come from the resolver itself (pages by `namespace:name`, API operations by
+`METHOD /path` from ninja's path views), so a new URL without a row, or a row whose URL is
+gone, fails `test_every_url_has_a_row_and_every_row_a_url`. The Django admin is a block:
+staff only, checked over all its parameterless pages plus a few representative rows.
+
+Objects, chosen per role as that role meets them (`NATURAL`):
+
+- own: a case assigned to 湖滨花园社区 by the street's office (all roles see it);
+- foreign: a case of the next community (community users), of another street (street
+  users) or of another district (district users) — the answer must be the one for an id
+  that does not exist;
+- accused: a complaint naming the user's own unit (or one above it) as the accused unit
+  and handled there, with a letter attached: the case is visible, who complained is not
+  (Regulations, Art. 46).
+
+The petitioner page takes the case's petitioner, the download the case's attachment.
+Beside the table, every answer is held to the rules no table may override: no 500; a
+foreign object answers exactly as a missing one; the accused unit never gets a page that
+shows who complained, and no response for a foreign or accused object names the
+petitioner; anonymous users go to the login page or get 401.
+"""
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+from django.contrib import admin as django_admin
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
+from ninja.operation import PathView
+
+from config import urls as root_urls
+from xinfang.accounts.models import ApiToken
+from xinfang.api.urls import api
+from xinfang.organization.models import Unit
+from xinfang.organization.tests.factories import UnitFactory, UserFactory
+from xinfang.petitions import services
+from xinfang.petitions.inputs import PetitionerData
+from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.tests.factories import act, register
+from xinfang.petitions.workflow import Action
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("anonymous", "registrar", "handler", "unit_leader", "leading_group", "auditor", "admin")
+KINDS = ("own", "foreign", "accused")
+PASSWORD = "pw-for-tests"  # the user factory's
+MISSING = 999_999
+# The action the action URLs are called with: a step of the handling unit, open in the
+# own and the accused case of the community users, and nobody else's.
+ACTION = Action.RECORD_HANDLING
+NOTICE = "acceptance"
+
+
+def _bearer(user: Any) -> str:
+    """Return a bearer token for `user` (one line to adapt if the token model changes)."""
+    return ApiToken.issue(user)
+
+
+# ---------------------------------------------------------------- cells of the table
+
+# An expected answer: a status code, or one of these.
+LOGIN = "login"  # 302 to the login page
+STAFF = "staff"  # 302 to the admin's login page: staff only
+REFUSALS = frozenset({401, 403, 404, 405, LOGIN, STAFF})
+
+Answer = int | str
+
+
+@dataclass(frozen=True)
+class Bug:
+    """A cell whose right answer the code does not give yet: xfail(strict) with a reason."""
+
+    answer: Answer
+    reason: str
+
+
+Cell = Answer | Bug | tuple[Answer | Bug, Answer | Bug, Answer | Bug]
+
+# Per object kind (own, foreign, accused), the common shapes:
+SEE = (200, 404, 200)  # the case itself: the accused unit sees it (without the identity)
+HIDDEN = (200, 404, 404)  # shows who complained: never to the accused unit
+DONE = (302, 404, 302)  # a step taken on a case the user sees: back to the case page
+FORM = (400, 404, 400)  # a step refused on a case the user sees: the page with the reason
+TAKEN = (200, 404, 200)  # the same through the API: the case as it is now
+REFUSED = (403, 404, 403)  # a step refused through the API: 403, once the case is found
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    cells: tuple[Cell, ...]  # one per role, in ROLES order
+    # Which object the path's `pk` names: the case, or its petitioner.
+    of: str = "case"
+    query: Callable[["Target"], dict[str, Any]] | None = None
+    body: Callable[[Any, "Target"], dict[str, Any]] | None = None
+    # Open to anonymous users (the login page, the public lookup, the API's schema).
+    public: bool = False
+    # Shows who the petitioner is: never a 200 to the accused unit (Art. 46).
+    identity: bool = False
+
+
+def row(method: str, *cells: Cell, **options: Any) -> Row:
+    assert len(cells) == len(ROLES), f"a row needs one cell per role: {ROLES}"
+    return Row(method, cells, **options)
+
+
+def _phone(t: "Target") -> dict[str, Any]:
+    return {"phone": t.phone}
+
+
+def _suggest(t: "Target") -> dict[str, Any]:
+    return {"petition": t.case}
+
+
+def _credentials(user: Any, t: "Target") -> dict[str, Any]:
+    if user is None:
+        return {"username": "nobody", "password": "wrong"}
+    return {"username": user.username, "password": PASSWORD}
+
+
+def _new_petition(user: Any, t: "Target") -> dict[str, Any]:
+    return {
+        "channel": "visit",
+        "title": "矩阵登记",
+        "content": "矩阵登记内容",
+        "is_anonymous": True,
+    }
+
+
+def _handling(user: Any, t: "Target") -> dict[str, Any]:
+    version = Petition.objects.filter(pk=t.case).values_list("version", flat=True).first()
+    return {"note": "矩阵办理记录", "version": version or 0}
+
+
+def _new_person(user: Any, t: "Target") -> dict[str, Any]:
+    return {"name": "矩阵建档"}
+
+
+# The petition page of the Django admin decides on its own, not through access.py.
+ADMIN_ART46 = Bug(
+    200,
+    "Art. 46 leak in the Django admin: /admin/petitions/petition/<id>/change/ shows a staff "
+    "user whose unit is the accused unit the petitioner's name and the query code",
+)
+
+# One row per URL (page by name, API operation by method and path), one cell per role:
+# the answer for each of its objects (own, foreign, accused), or one answer for all
+# three, or for a URL that names no object.
+# fmt: off
+TABLE: dict[str, Row] = {
+    # url                                   method       anonymous  registrar  handler   unit_leader  leading_group  auditor   admin
+    # ---- work pages (login; the case pages take the case, the petitioner page its petitioner)
+    "petitions:workbench":                  row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "petitions:petition_list":              row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "petitions:petition_create":            row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    # The intake match panel looks the object's petitioner up by phone: an empty panel for
+    # people out of scope (the no-secret rule checks it).
+    "petitions:petitioner_match":           row("GET",   LOGIN,     200,       404,      404,         200,           404,      200, query=_phone),
+    "petitions:petition_detail":            row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
+    # Recording handling is the handling unit's step; whoever else sees the case gets the
+    # case page back with the refusal (400).
+    "petitions:petition_act":               row("POST",  LOGIN,     FORM,      DONE,     DONE,        FORM,          FORM,     FORM, body=_handling),
+    # No file sent: a message on the case page, the read-only auditor's refusal too.
+    "petitions:petition_attach":            row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE),
+    "petitions:attachment_download":        row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
+    "petitions:notice_html":                row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
+    "petitions:notice_pdf":                 row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
+    "petitions:petitioner_detail":          row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, of="person", identity=True),
+    "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
+    "routing:acceptance":                   row("GET",   LOGIN,     200,       404,      404,         200,           200,      200),
+    # ---- open to everyone: the public lookup, login, logout, the language
+    "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),
+    "accounts:logout":                      row("POST",  LOGIN,     LOGIN,     LOGIN,    LOGIN,       LOGIN,         LOGIN,    LOGIN, public=True),
+    "set_language":                         row("POST",  302,       302,       302,      302,         302,           302,      302, public=True),
+    # ---- the API (a bearer token); its schema and docs are public
+    "api:openapi-json":                     row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "api:openapi-view":                     row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "api:api-root":                         row("GET",   404,       404,       404,      404,         404,           404,      404, public=True),
+    "POST /api/v1/auth/token":              row("POST",  401,       200,       200,      200,         200,           200,      200, public=True, body=_credentials),
+    "POST /api/v1/petitions":               row("POST",  401,       201,       403,      403,         201,           403,      201, body=_new_petition),
+    "GET /api/v1/petitions":                row("GET",   401,       200,       200,      200,         200,           200,      200),
+    "GET /api/v1/petitions/{petition_id}":  row("GET",   401,       SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
+    # The handling unit's step again; the read-only auditor is refused before the case is
+    # looked up, alike for every id.
+    "POST /api/v1/petitions/{petition_id}/actions/{action}":
+                                            row("POST",  401,       REFUSED,   TAKEN,    TAKEN,       REFUSED,       403,      REFUSED, body=_handling),
+    "GET /api/v1/petitioners":              row("GET",   401,       200,       403,      403,         200,           403,      200, query=_phone),
+    "POST /api/v1/petitioners":             row("POST",  401,       200,       403,      403,         200,           403,      200, body=_new_person),
+    "GET /api/v1/units":                    row("GET",   401,       200,       200,      200,         200,           200,      200),
+    "GET /api/v1/routing/acceptance":       row("GET",   401,       200,       403,      403,         200,           200,      200),
+    # ---- the Django admin: a block (test_the_admin_is_for_staff_only) and these rows; it is
+    # not scoped by unit (staff see every case), but Art. 46 holds there too.
+    "admin:index":                          row("GET",   STAFF,     STAFF,     STAFF,    STAFF,       STAFF,         STAFF,    200),
+    "admin:login":                          row("GET",   200,       200,       200,      200,         200,           200,      302, public=True),
+    # Logging out of the admin sends a non-staff user to its index (and so to its login).
+    "admin:logout":                         row("POST",  302,       302,       302,      302,         302,           302,      LOGIN, public=True),
+    "admin:petitions_petition_changelist":  row("GET",   STAFF,     STAFF,     STAFF,    STAFF,       STAFF,         STAFF,    200),
+    "admin:petitions_petition_add":         row("GET",   STAFF,     STAFF,     STAFF,    STAFF,       STAFF,         STAFF,    403),
+    "admin:petitions_petition_change":      row("GET",   STAFF,     STAFF,     STAFF,    STAFF,       STAFF,         STAFF,    (200, 200, ADMIN_ART46)),
+    "admin:petitions_petition_history":     row("GET",   STAFF,     STAFF,     STAFF,    STAFF,       STAFF,         STAFF,    (200, 200, 200)),
+    "admin:petitions_petition_delete":      row("GET",   STAFF,     STAFF,     STAFF,    STAFF,       STAFF,         STAFF,    (403, 403, 403)),
+    "admin:accounts_user_changelist":       row("GET",   STAFF,     STAFF,     STAFF,    STAFF,       STAFF,         STAFF,    200),
+    "admin:common_auditentry_changelist":   row("GET",   STAFF,     STAFF,     STAFF,    STAFF,       STAFF,         STAFF,    200),
+}
+# fmt: on
+ADMIN_BLOCK = "admin"  # the namespace covered as a block rather than row by row
+
+# Which objects each role meets as its own, a foreign and an accused-unit case.
+NATURAL: dict[str, tuple[str, str, str]] = {
+    "anonymous": ("lakeside", "yashiyuan", "accused_lakeside"),
+    "registrar": ("lakeside", "other_street", "accused_street"),
+    "handler": ("lakeside", "yashiyuan", "accused_lakeside"),
+    "unit_leader": ("lakeside", "yashiyuan", "accused_lakeside"),
+    "leading_group": ("lakeside", "other_street", "accused_street"),
+    "auditor": ("lakeside", "other_district", "accused_district"),
+    "admin": ("lakeside", "other_district", "accused_district"),
+}
+
+
+# ---------------------------------------------------------------- the URLs, from the resolver
+
+
+@dataclass(frozen=True)
+class Url:
+    key: str
+    namespace: str
+    route: str  # "/petitions/<int:pk>/", as the resolver spells it
+
+
+def _walk(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Url]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            inner = ":".join(n for n in (namespace, p.namespace) if n)
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
+            continue
+        assert isinstance(p, URLPattern)
+        route = "/" + prefix + str(p.pattern)
+        view = getattr(p.callback, "__self__", None)
+        if isinstance(view, PathView):  # one pattern per path, one operation per method
+            spelled = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+            for operation in view.operations:
+                for method in operation.methods:
+                    yield Url(f"{method} {spelled}", namespace, route)
+        elif p.name:
+            yield Url(":".join(n for n in (namespace, p.name) if n), namespace, route)
+        else:
+            yield Url(route, namespace, route)
+
+
+def project_urls() -> dict[str, Url]:
+    """Return every URL and API operation of the project by its key in TABLE."""
+    return {u.key: u for u in _walk(get_resolver().url_patterns, "", "")}
+
+
+def _without_rows() -> list[str]:
+    """Return the URLs that TABLE has no row for (the admin counts as one block)."""
+    urls = project_urls()
+    return sorted(k for k, u in urls.items() if u.namespace != ADMIN_BLOCK and k not in TABLE)
+
+
+def test_every_url_has_a_row_and_every_row_a_url() -> None:
+    assert _without_rows() == [], "URLs without a row in TABLE"
+    assert sorted(TABLE.keys() - project_urls().keys()) == [], "rows for URLs that are gone"
+
+
+# The project's URLs and one page more, for the test below.
+urlpatterns = [*root_urls.urlpatterns, path("matrix-new/", HttpResponse, name="matrix_new")]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_new_url_without_a_row_is_caught() -> None:
+    assert _without_rows() == ["matrix_new"]
+
+
+def test_the_walk_finds_every_operation_of_the_openapi_schema() -> None:
+    schema = api.get_openapi_schema(path_params={})
+    documented = {
+        f"{method.upper()} {where}" for where, ops in schema["paths"].items() for method in ops
+    }
+    assert documented <= project_urls().keys()
+
+
+# ---------------------------------------------------------------- the objects
+
+
+@dataclass(frozen=True)
+class Target:
+    case: int
+    attachment: int
+    person: int
+    phone: str
+    # What no response about this object may contain for a role that must not know it.
+    secrets: tuple[str, ...] = ()
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    tokens: dict[str, str]
+    cases: dict[str, Target]
+
+    def target(self, role: str, kind: str) -> Target:
+        """Return the `kind` object of `role`, with what it must not show them."""
+        case = self.cases[NATURAL[role][KINDS.index(kind)]]
+        if kind == "accused":
+            # The accused unit sees the case, not who complained: its title is no secret.
+            return replace(case, secrets=case.secrets[1:])
+        return case
+
+
+MISSING_TARGET = Target(MISSING, MISSING, MISSING, "13000000000")
+
+
+def _case(
+    registrar: Any,
+    handling_unit: Unit,
+    *,
+    title: str,
+    name: str,
+    phone: str,
+    accused_unit: Unit | None = None,
+) -> Target:
+    """Register a case with one petitioner and a letter, and accept it to `handling_unit`."""
+    category = Category.objects.filter(is_accusation=False, parent__isnull=False).first()
+    assert category is not None
+    petition = register(
+        registrar,
+        title=title,
+        category_id=category.pk,
+        accused=accused_unit.name if accused_unit else "",
+        accused_unit_id=accused_unit.pk if accused_unit else None,
+        petitioners=[PetitionerData(name=name, phone=phone, address="矩阵1幢")],
+    )
+    letter = f"{name}的信.pdf"
+    (attachment,) = services.petition_attach(
+        actor=registrar,
+        petition_id=petition.pk,
+        files=[SimpleUploadedFile(letter, b"%PDF-1.4 x", content_type="application/pdf")],
+    )
+    petition = act(petition, registrar, Action.ACCEPT, {"handling_unit": handling_unit.pk})
+    assert petition.petitioner_id is not None
+    return Target(
+        petition.pk,
+        attachment.pk,
+        petition.petitioner_id,
+        phone,
+        (title, name, phone, petition.query_code, letter.removesuffix(".pdf")),
+    )
+
+
+def _build() -> World:
+    district = UnitFactory(name="西湖区", kind=Unit.Kind.DISTRICT)
+    street = UnitFactory(name="XX街道", kind=Unit.Kind.STREET, parent=district)
+    lakeside = UnitFactory(name="湖滨花园社区", kind=Unit.Kind.COMMUNITY, parent=street)
+    yashiyuan = UnitFactory(name="雅仕苑社区", kind=Unit.Kind.COMMUNITY, parent=street)
+    other_street = UnitFactory(name="YY街道", kind=Unit.Kind.STREET, parent=district)
+    other_district = UnitFactory(name="上城区", kind=Unit.Kind.DISTRICT)
+    far_street = UnitFactory(name="ZZ街道", kind=Unit.Kind.STREET, parent=other_district)
+    users = {
+        "anonymous": None,
+        "registrar": UserFactory(username="registrar", role="registrar", unit=street),
+        "handler": UserFactory(username="handler", role="handler", unit=lakeside),
+        "unit_leader": UserFactory(username="cleader", role="unit_leader", unit=lakeside),
+        "leading_group": UserFactory(username="leader", role="leading_group", unit=street),
+        "auditor": UserFactory(username="auditor", role="auditor", unit=district),
+        "admin": UserFactory(
+            username="admin", role="admin", unit=district, is_staff=True, is_superuser=True
+        ),
+    }
+    registrar = users["registrar"]
+    district_registrar = UserFactory(username="dreg", role="registrar", unit=district)
+    other_registrar = UserFactory(username="yreg", role="registrar", unit=other_street)
+    far_registrar = UserFactory(username="zreg", role="registrar", unit=other_district)
+    cases = {
+        "lakeside": _case(
+            registrar, lakeside, title="矩阵本社区事项", name="冯自有", phone="13900000001"
+        ),
+        "yashiyuan": _case(
+            registrar, yashiyuan, title="矩阵邻社区事项", name="陈邻社", phone="13900000002"
+        ),
+        "other_street": _case(
+            other_registrar,
+            other_street,
+            title="矩阵邻街道事项",
+            name="褚邻街",
+            phone="13900000003",
+        ),
+        "other_district": _case(
+            far_registrar, far_street, title="矩阵邻区事项", name="卫邻区", phone="13900000004"
+        ),
+        "accused_lakeside": _case(
+            registrar,
+            lakeside,
+            title="矩阵诉社区事项",
+            name="蒋诉社",
+            phone="13900000005",
+            accused_unit=lakeside,
+        ),
+        "accused_street": _case(
+            district_registrar,
+            street,
+            title="矩阵诉街道事项",
+            name="沈诉街",
+            phone="13900000006",
+            accused_unit=street,
+        ),
+        "accused_district": _case(
+            district_registrar,
+            street,
+            title="矩阵诉区事项",
+            name="韩诉区",
+            phone="13900000007",
+            accused_unit=district,
+        ),
+    }
+    tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
+    return World(users, tokens, cases)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
+    """Build the units, users and cases once for the module, rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build()
+        transaction.set_rollback(True)
+
+
+# ---------------------------------------------------------------- requesting and checking
+
+
+def _fill(route: str, row: Row, target: Target) -> str:
+    values = {
+        "pk": target.person if row.of == "person" else target.case,
+        "petition_id": target.case,
+        "object_id": target.case,
+        "attachment_pk": target.attachment,
+        "kind": NOTICE,
+        "action": ACTION.value,
+    }
+    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+
+
+def _client(world: World, role: str, api: bool) -> Client:
+    user = world.users[role]
+    if user is None:
+        return Client()
+    if api:
+        return Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[role]}")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _request(client: Client, world: World, url: Url, role: str, target: Target) -> HttpResponse:
+    row = TABLE[url.key]
+    address = _fill(url.route, row, target)
+    data = row.query(target) if row.query else {}
+    if row.body is not None:
+        data = row.body(world.users[role], target)
+    if row.method == "GET":
+        return client.get(address, data)
+    if url.route.startswith("/api/"):
+        return client.post(address, data, content_type="application/json")
+    return client.post(address, data)
+
+
+def _answer(response: HttpResponse) -> Answer:
+    """Return the response's status, naming a redirect to a login page as such."""
+    location = response.get("Location", "")
+    if response.status_code == 302 and location.startswith(reverse("admin:login")):
+        return STAFF
+    if response.status_code == 302 and location.startswith(reverse("accounts:login")):
+        return LOGIN
+    return response.status_code
+
+
+def _body(response: HttpResponse) -> str:
+    if getattr(response, "streaming", False):
+        # Read to the end, the test client closes the file itself (and keeps the
+        # connection: closing the response by hand would drop the module's transaction).
+        content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        return content.decode(errors="ignore")
+    return response.content.decode(errors="ignore")
+
+
+def _cells(cell: Cell, objectful: bool) -> tuple[Answer | Bug, ...]:
+    if isinstance(cell, tuple):
+        assert objectful, "a per-object cell on a URL that names no object"
+        return cell
+    return (cell, cell, cell) if objectful else (cell,)
+
+
+def _plain(cell: Answer | Bug) -> Answer:
+    return cell.answer if isinstance(cell, Bug) else cell
+
+
+def _bugs(cell: Cell) -> list[Bug]:
+    return [c for c in (cell if isinstance(cell, tuple) else (cell,)) if isinstance(c, Bug)]
+
+
+def _params() -> Iterator[Any]:
+    for key, r in TABLE.items():
+        for role, cell in zip(ROLES, r.cells, strict=True):
+            marks = [pytest.mark.xfail(strict=True, reason=bug.reason) for bug in _bugs(cell)[:1]]
+            yield pytest.param(key, role, id=f"{key}|{role}", marks=marks)
+
+
+def _objectful(url: Url, row: Row) -> bool:
+    """Return whether the URL names an object: in its path, or the lookup it makes."""
+    return "<" in url.route or row.query is not None
+
+
+def _rules_broken(
+    world: World, url: Url, row: Row, role: str, kind: str, answer: Answer, body: str
+) -> list[str]:
+    """Return the rules no table may override that one answer breaks."""
+    broken = []
+    if isinstance(answer, int) and answer >= 500:
+        broken.append(f"{kind}: server error {answer}")
+    # Nothing names the petitioner of a case the user may not know of: not the object's
+    # own answer, nor a list or a lookup (which meet every case). In the admin, staff see
+    # the whole register, but Art. 46 still holds.
+    if kind in ("foreign", "accused"):
+        secrets = world.target(role, kind).secrets
+    else:
+        secrets = (*world.target(role, "foreign").secrets, *world.target(role, "accused").secrets)
+    if url.namespace != ADMIN_BLOCK or kind == "accused":
+        shown = [s for s in secrets if s in body]
+        if shown:
+            broken.append(f"{kind}: the answer shows {shown}")
+    if kind == "accused" and row.identity and answer == 200:
+        broken.append("accused: the accused unit gets a page showing who complained")
+    if role == "anonymous" and not row.public:
+        door = STAFF if url.namespace == ADMIN_BLOCK else LOGIN
+        door = 401 if url.route.startswith("/api/") else door
+        if answer != door:
+            broken.append(f"anonymous: {answer}, not {door}")
+    return broken
+
+
+@pytest.mark.parametrize(("key", "role"), list(_params()))
+def test_the_answer_is_the_one_in_the_table(world: World, key: str, role: str) -> None:
+    url, row = project_urls()[key], TABLE[key]
+    objectful = _objectful(url, row)
+    expected = _cells(row.cells[ROLES.index(role)], objectful)
+    client = _client(world, role, api=url.route.startswith("/api/"))
+    wrong: list[str] = []
+    answers: dict[str, Answer] = {}
+    for kind, cell in zip(KINDS if objectful else ("none",), expected, strict=True):
+        target = world.target(role, kind if objectful else "own")
+        response = _request(client, world, url, role, target)
+        answers[kind] = answer = _answer(response)
+        if answer != _plain(cell):
+            where = f" ({response['Location']})" if response.has_header("Location") else ""
+            wrong.append(f"{kind}: got {answer}{where}, the table says {_plain(cell)}")
+        wrong += _rules_broken(world, url, row, role, kind, answer, _body(response))
+    # A foreign object answers as one that does not exist (the admin is not scoped).
+    if objectful and url.namespace != ADMIN_BLOCK:
+        missing = _answer(_request(client, world, url, role, MISSING_TARGET))
+        if answers["foreign"] != missing:
+            wrong.append(f"foreign: {answers['foreign']}, a missing id: {missing}")
+        if "<" in url.route and answers["own"] not in REFUSALS and answers["foreign"] != 404:
+            wrong.append(f"foreign: {answers['foreign']} where the own object passes: not 404")
+    assert not wrong, "; ".join(wrong)
+
+
+# ---------------------------------------------------------------- the admin, as a block
+
+
+def _admin_pages() -> list[str]:
+    """Return every admin page that needs no object: the index, each app and model list."""
+    pages = []
+    for u in project_urls().values():
+        if u.namespace == ADMIN_BLOCK and "<" not in u.route and "(" not in u.route:
+            pages.append(u.route)
+    apps = {model._meta.app_label for model in django_admin.site._registry}
+    pages += [reverse("admin:app_list", args=[label]) for label in sorted(apps)]
+    # The login and logout pages are open to everyone; they have their rows in TABLE.
+    return [p for p in pages if p not in (reverse("admin:login"), reverse("admin:logout"))]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_admin_is_for_staff_only(world: World, role: str) -> None:
+    client = _client(world, role, api=False)
+    user = world.users[role]
+    answers = {page: _answer(client.get(page)) for page in _admin_pages()}
+    if user is not None and user.is_staff:
+        failed = {
+            p: a for p, a in answers.items() if a == STAFF or (isinstance(a, int) and a >= 500)
+        }
+        assert failed == {}
+    else:
+        assert {p: a for p, a in answers.items() if a != STAFF} == {}
