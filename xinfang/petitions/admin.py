@@ -3,7 +3,10 @@
 Their saves and deletes go through petitions.services, which audit them; the forms show
 the models' own checks (a time limit within what the database allows) as errors.
 Petitions are read-only in the admin: their every change goes through the services, so
-that it is checked and leaves an event and an audit row.
+that it is checked and leaves an event and an audit row. The admin shows a case's facts,
+never who petitioned (the petitioner, representatives, query code): that is on the case
+page, where access.py decides and every full read is audited; and it lists only the
+cases the staff user may see, as every other page does.
 """
 
 from typing import Any
@@ -14,7 +17,7 @@ from django.http import HttpRequest
 
 from xinfang.common.admin import ReadOnlyAdmin
 from xinfang.common.audit import client_ip
-from xinfang.petitions import services
+from xinfang.petitions import access, services
 from xinfang.petitions.models import Category, Petition, PetitionEvent, TimeLimitRule
 
 
@@ -68,3 +71,7 @@ class PetitionAdmin(ReadOnlyAdmin[Petition]):
     search_fields = ["title"]
     inlines = [EventInline]
     show_full_result_count = False
+    exclude = ["petitioner", "representatives", "query_code"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Petition]:
+        return super().get_queryset(request).filter(access.visible_q(request.user))
