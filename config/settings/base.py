@@ -126,7 +126,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # failures and refuse a locked account, even with the right password.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "xinfang.accounts.backends.UnitModelBackend",
 ]
 # The account is what is locked, from wherever the guesses come: offices sit behind one
 # NAT address, so counting by address would lock out a whole community for one typist,

@@ -5,9 +5,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, Q, When
 from django.utils.translation import gettext as _
 
-from xinfang.common.audit import audit_entry, audit_record
+from xinfang.common.audit import audit_entry, audit_record, audit_write
 from xinfang.common.errors import ValidationFailed
 from xinfang.common.models import AuditEntry
 from xinfang.petitions.inputs import PetitionerData
@@ -51,7 +52,7 @@ def petitioners_viewed(
                     ip=ip,
                 )
             )
-    AuditEntry.objects.bulk_create(entries)
+    audit_write(entries)
 
 
 def _clean_person(data: PetitionerData) -> PetitionerData:
@@ -73,6 +74,24 @@ def _clean_person(data: PetitionerData) -> PetitionerData:
     return data
 
 
+def _known_person(data: PetitionerData) -> Petitioner | None:
+    """Return the person on file these identifiers name; one query asks both rules."""
+    rules = Q()
+    if data.phone:
+        rules = Q(phone=data.phone, name=data.name)
+        if data.id_number:
+            # A different ID number is a different person, whatever the phone says.
+            rules &= Q(id_number="")
+    order: list[Any] = ["pk"]
+    if data.id_number:
+        rules |= Q(id_number=data.id_number)
+        # The ID number outranks the phone: its match first, then the oldest record.
+        order.insert(0, Case(When(id_number=data.id_number, then=0), default=1))
+    if not rules:
+        return None
+    return Petitioner.objects.filter(rules).order_by(*order).first()
+
+
 # No savepoint when nested: a refusal inside registration fails the whole registration.
 @transaction.atomic(savepoint=False)
 def petitioner_resolve(
@@ -88,15 +107,7 @@ def petitioner_resolve(
     same name is. Newly learnt identifiers are added to the known record.
     """
     data = _clean_person(data)
-    person = None
-    if data.id_number:
-        person = Petitioner.objects.filter(id_number=data.id_number).first()
-    if person is None and data.phone:
-        same = Petitioner.objects.filter(phone=data.phone, name=data.name)
-        if data.id_number:
-            # A different ID number is a different person, whatever the phone says.
-            same = same.filter(id_number="")
-        person = same.first()
+    person = _known_person(data)
     if person is None:
         person = Petitioner.objects.create(
             name=data.name,

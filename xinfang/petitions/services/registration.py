@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
-from xinfang.common.audit import audit_entry
+from xinfang.common.audit import audit_entry, audit_write
 from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
 from xinfang.petitions import access, deadlines, limits, search, workflow
@@ -106,7 +106,12 @@ def petition_register(
         due_date=route_due,
     )
     if len(people) > 1 or data.channel == Channel.COLLECTIVE_VISIT:
-        petition.representatives.set(people)
+        # A new case has no representatives yet: one INSERT, without set()'s read first.
+        through = Petition.representatives.through
+        through.objects.bulk_create(
+            through(petition_id=petition.pk, petitioner_id=pk)
+            for pk in dict.fromkeys(p.pk for p in people)
+        )
     attach_all(petition, files, actor, now, audit=audit, ip=ip)
     record_event(
         petition, actor, now, "register", "", Status.REGISTERED, "", {"channel": data.channel}
@@ -114,5 +119,5 @@ def petition_register(
     audit.append(
         audit_entry(actor=actor, kind="create", obj=petition, summary=petition.title, ip=ip)
     )
-    AuditEntry.objects.bulk_create(audit)
+    audit_write(audit)
     return petition

@@ -17,6 +17,7 @@ from xinfang.petitions.models import (
     Petitioner,
     PetitionEvent,
 )
+from xinfang.petitions.services import petitioner_resolve
 from xinfang.petitions.tests.factories import REPLY, drive, register, travel
 from xinfang.petitions.validators import id_check_digit
 from xinfang.petitions.workflow import Action, Status
@@ -239,6 +240,31 @@ def test_a_different_id_number_is_a_different_person_despite_phone_and_name(stre
     assert second.petitioner != first.petitioner
 
 
+def test_an_id_number_match_outranks_an_older_record_with_the_same_phone_and_name(
+    street: Any,
+) -> None:
+    older = register(street.registrar).petitioner  # 张三, 13800000001, no ID number
+    holder = register(
+        street.registrar,
+        petitioners=[PetitionerData(name="张三丰", phone="13900000009", id_number=ID_NUMBER)],
+    ).petitioner
+    again = register(
+        street.registrar,
+        petitioners=[PetitionerData(name="张三", phone="13800000001", id_number=ID_NUMBER)],
+    )
+    assert again.petitioner == holder != older
+
+
+def test_a_person_known_by_phone_is_found_with_one_query_when_an_id_number_is_given(
+    street: Any, django_assert_num_queries: Any
+) -> None:
+    register(street.registrar)  # 张三, 13800000001, no ID number
+    person = PetitionerData(name="张三", phone="13800000001", id_number=ID_NUMBER)
+    with django_assert_num_queries(3):  # the lookup; the ID number learnt now, its audit entry
+        found = petitioner_resolve(actor=street.registrar, data=person)
+    assert found.id_number == ID_NUMBER
+
+
 def test_known_identifiers_are_not_overwritten(street: Any) -> None:
     first = register(street.registrar)
     register(
@@ -295,6 +321,17 @@ def test_a_concluded_case_no_longer_counts_as_open(street: Any) -> None:
     )
     (match,) = selectors.petitioner_matches(street.registrar, phone="13800000001")
     assert (match.total, match.open) == (1, 0)
+
+
+def test_a_person_named_twice_among_the_representatives_represents_once(street: Any) -> None:
+    same = PetitionerData(name="代表0", phone="13900000000")
+    petition = register(
+        street.registrar,
+        channel=Channel.COLLECTIVE_VISIT,
+        head_count=8,
+        petitioners=[*_people(2), same],
+    )
+    assert petition.representatives.count() == 2
 
 
 def test_a_representative_of_a_collective_visit_is_a_known_petitioner(street: Any) -> None:

@@ -1,0 +1,168 @@
+"""The SQL statements of the write paths, pinned: registration by form and API, the case page.
+
+A registration through the intake form of a petitioner already on file, one letter and
+no attachment, runs these ten statements (the test runs inside a transaction, so 5 and
+10 are a savepoint and its release; in production they are BEGIN and COMMIT):
+
+  1. the session row              (SessionMiddleware, for request.user)
+  2. the user                     (AuthenticationMiddleware)
+  3. the chosen category          (the intake form's choice field)
+  4. the chosen community         (likewise)
+  5. BEGIN
+  6. the petitioner on file: the ID number, or the phone with the name, in one query
+  7. INSERT the petition          (SQLite's FTS5 row follows by trigger, no statement)
+  8. INSERT its register event
+  9. INSERT its audit entries     (the case, and a new or changed petitioner: one INSERT)
+ 10. COMMIT
+
+The time limits, the category ids and the routers in use are memoised (common/memo.py);
+the query code is random and unique by constraint, with no look-up first. What reacts to
+the registration after the commit (routing's record of its suggestion) is not counted:
+it is not part of the registration's transaction.
+"""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from xinfang.accounts.models import ApiToken
+from xinfang.common.models import AuditEntry
+from xinfang.petitions.inputs import PetitionerData
+from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.tests.factories import register
+from xinfang.petitions.validators import id_check_digit
+
+ID_NUMBER = "33010619850312002" + id_check_digit("33010619850312002")
+# What the API's answer reads beyond the form's registration: the representatives, the
+# view_personal audit entry of the petitioner shown in full, the user's subtree (which
+# actions are open), the history, and the category and units the detail names.
+API_EXTRA_STATEMENTS = 8
+# PostgreSQL also shows the DECLARE of a server-side cursor, a read.
+NOT_READS = {"INSERT", "UPDATE", "DELETE", "BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}
+
+
+def _category() -> int:
+    return Category.objects.filter(parent__isnull=False).values_list("pk", flat=True)[0]
+
+
+def _form(street: Any, **person: str) -> dict[str, Any]:
+    return {
+        "channel": "letter",
+        "title": "夜间施工噪声扰民",
+        "content": "湖滨花园东侧工地连续多日夜间施工，噪声影响居民休息，请求处理。",
+        "category": _category(),
+        "head_count": 1,
+        "community": street.lakeside.pk,
+        "person-TOTAL_FORMS": 1,
+        "person-INITIAL_FORMS": 0,
+        "person-MAX_NUM_FORMS": 5,
+        "person-0-name": "张三",
+        "person-0-id_number": ID_NUMBER,
+        "person-0-phone": "13800000001",
+    } | {f"person-0-{k}": v for k, v in person.items()}
+
+
+def _known(street: Any) -> None:
+    """Put the form's petitioner on file, warming the memos as a running server has them."""
+    register(
+        street.registrar,
+        petitioners=[PetitionerData(name="张三", id_number=ID_NUMBER, phone="13800000001")],
+    )
+
+
+def _form_statements(street: Any) -> int:
+    client, form = Client(), _form(street)
+    client.force_login(street.registrar)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/petitions/new/", form)
+    assert response.status_code == 302
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.django_db
+def test_form_registration_of_a_known_petitioner_takes_at_most_ten_statements(
+    street: Any, django_assert_max_num_queries: Any
+) -> None:
+    _known(street)
+    client, form = Client(), _form(street)
+    client.force_login(street.registrar)
+    with django_assert_max_num_queries(10):
+        response = client.post("/petitions/new/", form)
+    assert response.status_code == 302
+    assert Petition.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_new_petitioner_costs_the_form_registration_one_insert_more(
+    street: Any, django_assert_max_num_queries: Any
+) -> None:
+    # Someone else first: the memos are warm, as in a running server.
+    register(street.registrar, petitioners=[PetitionerData(name="李四", phone="13900000009")])
+    client, form = Client(), _form(street)
+    client.force_login(street.registrar)
+    with django_assert_max_num_queries(11):
+        response = client.post("/petitions/new/", form)
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(kind="create", object_type="petitioner").count() == 2
+
+
+@pytest.mark.django_db
+def test_api_registration_takes_the_forms_statements_and_its_answers_reads(street: Any) -> None:
+    _known(street)
+    form = _form_statements(street)
+    body = {
+        "channel": "letter",
+        "title": "夜间施工噪声扰民",
+        "content": "湖滨花园东侧工地连续多日夜间施工，噪声影响居民休息，请求处理。",
+        "category": _category(),
+        "community": street.lakeside.pk,
+        "petitioners": [{"name": "张三", "id_number": ID_NUMBER, "phone": "13800000001"}],
+    }
+    token = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(street.registrar)}"}
+    client = Client()
+    client.post("/api/v1/petitions", body, content_type="application/json", **token)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post("/api/v1/petitions", body, content_type="application/json", **token)
+    assert response.status_code == 201
+    assert len(ctx.captured_queries) <= form + API_EXTRA_STATEMENTS, "\n".join(
+        q["sql"][:120] for q in ctx.captured_queries
+    )
+    # The token was written when first used; the second call within the minute reads it.
+    assert not [q for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registrar_opening_a_case_writes_its_audit_row_with_one_statement(
+    street: Any, django_assert_max_num_queries: Any
+) -> None:
+    # Transactional, as in production: a transaction of its own would show as BEGIN/COMMIT.
+    petition = register(street.registrar)
+    client = Client()
+    client.force_login(street.registrar)
+    client.get(petition.get_absolute_url())
+    with django_assert_max_num_queries(15) as ctx:
+        response = client.get(petition.get_absolute_url())
+    assert response.status_code == 200
+    writes = [q["sql"] for q in ctx.captured_queries if q["sql"].split()[0] in NOT_READS]
+    assert len(writes) == 1 and writes[0].startswith('INSERT INTO "common_auditentry"')
+    assert AuditEntry.objects.filter(kind="view_personal").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_token_is_written_at_most_once_a_minute(street: Any) -> None:
+    token = ApiToken.issue(street.registrar)
+    header = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client = Client()
+    client.get("/api/v1/units", **header)
+    row = ApiToken.objects.get(digest=ApiToken.hash(token))
+    first_use = row.last_used_at
+    assert first_use is not None
+    client.get("/api/v1/units", **header)
+    assert ApiToken.objects.get(pk=row.pk).last_used_at == first_use
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=first_use - dt.timedelta(minutes=2))
+    client.get("/api/v1/units", **header)
+    assert ApiToken.objects.get(pk=row.pk).last_used_at >= first_use
