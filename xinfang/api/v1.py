@@ -19,6 +19,7 @@ from ninja.params.functions import Body
 from xinfang.accounts.models import ApiToken, User
 from xinfang.api.auth import api_user, api_writer
 from xinfang.api.errors import InvalidFields, NotAuthenticated
+from xinfang.api.kpis import KpiCasesQuery
 from xinfang.api.schemas import (
     AcceptanceOut,
     ErrorOut,
@@ -148,10 +149,13 @@ def petition_create(request: HttpRequest, payload: PetitionIn) -> tuple[int, Pet
 
 
 @router.get("/petitions", response={200: PetitionPage, **ERRORS}, tags=["petitions"])
-def petition_list(request: HttpRequest, query: Query[PetitionQuery]) -> PetitionPage:
+def petition_list(
+    request: HttpRequest, query: Query[PetitionQuery], kpi: Query[KpiCasesQuery]
+) -> PetitionPage:
     """List the petitions the user may see, newest first, a page at a time."""
     user = api_user(request)
     found = selectors.petition_search(user, query.filters())
+    found = kpi.narrow(user, found, query.unit)  # kpi=&part=: the cases behind a figure
     start = (query.page - 1) * query.page_size
     # Each row is checked against Art. 46, which reads the accused unit, and names its
     # category with the parent.
