@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from xinfang.assessment import kpis
 from xinfang.assessment.kpis import Period
 
+# The year first: it is the default, so a form without `period` shows what it counts.
 PERIOD_CHOICES = [
-    ("month", _("月度")),
-    ("quarter", _("季度")),
     ("year", _("年度")),
+    ("quarter", _("季度")),
+    ("month", _("月度")),
     ("custom", _("自定义")),
 ]
 
