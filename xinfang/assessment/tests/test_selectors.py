@@ -187,10 +187,14 @@ def test_every_figure_lists_exactly_the_cases_it_counts(street, cases):
             assert numerator <= denominator, f.key
 
 
+def test_every_figure_is_counted_on_the_column_its_period_bounds(street, cases):
+    assert set(selectors.ANCHORS) == set(selectors.kpi_rules(P, TODAY, 90))
+
+
 def test_all_figures_are_counted_in_a_fixed_number_of_queries(
     street, cases, django_assert_max_num_queries
 ):
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(8):
         selectors.kpi_figures(street.street, P, TODAY)
 
 
