@@ -21,3 +21,10 @@ class MajorIncidentAdmin(admin.ModelAdmin[MajorIncident]):
         services.major_incident_save(
             actor=request.user, incident=obj, changed=list(form.changed_data), ip=client_ip(request)
         )
+
+    def delete_model(self, request: HttpRequest, obj: MajorIncident) -> None:
+        services.major_incident_delete(actor=request.user, incident=obj, ip=client_ip(request))
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for incident in queryset:
+            self.delete_model(request, incident)

@@ -29,3 +29,16 @@ def major_incident_save(
         ip=ip,
     )
     return incident
+
+
+@transaction.atomic
+def major_incident_delete(*, actor: Any, incident: MajorIncident, ip: str | None = None) -> None:
+    """Delete a major incident, keeping in the audit log what it was."""
+    audit_record(
+        actor=actor,
+        kind=AuditEntry.Kind.CHANGE,
+        obj=incident,
+        summary=_("删除重大事件：%(d)s %(u)s") % {"d": incident.occurred_on, "u": incident.unit},
+        ip=ip,
+    )
+    incident.delete()

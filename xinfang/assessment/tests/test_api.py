@@ -101,3 +101,13 @@ def test_an_unknown_kpi_is_refused(street, cases):
 def test_the_list_without_kpi_is_unchanged(street, cases):
     body = get("/api/v1/petitions", street.leader, page_size=100).json()
     assert body["count"] == 18
+
+
+def test_without_dates_the_figures_are_of_the_current_month(street, cases):
+    body = get("/api/v1/kpis", street.leader).json()
+    assert (body["start"], body["end"]) == ("2025-07-01", "2025-07-31")
+
+
+def test_an_end_before_the_start_is_refused(street, cases):
+    response = get("/api/v1/kpis", street.leader, start="2025-03-31", end="2025-03-01")
+    assert response.status_code == 400

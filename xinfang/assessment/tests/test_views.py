@@ -103,3 +103,14 @@ def test_the_dashboard_stays_sql_bound(street, cases, django_assert_max_num_quer
 
 def test_the_case_list_refuses_an_unknown_figure(street):
     assert page(street.leader, "/assessment/cases/", kpi="nonsense").status_code == 404
+
+
+def test_a_custom_period_without_its_end_is_explained(street, cases):
+    html = page(street.leader, "/dashboard/", period="custom", start="2025-03-01").content.decode()
+    assert "自定义周期须填写起止日期" in html
+
+
+def test_the_dashboard_prints_with_its_rules(street, cases):
+    html = page(street.leader, "/dashboard/").content.decode()
+    assert "assessment/dashboard.css" in html
+    assert 'onclick="window.print()"' in html
