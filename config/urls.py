@@ -10,5 +10,6 @@ urlpatterns = [
     path("public/", include("xinfang.portal.urls")),
     path("api/", include("xinfang.api.urls")),
     path("routing/", include("xinfang.routing.urls")),
+    path("", include("xinfang.assessment.urls")),
     path("", include("xinfang.petitions.urls")),
 ]

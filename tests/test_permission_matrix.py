@@ -127,6 +127,10 @@ def _suggest(t: "Target") -> dict[str, Any]:
     return {"petition": t.case}
 
 
+def _kpi(t: "Target") -> dict[str, Any]:
+    return {"kpi": "registered"}
+
+
 def _credentials(user: Any, t: "Target") -> dict[str, Any]:
     if user is None:
         return {"username": "nobody", "password": "wrong"}
@@ -183,6 +187,9 @@ TABLE: dict[str, Row] = {
     "petitions:petitioner_detail":          row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, of="person", identity=True),
     "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
     "routing:acceptance":                   row("GET",   LOGIN,     200,       404,      404,         200,           200,      200),
+    # The leaders' dashboard (auditors read it too) and the cases behind one of its figures.
+    "assessment:dashboard":                 row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
+    "assessment:cases":                     row("GET",   LOGIN,     200,       200,      200,         200,           200,      200, query=_kpi),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),
@@ -212,6 +219,7 @@ TABLE: dict[str, Row] = {
     "POST /api/v1/auth/token/revoke-all":   row("POST",  401,       200,       200,      200,         200,           200,      200, own_token=True),
     "GET /api/v1/petitioners":              row("GET",   401,       200,       403,      403,         200,           403,      200, query=_phone),
     "POST /api/v1/petitioners":             row("POST",  401,       200,       403,      403,         200,           403,      200, body=_new_person),
+    "GET /api/v1/kpis":                     row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/units":                    row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/routing/acceptance":       row("GET",   401,       200,       403,      403,         200,           200,      200),
     # ---- the Django admin: a block (test_the_admin_is_for_staff_only) and these rows; it is

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "xinfang.organization",
     "xinfang.petitions",
     "xinfang.routing",
+    "xinfang.assessment",
     "xinfang.portal",
     "xinfang.api",
     "xinfang.demo",

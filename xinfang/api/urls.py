@@ -3,7 +3,7 @@
 from django.urls import path
 from ninja import NinjaAPI
 
-from xinfang.api import errors, tokens, v1
+from xinfang.api import errors, kpis, tokens, v1
 from xinfang.api.auth import BearerToken
 
 api = NinjaAPI(
@@ -18,5 +18,6 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("/v1/auth/", tokens.router)
 api.add_router("/v1/", v1.router)
+api.add_router("/v1/", kpis.router)
 
 urlpatterns = [path("", api.urls)]

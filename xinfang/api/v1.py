@@ -17,6 +17,7 @@ from xinfang.accounts.models import User
 from xinfang.api.auth import api_user, api_writer
 from xinfang.api.errors import InvalidFields
 from xinfang.api.formschema import form_data, formset_data
+from xinfang.api.kpis import KpiCasesQuery, kpi_narrow
 from xinfang.api.schemas import (
     ACTION_BODIES,
     AcceptanceOut,
@@ -133,6 +134,7 @@ def petition_create(
 def petition_list(
     request: HttpRequest,
     query: Query[PetitionQuery],  # type: ignore[valid-type]  # derived from SearchForm
+    kpi: Query[KpiCasesQuery],  # type: ignore[valid-type]  # derived from KpiCasesForm
 ) -> PetitionPage:
     """List the petitions the user may see, newest first, a page at a time."""
     user = api_user(request)
@@ -143,6 +145,8 @@ def petition_list(
         raise InvalidFields.from_form(form)
     page = form.cleaned_data["page"] or 1
     found = selectors.petition_search(user, form.filters())
+    # kpi=&part=: exactly the cases behind a figure of the KPI engine.
+    found = kpi_narrow(user, found, kpi, form.cleaned_data["unit"])
     start = (page - 1) * page_size
     # Each row is checked against Art. 46, which reads the accused unit, and names its
     # category with the parent.

@@ -1,0 +1,553 @@
+"""The KPIs as SQL: each rule of kpis.py as filters over the petition columns.
+
+`kpi_rules` defines, once, the filter of each figure's denominator and numerator (the
+numerator always narrows the denominator). `kpi_figures` counts every figure of a unit
+and period in four aggregate queries (conditional COUNT/SUM), one per date column the
+periods bound; `kpi_cases` lists the cases behind a figure with the very same filter, so
+a list always matches its number.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xinfang.assessment import kpis
+from xinfang.assessment.kpis import Kind, KpiSpec, Period
+from xinfang.assessment.models import MajorIncident
+from xinfang.common.errors import NotFound, ValidationFailed
+from xinfang.organization.models import Unit
+from xinfang.organization.selectors import unit_scope, units_visible_to
+from xinfang.petitions import access, limits
+from xinfang.petitions.models import Category, Channel, Petition, Satisfaction, TimeLimitRule
+from xinfang.petitions.selectors import DUE_SOON_DAYS
+from xinfang.petitions.workflow import OPEN_STATUSES, Status
+
+LETTER_CHANNELS = (Channel.LETTER, Channel.ONLINE)  # 网上信访 is counted with letters
+VISIT_CHANNELS = (Channel.VISIT, Channel.RECEPTION)  # a reception-day visit is a visit
+FROM_ABOVE = (Channel.ASSIGNED, Channel.FORWARDED)
+COLLECTIVE_MIN_PEOPLE = 5
+
+# Lists that are not KPIs but that the dashboard links to with the same machinery.
+LISTS: Mapping[str, str | Promise] = {
+    "registered": gettext_lazy("统计期内登记"),
+    "overdue": gettext_lazy("在办超期"),
+    "at_risk": gettext_lazy("三日内到期"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A figure's filters: `numerator` narrows `denominator` (None for a count)."""
+
+    numerator: Q
+    denominator: Q | None = None
+    persons: bool = False  # sum the head counts instead of counting cases
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _between(column: str, p: Period) -> Q:
+    """Return the filter of an instant column within the period's local days."""
+    # Instants, not the column's dates: a function of the column could use no index.
+    return Q(
+        **{
+            f"{column}__gte": _midnight(p.start),
+            f"{column}__lt": _midnight(p.end + dt.timedelta(days=1)),
+        }
+    )
+
+
+def follow_up_days() -> int:
+    """Return the follow-up window (息访观察期) in calendar days."""
+    return limits.time_limits()[TimeLimitRule.Key.FOLLOW_UP_WINDOW].days
+
+
+def _raised_again(window: int) -> Q:
+    """Return the filter of cases raised again (a repeat or a merge) within the window."""
+    until = ExpressionWrapper(
+        OuterRef("replied_at") + dt.timedelta(days=window), output_field=DateTimeField()
+    )
+    # Two probes, each on its own foreign-key index; one OR across both would read the table.
+    repeat = Petition.objects.filter(repeat_of=OuterRef("pk"), registered_at__lte=until)
+    merge = Petition.objects.filter(merged_into=OuterRef("pk"), registered_at__lte=until)
+    return Q(Exists(repeat)) | Q(Exists(merge))
+
+
+def kpi_rules(p: Period, today: dt.date, window: int) -> dict[str, Rule]:
+    """Return the filters of every figure and list for period `p`, as of `today`."""
+    one = ~Q(status=Status.MERGED)  # a merged repeat counts once, as its original
+    registered = _between("registered_at", p)
+    replied = one & _between("replied_at", p)
+    # Deadline in the period and passed; a case in a hearing has no deadline yet, since
+    # the pause is added when the hearing ends.
+    due = one & Q(
+        handling_due__gte=p.start,
+        handling_due__lte=p.end,
+        handling_due__lt=today,
+        paused_since__isnull=True,
+    )
+    on_time = Q(replied_at__date__lte=F("handling_due"))
+    first_due = due & Q(is_first_time=True)
+    # The window ends in the period and has passed: replied `window` days before.
+    window_end = (
+        one
+        & _between(
+            "replied_at", Period(p.start - dt.timedelta(window), p.end - dt.timedelta(window))
+        )
+        & Q(replied_at__lt=_midnight(today - dt.timedelta(window)))
+    )
+    routing = one & registered & Q(route_due__lt=today)
+    ratable = replied & Q(is_litigation=False)
+    rated = ratable & Q(rated_at__isnull=False)
+    leader = replied & Q(responsible_leader__isnull=False)
+    community = replied & Q(community__isnull=False)
+    skip_level = one & registered & Q(channel__in=FROM_ABOVE, head_count__gte=COLLECTIVE_MIN_PEOPLE)
+    letters = one & registered & Q(channel__in=LETTER_CHANNELS)
+    visits = one & registered & Q(channel__in=VISIT_CHANNELS)
+    collective = one & registered & Q(channel=Channel.COLLECTIVE_VISIT)
+    open_ = Q(status__in=OPEN_STATUSES)
+    return {
+        "first_time_rate": Rule(first_due & on_time & ~_raised_again(window), first_due),
+        "settled_rate": Rule(
+            window_end & ~_raised_again(window) & Q(review_requested_at__isnull=True), window_end
+        ),
+        "satisfaction_rate": Rule(
+            rated & Q(satisfaction_unit__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY)),
+            rated,
+        ),
+        "letters": Rule(letters),
+        "letters_persons": Rule(letters, persons=True),
+        "visits": Rule(visits),
+        "visits_persons": Rule(visits, persons=True),
+        "collective_visits": Rule(collective),
+        "collective_visits_persons": Rule(collective, persons=True),
+        "skip_level_collective": Rule(skip_level),
+        "on_time_rate": Rule(due & on_time, due),
+        "timely_acceptance_rate": Rule(routing & Q(routed_at__date__lte=F("route_due")), routing),
+        "rating_rate": Rule(rated, ratable),
+        "repeat_rate": Rule(registered & Q(is_first_time=False), registered),
+        "leader_case_rate": Rule(leader & Q(solved=True), leader),
+        "community_locality_rate": Rule(
+            community & Q(handling_unit_id=F("community_id"), review_requested_at__isnull=True),
+            community,
+        ),
+        "street_locality_rate": Rule(
+            replied & ~Q(channel__in=FROM_ABOVE) & Q(review_requested_at__isnull=True), replied
+        ),
+        "registered": Rule(one & registered),
+        "overdue": Rule(open_ & Q(due_date__lt=today)),
+        "at_risk": Rule(
+            open_ & Q(due_date__gte=today, due_date__lte=today + dt.timedelta(DUE_SOON_DAYS))
+        ),
+    }
+
+
+# ---------------------------------------------------------------- units
+
+
+def kpi_unit(user: Any, unit_id: int | None) -> Unit:
+    """Return the unit a figure is asked for: the user's own by default, within their scope."""
+    if unit_id is None:
+        if user.unit_id is None:
+            raise NotFound(_("您没有所属单位，无法统计。"))
+        unit: Unit = user.unit
+        return unit
+    found = units_visible_to(user).filter(pk=unit_id).first()
+    if found is None:
+        raise NotFound(_("单位不存在或不在您的管辖范围内。"))
+    return found
+
+
+def scope_q(unit: Unit) -> Q:
+    """Return the filter of a unit's cases: those owned within its subtree."""
+    scope = unit_scope(unit)
+    if scope.ids is None:
+        return Q()
+    if scope.broad:
+        return Q(owner_unit_id__in_unindexed=scope.ids)
+    return Q(owner_unit_id__in=scope.ids)
+
+
+def unit_residents(unit: Unit) -> int | None:
+    """Return the unit's population, or the sum of its communities' when it has none."""
+    if unit.residents:
+        return unit.residents
+    total = Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.COMMUNITY).aggregate(
+        n=Sum("residents")
+    )["n"]
+    return int(total) if total else None
+
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    spec: KpiSpec
+    value: float | int | None
+    numerator: int
+    denominator: int | None
+    previous: int | None = None
+    change: float | None = None
+    per_10k: float | None = None
+    meets: bool | None = None
+    has_cases: bool = True
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+
+@dataclass(frozen=True)
+class Figures:
+    unit: Unit
+    period: Period
+    figures: list[Figure]
+    lists: dict[str, int]
+
+    def __getitem__(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+# The column each figure's period bounds (its filter implies a range on it): figures are
+# counted together per column, each group reading only its range through the column's
+# index, instead of every case of the unit for every figure.
+ANCHORS: Mapping[str, str] = {
+    **dict.fromkeys(
+        (
+            "letters",
+            "letters_persons",
+            "visits",
+            "visits_persons",
+            "collective_visits",
+            "collective_visits_persons",
+            "skip_level_collective",
+            "timely_acceptance_rate",
+            "repeat_rate",
+            "registered",
+        ),
+        "registered",
+    ),
+    **dict.fromkeys(
+        (
+            "settled_rate",
+            "satisfaction_rate",
+            "rating_rate",
+            "leader_case_rate",
+            "community_locality_rate",
+            "street_locality_rate",
+        ),
+        "replied",
+    ),
+    **dict.fromkeys(("first_time_rate", "on_time_rate"), "due"),
+    **dict.fromkeys(("overdue", "at_risk"), "open"),
+}
+
+
+def _anchor_q(anchor: str, p: Period, window: int) -> Q:
+    """Return the range of `anchor` that every figure counted on it lies within."""
+    if anchor == "registered":  # the period and the same period last year
+        return _between("registered_at", Period(p.previous_year().start, p.end))
+    if anchor == "replied":  # the period, and replies whose follow-up window ends in it
+        return _between("replied_at", Period(p.start - dt.timedelta(window), p.end))
+    if anchor == "due":
+        return Q(handling_due__gte=p.start, handling_due__lte=p.end)
+    return Q(status__in=OPEN_STATUSES)
+
+
+def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
+    """Return every KPI of `unit`'s subtree for period `p`, in one query per anchor column."""
+    window = follow_up_days()
+    rules = kpi_rules(p, today, window)
+    before = kpi_rules(p.previous_year(), today, window)
+    counts: dict[str, dict[str, Any]] = {}
+    for key, rule in rules.items():
+        group = counts.setdefault(ANCHORS[key], {})
+        if rule.persons:
+            group[f"{key}__n"] = Sum("head_count", filter=rule.numerator, default=0)
+            group[f"{key}__p"] = Sum("head_count", filter=before[key].numerator, default=0)
+            continue
+        group[f"{key}__n"] = Count("pk", filter=rule.numerator)
+        if rule.denominator is not None:
+            group[f"{key}__d"] = Count("pk", filter=rule.denominator)
+        elif key not in LISTS:
+            group[f"{key}__p"] = Count("pk", filter=before[key].numerator)
+    scope = Petition.objects.filter(scope_q(unit)).order_by()
+    row: dict[str, Any] = {}
+    for anchor, group in counts.items():
+        row |= scope.filter(_anchor_q(anchor, p, window)).aggregate(**group)
+    residents = unit_residents(unit)
+    figures = []
+    for spec in kpis.KPIS:
+        if spec.key == "major_incidents":
+            figures.append(_incidents(spec, unit, p))
+            continue
+        n = int(row[f"{spec.key}__n"])
+        if spec.kind == Kind.RATE:
+            d = int(row[f"{spec.key}__d"])
+            value = kpis.rate(n, d)
+            figures.append(Figure(spec, value, n, d, meets=kpis.meets(spec, value)))
+            continue
+        prev = int(row[f"{spec.key}__p"])
+        figures.append(
+            Figure(
+                spec,
+                n,
+                n,
+                None,
+                previous=prev,
+                change=kpis.change(n, prev),
+                per_10k=kpis.per_10k(n, residents),
+                meets=kpis.meets(spec, n),
+            )
+        )
+    return Figures(unit, p, figures, {key: int(row[f"{key}__n"]) for key in LISTS})
+
+
+def _incidents(spec: KpiSpec, unit: Unit, p: Period) -> Figure:
+    row = MajorIncident.objects.filter(unit__path__startswith=unit.path).aggregate(
+        n=Count("pk", filter=Q(occurred_on__gte=p.start, occurred_on__lte=p.end)),
+        p=Count(
+            "pk",
+            filter=Q(
+                occurred_on__gte=p.previous_year().start, occurred_on__lte=p.previous_year().end
+            ),
+        ),
+    )
+    n, prev = int(row["n"]), int(row["p"])
+    return Figure(
+        spec,
+        n,
+        n,
+        None,
+        previous=prev,
+        change=kpis.change(n, prev),
+        meets=kpis.meets(spec, n),
+        has_cases=False,
+    )
+
+
+def incident_list(unit: Unit, p: Period) -> QuerySet[MajorIncident]:
+    """Return the major incidents of `unit`'s subtree that occurred in the period."""
+    return MajorIncident.objects.filter(
+        unit__path__startswith=unit.path, occurred_on__gte=p.start, occurred_on__lte=p.end
+    ).select_related("unit")
+
+
+# ---------------------------------------------------------------- the cases behind a figure
+
+
+def case_keys() -> list[str]:
+    """Return the keys whose cases can be listed: every case KPI and the dashboard's lists."""
+    return [s.key for s in kpis.KPIS if s.key != "major_incidents"] + list(LISTS)
+
+
+def kpi_q(key: str, part: str, unit: Unit, p: Period, today: dt.date) -> Q:
+    """Return the filter of the cases behind `part` of figure `key` (the one its count uses)."""
+    if key not in case_keys():
+        raise ValidationFailed(_("未知的统计指标：%(k)s。") % {"k": key}, field="kpi")
+    if part not in kpis.PARTS:
+        raise ValidationFailed(_("part 须为 numerator 或 denominator。"), field="part")
+    rule = kpi_rules(p, today, follow_up_days())[key]
+    # A count has no denominator: both parts list the cases it counts.
+    if part == "denominator" and rule.denominator is not None:
+        return scope_q(unit) & rule.denominator
+    return scope_q(unit) & rule.numerator
+
+
+def kpi_cases(
+    user: Any, *, key: str, part: str, unit: Unit, period: Period, today: dt.date
+) -> QuerySet[Petition]:
+    """Return the cases `user` may see behind `part` of figure `key`, newest first."""
+    return (
+        Petition.objects.filter(access.visible_q(user))
+        .filter(kpi_q(key, part, unit, period, today))
+        .select_related("handling_unit")
+        .order_by("-registered_at", "-id")
+    )
+
+
+def kpi_filter(
+    user: Any,
+    qs: QuerySet[Petition],
+    *,
+    key: str,
+    part: str,
+    unit_id: int | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    today: dt.date,
+) -> QuerySet[Petition]:
+    """Narrow a petition list to the cases behind a figure (the petition list's kpi= filter)."""
+    if not key:
+        return qs
+    period = kpi_period(start, end, today)
+    return qs.filter(kpi_q(key, part or "numerator", kpi_unit(user, unit_id), period, today))
+
+
+def kpi_period(start: dt.date | None, end: dt.date | None, today: dt.date) -> Period:
+    """Return the period asked for; the month of `today` when no bounds are given."""
+    if start is None and end is None:
+        return kpis.month_of(today)
+    if start is None or end is None:
+        raise ValidationFailed(_("请同时给出统计起止日期。"), field="start")
+    if end < start:
+        raise ValidationFailed(_("统计截止日期不能早于起始日期。"), field="end")
+    return Period(start, end)
+
+
+# ---------------------------------------------------------------- trends and breakdowns
+
+
+@dataclass(frozen=True)
+class TrendMonth:
+    period: Period
+    letters: int
+    visits: int
+    collective_visits: int
+    on_time_num: int
+    on_time_den: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return kpis.rate(self.on_time_num, self.on_time_den)
+
+
+def kpi_trend(unit: Unit, end: dt.date, today: dt.date, months: int = 12) -> list[TrendMonth]:
+    """Return the three reductions and the on-time rate month by month, in two queries.
+
+    Each month is counted with that month's own rules (conditional counts side by side),
+    so a bar is exactly the figure, and the list, of its month.
+    """
+    window = follow_up_days()
+    periods = kpis.months_until(end, months)
+    span = Period(periods[0].start, periods[-1].end)
+    monthly = [kpi_rules(m, today, window) for m in periods]
+    scope = Petition.objects.filter(scope_q(unit)).order_by()
+    registered = scope.filter(_between("registered_at", span)).aggregate(
+        **{
+            f"{key}_{i}": Count("pk", filter=rules[key].numerator)
+            for i, rules in enumerate(monthly)
+            for key in ("letters", "visits", "collective_visits")
+        }
+    )
+    due = scope.filter(_anchor_q("due", span, window)).aggregate(
+        **{
+            f"{part}_{i}": Count("pk", filter=getattr(rules["on_time_rate"], part))
+            for i, rules in enumerate(monthly)
+            for part in ("numerator", "denominator")
+        }
+    )
+    return [
+        TrendMonth(
+            m,
+            registered[f"letters_{i}"],
+            registered[f"visits_{i}"],
+            registered[f"collective_visits_{i}"],
+            due[f"numerator_{i}"],
+            due[f"denominator_{i}"],
+        )
+        for i, m in enumerate(periods)
+    ]
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One segment of a breakdown and the extra filter that lists its cases."""
+
+    label: str
+    count: int
+    param: str  # the query parameter that lists the segment: channel, category, unit…
+    value: int | str | None
+
+
+def breakdowns(unit: Unit, p: Period, today: dt.date) -> dict[str, list[Slice]]:
+    """Return the period's registered cases by channel, category, unit and community.
+
+    One pass over the period's cases, grouped by all four columns at once (a few hundred
+    groups); the small unit and category tables name them.
+    """
+    rule = kpi_rules(p, today, follow_up_days())["registered"]
+    groups = list(
+        Petition.objects.filter(scope_q(unit), rule.numerator)
+        .order_by()
+        .values_list("channel", "category_id", "community_id", "owner_unit_id")
+        .annotate(n=Count("*"))
+    )
+    units = {
+        pk: (name, path, parent)
+        for pk, name, path, parent in Unit.objects.values_list("pk", "name", "path", "parent_id")
+    }
+    # A case's category counts for its first-level category (the search filter matches both).
+    tops = {
+        pk: (parent or pk, parent_name or name)
+        for pk, parent, parent_name, name in Category.objects.values_list(
+            "pk", "parent_id", "parent__name", "name"
+        )
+    }
+    # Each owning unit counts for the child of `unit` it lies under, or for `unit` itself.
+    children = [(pk, path) for pk, (_n, path, parent) in units.items() if parent == unit.pk]
+
+    def child_of(owner: int) -> int:
+        path = units[owner][1] if owner in units else ""
+        return next((pk for pk, p in children if path.startswith(p)), unit.pk)
+
+    tallies: dict[str, dict[Any, int]] = {
+        k: {} for k in ("channel", "category", "community", "unit")
+    }
+    for channel, category, community, owner, n in groups:
+        keys = {
+            "channel": channel,
+            "category": tops[category][0] if category in tops else None,
+            "community": community,
+            "unit": child_of(owner),
+        }
+        for name, key in keys.items():
+            tallies[name][key] = tallies[name].get(key, 0) + n
+    channels = dict(Channel.choices)
+    category_names = dict(tops.values())
+
+    def unit_name(pk: int | None, missing: str) -> str:
+        return units[pk][0] if pk in units else missing
+
+    own = _("%(u)s本级") % {"u": unit.name}
+    slices = {
+        "channel": [
+            Slice(str(channels.get(k, k)), n, "channel", k) for k, n in tallies["channel"].items()
+        ],
+        "category": [
+            Slice(category_names.get(k, _("未分类")), n, "category", k)
+            for k, n in tallies["category"].items()
+        ],
+        "community": [
+            Slice(unit_name(k, _("未注明社区")), n, "community", k)
+            for k, n in tallies["community"].items()
+        ],
+        # The unit's own share lists the cases it owns itself, not its whole subtree.
+        "unit": [
+            Slice(
+                own if k == unit.pk else unit_name(k, ""), n, "owner" if k == unit.pk else "unit", k
+            )
+            for k, n in tallies["unit"].items()
+        ],
+    }
+    return {name: sorted(rows, key=lambda s: (-s.count, s.label)) for name, rows in slices.items()}

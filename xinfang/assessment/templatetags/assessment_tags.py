@@ -1,0 +1,17 @@
+"""How the dashboard writes its figures: rates as percentages, changes with their sign."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def percent(value: float | None) -> str:
+    """Return a rate as a percentage with one decimal, or a dash when nothing is counted."""
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+@register.filter
+def signed_percent(value: float | None) -> str:
+    """Return a relative change as a signed percentage."""
+    return "—" if value is None else f"{100 * value:+.1f}%"
