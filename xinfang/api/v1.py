@@ -74,8 +74,14 @@ def _audit_personal_read(
     )
 
 
-def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDetail:
-    """Return the case as `user` may see it, auditing a full read of personal data."""
+def _detail(
+    request: HttpRequest, user: User, petition: Petition, *, suggest: bool = True
+) -> PetitionDetail:
+    """Return the case as `user` may see it, auditing a full read of personal data.
+
+    `suggest`: add the routers' suggestions (for the office's roles); a registration's
+    answer leaves them out, so that registering costs no prediction — GET has them.
+    """
     prefetch_related_objects([petition], "representatives")
     shown = access.disclosure(user, petition)
     if shown.personal:
@@ -92,7 +98,7 @@ def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDet
         events=events,
         event_details=[access.event_details(user, petition, e) for e in events],
     )
-    if user.role in services.REGISTRAR_ROLES:
+    if suggest and user.role in services.REGISTRAR_ROLES:
         detail.suggestions = SuggestionsOut(
             **{
                 kind.value: RouterSuggestionsOut.of(
@@ -112,7 +118,11 @@ def petition_create(
     request: HttpRequest,
     payload: PetitionIn,  # type: ignore[valid-type]  # a schema derived from IntakeForm
 ) -> tuple[int, PetitionDetail]:
-    """Register a petition received through any channel."""
+    """Register a petition received through any channel.
+
+    The answer is the case as `GET /petitions/{id}` returns it, without the routing
+    suggestions (ask `GET` for them): registering runs no prediction.
+    """
     user = api_writer(request)
     data = form_data(payload)
     # Every person is a row of the page's formset; none may be left blank and skipped.
@@ -127,7 +137,7 @@ def petition_create(
     petition = services.petition_register(
         actor=user, data=form.registration(people.people()), ip=client_ip(request)
     )
-    return 201, _detail(request, user, petition)
+    return 201, _detail(request, user, petition, suggest=False)
 
 
 @router.get("/petitions", response={200: PetitionPage, **ERRORS}, tags=["petitions"])

@@ -41,6 +41,27 @@ def test_a_handler_gets_no_suggestions(street: Any, category_router: RouterModel
     assert body["suggestions"] is None
 
 
+def test_a_registration_through_the_api_runs_no_prediction_and_get_has_them(
+    street: Any, categories: dict[str, Any], category_router: RouterModel
+) -> None:
+    body = {
+        "channel": "letter",
+        "title": "拆迁补偿",
+        "content": about("demolition"),
+        "is_anonymous": True,
+    }
+    token = ApiToken.issue(street.registrar)
+    created = Client().post(
+        "/api/v1/petitions",
+        body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert created.status_code == 201 and created.json()["suggestions"] is None
+    again = _get(street.registrar, f"/api/v1/petitions/{created.json()['id']}").json()
+    assert again["suggestions"]["category"]["items"]
+
+
 def test_registration_records_the_choice_against_the_suggestion(
     street: Any,
     categories: dict[str, Any],
