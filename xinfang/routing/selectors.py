@@ -37,14 +37,16 @@ def router_for_evaluation(kind: Kind, version: int | None) -> RouterModel:
     return router
 
 
-def training_history(kind: Kind) -> list[tuple[str, str, int]]:
-    """Return (title, content, label) of every concluded petition labelled for `kind`."""
+def training_history(kind: Kind, limit: int) -> list[tuple[str, str, int]]:
+    """Return (title, content, label) of the `limit` newest concluded petitions labelled for `kind`."""
     field = LABEL_FIELDS[kind]
+    # Newest first walks the registration-time index and stops after `limit` rows, so the
+    # read costs the same at a million petitions as at thirty thousand.
     return list(
         Petition.objects.concluded()
         .filter(**{f"{field}__isnull": False})
-        .order_by("pk")
-        .values_list("title", "content", field)
+        .order_by("-registered_at", "-pk")
+        .values_list("title", "content", field)[:limit]
     )
 
 
