@@ -196,6 +196,9 @@ HUEY = {
 
 # Trained routing models live here, one file per version.
 ROUTING_MODEL_DIR = env.path("ROUTING_MODEL_DIR", default=VAR_DIR / "models")
+# Routers learn from this many of the newest concluded petitions: enough for every
+# category to be seen many times, few enough that a retraining takes minutes at any size.
+ROUTING_MAX_CASES = env.int("ROUTING_MAX_CASES", default=25_000)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -77,9 +77,12 @@ def build_pipeline(calibration_folds: int = CALIBRATION_FOLDS) -> Pipeline:
     # FeatureUnion of two, and scores the same within the noise of cross-validation.
     features = TfidfVectorizer(analyzer=terms, min_df=2, sublinear_tf=True)
     # ensemble=False calibrates on cross-validated scores but keeps one SVM fitted on all
-    # the data, so predicting costs one dot product rather than one per fold.
+    # the data, so predicting costs one dot product rather than one per fold. A tolerance
+    # of 1e-3 (liblinear's 1e-4 by default) stops once the predictions stop moving: on a
+    # history that repeats itself, as an office's does, 1e-4 ran six times the passes
+    # (liblinear was 87 % of a training) for the same scores.
     classifier = CalibratedClassifierCV(
-        LinearSVC(C=1.0, random_state=0), cv=calibration_folds, ensemble=False
+        LinearSVC(C=1.0, tol=1e-3, random_state=0), cv=calibration_folds, ensemble=False
     )
     return Pipeline([("features", features), ("classifier", classifier)])
 

@@ -3,14 +3,15 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, F, Func, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
 from xinfang.petitions.models import Category, Petition
-from xinfang.petitions.workflow import OFFICE_ROLES
+from xinfang.petitions.workflow import CONCLUDED_STATUSES, OFFICE_ROLES
 from xinfang.routing.models import KeywordRule, Kind, RouterModel, SuggestionRecord, routing_memo
 
 # The petition column each router learns to predict.
@@ -37,14 +38,21 @@ def router_for_evaluation(kind: Kind, version: int | None) -> RouterModel:
     return router
 
 
-def training_history(kind: Kind) -> list[tuple[str, str, int]]:
-    """Return (title, content, label) of every concluded petition labelled for `kind`."""
+def training_history(kind: Kind, limit: int) -> list[tuple[str, str, int]]:
+    """Return (title, content, label) of the `limit` newest concluded petitions labelled for `kind`."""
     field = LABEL_FIELDS[kind]
+    petitions = Petition.objects.filter(**{f"{field}__isnull": False})
+    if connection.vendor == "sqlite":
+        # SQLite would read all concluded petitions through the status index and sort
+        # them; compared as an expression, the status is checked while walking the
+        # registration-time index newest first, which stops after `limit` rows.
+        # PostgreSQL plans from the statistics it keeps of the status, so it is not bent.
+        state = Func(F("status"), Value(""), function="", arg_joiner=" || ")
+        petitions = petitions.alias(state=state).filter(state__in=CONCLUDED_STATUSES)
+    else:
+        petitions = petitions.filter(status__in=CONCLUDED_STATUSES)
     return list(
-        Petition.objects.concluded()
-        .filter(**{f"{field}__isnull": False})
-        .order_by("pk")
-        .values_list("title", "content", field)
+        petitions.order_by("-registered_at", "-pk").values_list("title", "content", field)[:limit]
     )
 
 

@@ -43,9 +43,14 @@ def petition_text(title: str, content: str) -> str:
     return f"{title}。{content}" if title else content
 
 
-def history_table(kind: Kind) -> tuple[list[str], list[str]]:
-    """Return the texts and labels of the office's concluded petitions for `kind`."""
-    rows = selectors.training_history(kind)
+def history_table(kind: Kind, max_cases: int | None = None) -> tuple[list[str], list[str]]:
+    """Return the texts and labels of the newest concluded petitions for `kind`.
+
+    At most `max_cases` are read, ROUTING_MAX_CASES by default: the newest speak the
+    office's current categories and units, and the bound keeps a retraining to minutes.
+    """
+    limit = settings.ROUTING_MAX_CASES if max_cases is None else max_cases
+    rows = selectors.training_history(kind, limit)
     texts = [petition_text(title, content) for title, content, _label in rows]
     return texts, [str(label) for _title, _content, label in rows]
 
@@ -73,6 +78,10 @@ def router_train(
     metrics = ml.evaluate(model, test_texts, test_labels)
     previous = _incumbent_metrics(kind, test_texts, test_labels)
     activate = previous is None or ml.is_not_worse(metrics, previous)
+    if activate:
+        # The held-out fifth has done its work of judging the method; the router put in
+        # use learns from every row, and keeps the scores of the judgement.
+        model = ml.train(texts, labels)
     with transaction.atomic():
         # Locking the kind's rows keeps two trainings from writing the same version's file.
         versions = RouterModel.objects.select_for_update().filter(kind=kind)
@@ -82,7 +91,7 @@ def router_train(
             version=version,
             file=f"{kind}-v{version}.joblib",
             trained_at=clock.now(),
-            n_train=len(train_texts),
+            n_train=model.n_train,
             metrics=metrics,
             source=source,
             is_active=activate,

@@ -106,6 +106,18 @@ def test_cross_validate_returns_mean_scores_over_the_folds() -> None:
     assert scores["accuracy"] > 0.9 and scores["macro_f1"] > 0.9
 
 
+def test_a_model_of_two_labels_tells_them_apart() -> None:
+    texts, labels = petitions(per_theme=10)
+    pairs = [
+        (t, label) for t, label in zip(texts, labels, strict=True) if label != "劳动和社会保障"
+    ]
+
+    model = ml.train([t for t, _ in pairs], [label for _, label in pairs])
+
+    (top, confidence), (_, other) = ml.predict_top(model, "城南村拆迁的补偿款一直没有到位。")
+    assert top == "城乡建设" and confidence > 0.5 and confidence + other == pytest.approx(1)
+
+
 def test_training_leaves_out_a_label_with_a_single_text() -> None:
     texts, labels = petitions(per_theme=5)
 

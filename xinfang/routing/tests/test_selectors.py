@@ -1,11 +1,15 @@
-"""The accepted-as-suggested rate, overall, by month and by chosen target."""
+"""The training history, and the accepted-as-suggested rate overall, by month and by target."""
 
 import datetime as dt
 from typing import Any
 
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from xinfang.petitions.models import Category
+from xinfang.petitions.workflow import Status
 from xinfang.routing import selectors
 from xinfang.routing.models import Kind, SuggestionRecord
 from xinfang.routing.tests.factories import concluded_petition
@@ -59,3 +63,38 @@ def test_without_records_there_is_no_rate(db: Any) -> None:
     report = selectors.acceptance(Kind.UNIT)
 
     assert report.total.shown == 0 and report.total.rate is None and report.by_month == []
+
+
+def test_the_training_history_is_the_newest_concluded_petitions_newest_first(street: Any) -> None:
+    start = timezone.now() - dt.timedelta(days=30)
+    for day in range(5):
+        concluded_petition(
+            street,
+            title=f"第{day}天",
+            content="噪音",
+            handling_unit=street.lakeside,
+            registered_at=start + dt.timedelta(days=day),
+        )
+    concluded_petition(
+        street,
+        title="未办结",
+        content="噪音",
+        handling_unit=street.lakeside,
+        registered_at=timezone.now(),
+        status=Status.HANDLING,
+    )
+
+    rows = selectors.training_history(Kind.UNIT, 3)
+
+    assert [title for title, _, _ in rows] == ["第4天", "第3天", "第2天"]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL plans by its statistics")
+def test_on_sqlite_the_training_history_walks_the_registration_time_index(street: Any) -> None:
+    with CaptureQueriesContext(connection) as queries:
+        selectors.training_history(Kind.CATEGORY, 25_000)
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {queries[0]['sql']}")
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+
+    assert "INDEX pet_registered" in plan and "pet_status" not in plan

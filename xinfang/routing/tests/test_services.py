@@ -11,7 +11,13 @@ from xinfang.petitions.models import Category
 from xinfang.routing import ml, services
 from xinfang.routing.models import KeywordRule, Kind, RouterModel
 from xinfang.routing.services import Suggestion, Suggestions
-from xinfang.routing.tests.factories import KeywordRuleFactory, about, concluded_petition, train
+from xinfang.routing.tests.factories import (
+    KeywordRuleFactory,
+    about,
+    concluded_petition,
+    theme_table,
+    train,
+)
 
 
 def confidences(suggestions: Suggestions) -> dict[int, float]:
@@ -207,3 +213,23 @@ def test_a_version_whose_file_is_unreadable_cannot_be_put_back(
         services.router_activate(router=category_router)
     newer.refresh_from_db()
     assert newer.is_active is True
+
+
+def test_the_router_put_in_use_is_refitted_on_every_row_and_keeps_the_held_out_scores(
+    categories: dict[str, Category],
+) -> None:
+    texts, themes = theme_table(per_theme=10)
+    labels = [str(categories[t].pk) for t in themes]
+    # A category with two petitions: the split leaves the held-out model one, too few to learn.
+    rare = str(Category.objects.filter(parent__isnull=False)[3].pk)
+    texts, labels = [*texts, "学校食堂卫生差", "学校食堂价格高"], [*labels, rare, rare]
+    assert ml.holdout_split(texts, labels)[1].count(rare) == 1
+
+    result = services.router_train(
+        kind=Kind.CATEGORY, texts=texts, labels=labels, source=RouterModel.Source.FILE
+    )
+
+    model = services.load(result.router)
+    assert result.activated and model.n_train == result.router.n_train == 32
+    assert rare in model.labels
+    assert result.router.metrics == result.metrics and result.metrics["n"] == 7

@@ -52,6 +52,20 @@ def test_the_nightly_task_trains_both_routers_from_the_history(
     )
 
 
+def test_the_nightly_task_learns_from_the_newest_cases_only(
+    street: Any, categories: dict[str, Any], settings: Any
+) -> None:
+    settings.ROUTING_MAX_CASES = 24
+    _history(street, categories)
+
+    tasks.retrain_routers.call_local()
+
+    assert set(RouterModel.objects.values_list("kind", "n_train")) == {
+        (Kind.CATEGORY.value, 24),
+        (Kind.UNIT.value, 24),
+    }
+
+
 def test_without_history_the_task_trains_nothing_and_does_not_fail(street: Any) -> None:
     tasks.retrain_routers.call_local()
     assert not RouterModel.objects.exists()

@@ -1,11 +1,12 @@
 """Train and evaluate the routers from the command line; each run prints one JSON line.
 
-    python manage.py routing train --from-db [--kind unit]
+    python manage.py routing train --from-db [--kind unit] [--max-cases 25000]
     python manage.py routing train --data FILE --text-col C --label-col L [--title-col T]
     python manage.py routing evaluate --data FILE --text-col C --label-col L [--model 3]
     python manage.py routing record [--kind unit] [--days 7]
 
-Training from the database reads the office's concluded petitions. On a schedule, run
+Training from the database reads the office's newest concluded petitions, at most
+--max-cases of them (ROUTING_MAX_CASES by default). On a schedule, run
 `record` then `train --from-db` for each kind (cron, nightly): `record` measures the
 choices of the day against the router that was in use, and a new version goes live only
 if it is not worse than that router, so the job is safe to repeat.
@@ -40,6 +41,11 @@ class Command(BaseCommand):
         train = actions.add_parser("train", help="train a new version")
         _add_table_arguments(train, required=False)
         train.add_argument("--from-db", action="store_true", help="learn from concluded petitions")
+        train.add_argument(
+            "--max-cases",
+            type=int,
+            help="learn from at most this many of the newest (default: ROUTING_MAX_CASES)",
+        )
         evaluate = actions.add_parser("evaluate", help="score a version on a labelled file")
         _add_table_arguments(evaluate, required=True)
         evaluate.add_argument("--model", type=int, help="version to score (default: active)")
@@ -72,8 +78,10 @@ class Command(BaseCommand):
     def _train(self, kind: Kind, options: dict[str, Any]) -> dict[str, Any]:
         if options["from_db"] == bool(options["data"]):
             raise CommandError(_("请指定 --from-db 或 --data 之一"))
+        if options["max_cases"] is not None and options["max_cases"] < 1:
+            raise CommandError(_("--max-cases 须为正整数"))
         if options["from_db"]:
-            texts, labels = services.history_table(kind)
+            texts, labels = services.history_table(kind, options["max_cases"])
             source = RouterModel.Source.DB
         else:
             texts, labels = self._table(options)
