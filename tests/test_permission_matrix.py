@@ -220,6 +220,8 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/petitioners":              row("GET",   401,       200,       403,      403,         200,           403,      200, query=_phone),
     "POST /api/v1/petitioners":             row("POST",  401,       200,       403,      403,         200,           403,      200, body=_new_person),
     "GET /api/v1/kpis":                     row("GET",   401,       200,       200,      200,         200,           200,      200),
+    "GET /api/v1/petitions/{petition_id}/similar":
+                                            row("GET",   401,       SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     "GET /api/v1/units":                    row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/routing/acceptance":       row("GET",   401,       200,       403,      403,         200,           200,      200),
     # ---- the Django admin: a block (test_the_admin_is_for_staff_only) and these rows; it is
