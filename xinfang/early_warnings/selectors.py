@@ -39,7 +39,7 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
     own = TextSignature.objects.filter(petition_id=petition.pk).first()
     if own is None:
         return []
-    sig = tuple(own.signature)
+    sig = rules.Signatures.from_json(own.signature)
     candidates = (
         TextBand.objects.filter(key__in=rules.band_keys(sig))
         .exclude(petition_id=petition.pk)
@@ -50,7 +50,9 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
     )
     scored = []
     for row in TextSignature.objects.filter(petition_id__in=list(candidates)):
-        m = rules.match(sig, tuple(row.signature), place_of(own), place_of(row))
+        m = rules.match(
+            sig, rules.Signatures.from_json(row.signature), place_of(own), place_of(row)
+        )
         if m is not None:
             scored.append((row.petition_id, m))
     # Scope before cutting to `limit`, so that hidden cases do not take the places.
@@ -76,10 +78,10 @@ def same_matter_here(row: TextSignature, *, since: dt.datetime) -> list[tuple[in
     others = TextSignature.objects.filter(
         here, registered_at__gte=since, registered_at__lte=row.registered_at
     ).exclude(petition_id=row.petition_id)
-    sig, place = tuple(row.signature), place_of(row)
+    sig, place = rules.Signatures.from_json(row.signature), place_of(row)
     found = []
     for other in others:
-        m = rules.match(sig, tuple(other.signature), place, place_of(other))
+        m = rules.match(sig, rules.Signatures.from_json(other.signature), place, place_of(other))
         if m is not None:
             found.append((other.petition_id, m))
     return found

@@ -20,17 +20,17 @@ _REFUSALS = {
 
 
 def _signature_row(petition: Petition) -> tuple[TextSignature, list[int]] | None:
-    sig = rules.signature(f"{petition.title}\n{petition.content}")
-    if sig is None:
+    sigs = rules.signatures(petition.title, petition.content)
+    if sigs is None:
         return None
     row = TextSignature(
         petition_id=petition.pk,
-        signature=list(sig),
+        signature=sigs.as_json(),
         community_id=petition.community_id,
         address=rules.place_key(petition.address)[:200],
         registered_at=petition.registered_at,
     )
-    return row, rules.band_keys(sig)
+    return row, rules.band_keys(sigs)
 
 
 @transaction.atomic
@@ -43,9 +43,7 @@ def signature_index(*, petition: Petition) -> TextSignature | None:
         return None
     row, keys = built
     row.save(force_insert=True)
-    TextBand.objects.bulk_create(
-        TextBand(key=k, petition_id=petition.pk) for k in sorted(set(keys))
-    )
+    TextBand.objects.bulk_create(TextBand(key=k, petition_id=petition.pk) for k in keys)
     return row
 
 

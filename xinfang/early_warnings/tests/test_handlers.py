@@ -30,7 +30,7 @@ def test_a_registration_indexes_its_text_after_commit_and_not_before(
         assert not TextSignature.objects.exists()
     row = TextSignature.objects.get(petition=petition)
     assert row.community_id == street.lakeside.pk
-    assert TextBand.objects.filter(petition=petition).count() == 32
+    assert TextBand.objects.filter(petition=petition).count() == 64
 
 
 def test_six_people_over_five_days_at_one_place_raise_one_collective_alert(

@@ -11,27 +11,30 @@ HERE = rules.Place(community_id=1, address="")
 THERE = rules.Place(community_id=2, address="")
 
 
-def _sig(text: str) -> rules.Signature:
-    sig = rules.signature(text)
-    assert sig is not None
-    return sig
+def _sig(text: str) -> rules.Signatures:
+    sigs = rules.signatures(text[:12], text)
+    assert sigs is not None
+    return sigs
 
 
 def test_an_empty_or_one_character_text_has_no_signature() -> None:
     assert rules.signature("") is None
     assert rules.signature("我") is None
     assert rules.signature("  ，。!") is None
+    # Nor do two one-character parts: no shingle spans the title and the content.
+    assert rules.signatures("访", "访") is None
 
 
 def test_a_signature_is_the_same_in_every_process_and_cut_into_its_bands() -> None:
     assert _sig(ELECTION) == _sig(ELECTION)
-    assert len(_sig(ELECTION)) == rules.NUM_HASHES
-    assert len(set(rules.band_keys(_sig(ELECTION)))) == rules.BANDS
+    assert len(_sig(ELECTION).full) == rules.NUM_HASHES
+    assert len(rules.band_keys(_sig(ELECTION))) == 2 * rules.BANDS
 
 
 def test_the_same_matter_in_other_words_scores_above_an_unrelated_one() -> None:
     same = rules.match(_sig(ELECTION), _sig(ELECTION_AGAIN), HERE, THERE)
     assert same is not None and same.text >= rules.MIN_TEXT
+    assert _sig(ELECTION) == rules.Signatures.from_json(_sig(ELECTION).as_json())
     assert rules.match(_sig(ELECTION), _sig(DEVELOPER), HERE, HERE) is None
 
 

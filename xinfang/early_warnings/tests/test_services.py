@@ -44,7 +44,7 @@ def test_indexing_a_case_twice_leaves_one_row_and_its_bands(street: Any) -> None
     services.signature_index(petition=petition)
     services.signature_index(petition=petition)
     assert TextSignature.objects.count() == 1
-    assert TextBand.objects.count() == 32
+    assert TextBand.objects.count() == 64
 
 
 def test_the_rebuild_command_indexes_every_existing_case_in_chunks(street: Any) -> None:
@@ -53,6 +53,6 @@ def test_the_rebuild_command_indexes_every_existing_case_in_chunks(street: Any) 
     TextSignature.objects.all().delete()
     call_command("rebuild_similarity_index", chunk=2)
     assert set(TextSignature.objects.values_list("petition_id", flat=True)) == {p.pk for p in cases}
-    assert TextBand.objects.count() == 5 * 32
+    assert TextBand.objects.count() == 5 * 64
     call_command("rebuild_similarity_index")
     assert TextSignature.objects.count() == 5
