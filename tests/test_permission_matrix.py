@@ -186,6 +186,7 @@ TABLE: dict[str, Row] = {
     "petitions:notice_pdf":                 row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:petitioner_detail":          row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, of="person", identity=True),
     "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
+    "early_warnings:similar_panel":         row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     "routing:acceptance":                   row("GET",   LOGIN,     200,       404,      404,         200,           200,      200),
     # The leaders' dashboard (auditors read it too) and the cases behind one of its figures.
     "assessment:dashboard":                 row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
