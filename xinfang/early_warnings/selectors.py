@@ -57,9 +57,9 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
             scored.append((row.petition_id, m))
     # Scope before cutting to `limit`, so that hidden cases do not take the places.
     visible = set(
-        Petition.objects.filter(visible_q(user), pk__in=[pk for pk, _m in scored]).values_list(
-            "pk", flat=True
-        )
+        Petition.objects.filter(visible_q(user), pk__in=[pk for pk, _m in scored])
+        .order_by()
+        .values_list("pk", flat=True)
     )
     best = rules.best_first([(pk, m) for pk, m in scored if pk in visible], min(limit, MAX_LIMIT))
     cases = Petition.objects.in_bulk([pk for pk, _m in best])

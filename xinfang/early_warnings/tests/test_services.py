@@ -56,3 +56,15 @@ def test_the_rebuild_command_indexes_every_existing_case_in_chunks(street: Any) 
     assert TextBand.objects.count() == 5 * 64
     call_command("rebuild_similarity_index")
     assert TextSignature.objects.count() == 5
+
+
+def test_a_similar_lookup_takes_six_queries_however_many_cases_it_finds(
+    street: Any, django_assert_num_queries: Any
+) -> None:
+    cases = [petition_by(street, i, ELECTION[i], START) for i in range(6)]
+    for petition in cases:
+        services.signature_index(petition=petition)
+    # Its signature, the candidates, theirs, the unit tree, the visible ones, the cases.
+    with django_assert_num_queries(6):
+        found = selectors.similar_petitions(street.registrar, cases[0], limit=10)
+    assert {s.petition.pk for s in found} == {p.pk for p in cases[1:]}
