@@ -10,6 +10,7 @@ urlpatterns = [
     path("public/", include("xinfang.portal.urls")),
     path("api/", include("xinfang.api.urls")),
     path("routing/", include("xinfang.routing.urls")),
+    path("warnings/", include("xinfang.early_warnings.urls")),
     path("", include("xinfang.assessment.urls")),
     path("", include("xinfang.petitions.urls")),
 ]

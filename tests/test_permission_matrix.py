@@ -186,6 +186,7 @@ TABLE: dict[str, Row] = {
     "petitions:notice_pdf":                 row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:petitioner_detail":          row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, of="person", identity=True),
     "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
+    "early_warnings:similar_panel":         row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     "routing:acceptance":                   row("GET",   LOGIN,     200,       404,      404,         200,           200,      200),
     # The leaders' dashboard (auditors read it too) and the cases behind one of its figures.
     "assessment:dashboard":                 row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
@@ -220,6 +221,8 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/petitioners":              row("GET",   401,       200,       403,      403,         200,           403,      200, query=_phone),
     "POST /api/v1/petitioners":             row("POST",  401,       200,       403,      403,         200,           403,      200, body=_new_person),
     "GET /api/v1/kpis":                     row("GET",   401,       200,       200,      200,         200,           200,      200),
+    "GET /api/v1/petitions/{petition_id}/similar":
+                                            row("GET",   401,       SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     "GET /api/v1/units":                    row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/routing/acceptance":       row("GET",   401,       200,       403,      403,         200,           200,      200),
     # ---- the Django admin: a block (test_the_admin_is_for_staff_only) and these rows; it is

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinfang.petitions",
     "xinfang.routing",
     "xinfang.assessment",
+    "xinfang.early_warnings",
     "xinfang.portal",
     "xinfang.api",
     "xinfang.demo",

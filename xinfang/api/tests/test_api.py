@@ -449,5 +449,6 @@ def test_openapi_schema_lists_every_path(street: Any, client: Client) -> None:
         "/api/v1/units",
         "/api/v1/routing/acceptance",
         "/api/v1/kpis",
+        "/api/v1/petitions/{petition_id}/similar",
     }
     assert client.get("/api/docs").status_code == 200

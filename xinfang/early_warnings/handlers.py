@@ -1,0 +1,14 @@
+"""Detection on every registration, run after commit through the case-event outbox."""
+
+from xinfang.early_warnings import services
+from xinfang.petitions.events import CaseEvent
+from xinfang.petitions.models import Petition
+
+
+def detect_on_register(event: CaseEvent) -> None:
+    """Index the new case's text, then look for a collective petition it completes."""
+    petition = Petition.objects.filter(pk=event.petition_id).first()
+    if petition is None:  # deleted since
+        return
+    if services.signature_index(petition=petition) is not None:
+        services.collective_detect(petition=petition)

@@ -1,0 +1,140 @@
+"""Detection on registration: the index row and the forming-collective alert, after commit."""
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from xinfang.early_warnings import handlers, services
+from xinfang.early_warnings.models import Alert, TextBand, TextSignature
+from xinfang.early_warnings.tests.conftest import ELECTION, START, UNRELATED, petition_by
+from xinfang.petitions import events
+from xinfang.petitions.models import EventDelivery, Petition, PetitionEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _day(n: int) -> dt.date:
+    return START + dt.timedelta(days=n)
+
+
+def test_early_warnings_subscribes_its_handler_to_registration_at_start_up() -> None:
+    assert handlers.detect_on_register in events._subscriptions["register"].values()
+
+
+def test_a_registration_indexes_its_text_after_commit_and_not_before(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = petition_by(street, 1, ELECTION[0], START)
+        assert not TextSignature.objects.exists()
+    row = TextSignature.objects.get(petition=petition)
+    assert row.community_id == street.lakeside.pk
+    assert TextBand.objects.filter(petition=petition).count() == 64
+
+
+def test_six_people_over_five_days_at_one_place_raise_one_collective_alert(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        cases = [petition_by(street, i, ELECTION[i], _day(i)) for i in range(6)]
+    alert = Alert.objects.get()
+    assert alert.kind == Alert.Kind.COLLECTIVE
+    assert alert.severity == Alert.Severity.MEDIUM
+    assert alert.owner_unit_id == cases[-1].owner_unit_id
+    # Raised at the fifth person, grown by the sixth.
+    assert set(alert.petitions.all()) == set(cases)
+    assert alert.people.count() == 6
+    assert "6 人" in alert.summary
+
+
+def test_six_unrelated_petitions_at_one_place_raise_nothing(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        for i, text in enumerate(UNRELATED):
+            petition_by(street, i, text, _day(i % 5))
+    assert TextSignature.objects.count() == 6
+    assert not Alert.objects.exists()
+
+
+def test_six_similar_petitions_spread_over_three_months_raise_nothing(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(6):
+            petition_by(street, i, ELECTION[i], _day(18 * i))
+    assert not Alert.objects.exists()
+
+
+def test_six_similar_petitions_at_different_places_raise_nothing(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    places = [street.lakeside, street.yashiyuan]
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(6):
+            petition_by(street, i, ELECTION[i], _day(i), community_id=places[i % 2].pk)
+    assert not Alert.objects.exists()
+
+
+def test_the_same_address_counts_as_one_place_without_a_community(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(5):
+            address = "湖滨花园 3 幢" if i % 2 else "湖滨花园3幢"
+            petition_by(street, i, ELECTION[i], _day(i), community_id=None, address=address)
+    assert Alert.objects.get().petitions.count() == 5
+
+
+def test_one_person_petitioning_five_times_is_no_collective_petition(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(5):
+            petition_by(street, 1, ELECTION[i], _day(i))
+    assert not Alert.objects.exists()
+
+
+def test_the_same_evidence_delivered_again_raises_no_second_alert(street: Any) -> None:
+    cases = [petition_by(street, i, ELECTION[i], _day(i)) for i in range(5)]
+    for petition in cases:
+        services.signature_index(petition=petition)
+    first = services.collective_detect(petition=cases[-1])
+    again = services.collective_detect(petition=cases[-1])
+    assert first is not None and again == first
+    assert Alert.objects.count() == 1
+    assert first.updated_at == Alert.objects.get().updated_at
+
+
+def test_a_lower_threshold_set_by_the_office_is_used(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    services.thresholds_update(min_people=3, window_days=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            petition_by(street, i, ELECTION[i], _day(i))
+    assert Alert.objects.get().people.count() == 3
+
+
+def test_a_failing_detector_leaves_the_registration_saved_and_logs_the_failure(
+    street: Any,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("the detector is down")
+
+    monkeypatch.setattr(services, "collective_detect", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        petition = petition_by(street, 1, ELECTION[0], START)
+    assert Petition.objects.filter(pk=petition.pk).exists()
+    event = PetitionEvent.objects.get(petition=petition, action="register")
+    delivery = EventDelivery.objects.get(
+        event=event, handler=events.handler_name(handlers.detect_on_register)
+    )
+    assert delivery.done_at is None and "the detector is down" in delivery.last_error
+    # The index row rolled back with the failed delivery, to be written by its retry.
+    assert not TextSignature.objects.exists()
+    assert "failed on case event" in caplog.text

@@ -1,0 +1,70 @@
+"""The early-warning writes: the index, its rebuild, the thresholds."""
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from xinfang.common.errors import ValidationFailed
+from xinfang.early_warnings import selectors, services
+from xinfang.early_warnings.models import TextBand, TextSignature
+from xinfang.early_warnings.tests.conftest import ELECTION, START, petition_by
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_threshold_of_one_person_is_refused_with_its_reason() -> None:
+    with pytest.raises(ValidationFailed, match="至少需要 2 人") as refused:
+        services.thresholds_update(min_people=1, window_days=7)
+    assert refused.value.field == "min_people"
+    assert selectors.thresholds().min_people == 5
+
+
+def test_a_window_of_zero_days_is_refused() -> None:
+    with pytest.raises(ValidationFailed, match="至少为 1 天"):
+        services.thresholds_update(min_people=5, window_days=0)
+
+
+def test_the_thresholds_are_one_row_the_office_updates() -> None:
+    services.thresholds_update(min_people=8, window_days=10)
+    services.thresholds_update(min_people=6, window_days=3)
+    limits = selectors.thresholds()
+    assert (limits.min_people, limits.window_days) == (6, 3)
+
+
+def test_a_one_character_text_is_not_indexed(street: Any) -> None:
+    petition = petition_by(street, 1, "访", START)
+    petition.title = "。"
+    assert services.signature_index(petition=petition) is None
+    assert not TextSignature.objects.exists()
+
+
+def test_indexing_a_case_twice_leaves_one_row_and_its_bands(street: Any) -> None:
+    petition = petition_by(street, 1, ELECTION[0], START)
+    services.signature_index(petition=petition)
+    services.signature_index(petition=petition)
+    assert TextSignature.objects.count() == 1
+    assert TextBand.objects.count() == 64
+
+
+def test_the_rebuild_command_indexes_every_existing_case_in_chunks(street: Any) -> None:
+    cases = [petition_by(street, i, ELECTION[i], START) for i in range(5)]
+    TextBand.objects.all().delete()
+    TextSignature.objects.all().delete()
+    call_command("rebuild_similarity_index", chunk=2)
+    assert set(TextSignature.objects.values_list("petition_id", flat=True)) == {p.pk for p in cases}
+    assert TextBand.objects.count() == 5 * 64
+    call_command("rebuild_similarity_index")
+    assert TextSignature.objects.count() == 5
+
+
+def test_a_similar_lookup_takes_six_queries_however_many_cases_it_finds(
+    street: Any, django_assert_num_queries: Any
+) -> None:
+    cases = [petition_by(street, i, ELECTION[i], START) for i in range(6)]
+    for petition in cases:
+        services.signature_index(petition=petition)
+    # Its signature, the candidates, theirs, the unit tree, the visible ones, the cases.
+    with django_assert_num_queries(6):
+        found = selectors.similar_petitions(street.registrar, cases[0], limit=10)
+    assert {s.petition.pk for s in found} == {p.pk for p in cases[1:]}
