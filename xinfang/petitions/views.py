@@ -43,9 +43,7 @@ def _access(request: AuthenticatedHttpRequest, pk: int) -> Petition:
 @login_required
 def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
     bench = selectors.workbench_for_user(request.user)
-    statuses = [
-        (s, bench.status_counts.get(s.value, 0)) for s in Status if s.value in bench.status_counts
-    ]
+    statuses = [(s, bench.status_counts[s.value]) for s in Status if s.value in bench.status_counts]
     return render(
         request,
         "petitions/workbench.html",
