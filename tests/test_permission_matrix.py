@@ -184,6 +184,7 @@ TABLE: dict[str, Row] = {
     "petitions:attachment_download":        row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:notice_html":                row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:notice_pdf":                 row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
+    "petitions:receipt":                    row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:petitioner_detail":          row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, of="person", identity=True),
     "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
     "routing:acceptance":                   row("GET",   LOGIN,     200,       404,      404,         200,           200,      200),

@@ -19,7 +19,7 @@ from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions import access, deadlines, notices, selectors, services
+from xinfang.petitions import access, deadlines, notices, receipts, selectors, services
 from xinfang.petitions.forms import (
     ACTION_FORMS,
     IntakeForm,
@@ -179,6 +179,7 @@ def petition_detail(
             "refusal": refusal,
             "events": selectors.petition_timeline(petition),
             "show_identity": shown.identity,
+            "query_code": notices.format_query_code(petition.query_code),
             "full_personal": shown.personal,
             "representatives": representatives,
             "attachments": access.attachments_shown(request.user, petition),
@@ -290,6 +291,19 @@ def notice_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRes
     )
     response["Content-Disposition"] = f'inline; filename="{petition.number}-{kind}.pdf"'
     return response
+
+
+@login_required
+def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Show the registration receipt to print for the visitor; never to the accused unit."""
+    petition = _access(request, pk)
+    if not access.can_see_identity(request.user, petition):
+        raise Http404(_("登记回执不存在或您无权查看。"))
+    audit_record(
+        actor=request.user, kind="download", obj=petition, summary="receipt", ip=client_ip(request)
+    )
+    base = receipts.public_base(request.build_absolute_uri("/"))
+    return render(request, "petitions/receipt.html", receipts.receipt_context(petition, base=base))
 
 
 @login_required
