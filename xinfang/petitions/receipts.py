@@ -6,41 +6,20 @@ access and writes the audit record.
 """
 
 from typing import Any
-from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
-from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 
 from xinfang.common import clock
-from xinfang.petitions import limits, notices
+from xinfang.petitions import limits, notices, tracking
 from xinfang.petitions.models import Petition, TimeLimitRule
 
 K = TimeLimitRule.Key
 
 
-def tracking_url(code: str, *, base: str) -> str:
-    """Return the public page that follows the case of `code`, on the site at `base`."""
-    return f"{base.rstrip('/')}{reverse('portal:track')}?{urlencode({'code': code})}"
-
-
-def qr_svg(url: str) -> SafeString:
-    """Return `url` as a QR code in inline SVG (medium error correction, for worn paper)."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, title=url)
-    # segno writes the SVG itself from the URL, escaping it; nothing else goes in.
-    return mark_safe(svg)
-
-
-def public_base(fallback: str) -> str:
-    """Return the public site's address printed on paper: the setting, else `fallback`."""
-    return str(settings.XINFANG_PUBLIC_URL or fallback)
-
-
 def receipt_context(petition: Petition, *, base: str) -> dict[str, Any]:
     """Return what the receipt of `petition` prints, the tracking address on `base`."""
     in_force = limits.time_limits()
-    url = tracking_url(petition.query_code, base=base)
+    url = tracking.tracking_url(petition.query_code, base=base)
     return {
         "petition": petition,
         "number": petition.number,
@@ -52,6 +31,6 @@ def receipt_context(petition: Petition, *, base: str) -> dict[str, Any]:
         "handle_days": in_force[K.HANDLE].days,
         "petitioner_name": petition.petitioner.name if petition.petitioner else "",
         "tracking_url": url,
-        "qr": qr_svg(url),
+        "qr": tracking.qr_svg(url),
         "phone": settings.XINFANG_OFFICE_PHONE,
     }

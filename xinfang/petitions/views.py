@@ -19,7 +19,15 @@ from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions import access, deadlines, notices, receipts, selectors, services
+from xinfang.petitions import (
+    access,
+    deadlines,
+    notices,
+    receipts,
+    selectors,
+    services,
+    tracking,
+)
 from xinfang.petitions.forms import (
     ACTION_FORMS,
     IntakeForm,
@@ -280,14 +288,19 @@ def _notice(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Petition:
 
 @login_required
 def notice_html(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    return HttpResponse(notices.render_notice_html(_notice(request, pk, kind), kind))
+    petition = _notice(request, pk, kind)
+    base = tracking.public_base(request.build_absolute_uri("/"))
+    return HttpResponse(notices.render_notice_html(petition, kind, base=base))
 
 
 @login_required
 def notice_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     petition = _notice(request, pk, kind)
     response = HttpResponse(
-        notices.render_notice_pdf(petition, kind), content_type="application/pdf"
+        notices.render_notice_pdf(
+            petition, kind, base=tracking.public_base(request.build_absolute_uri("/"))
+        ),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'inline; filename="{petition.number}-{kind}.pdf"'
     return response
@@ -302,7 +315,7 @@ def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     audit_record(
         actor=request.user, kind="download", obj=petition, summary="receipt", ip=client_ip(request)
     )
-    base = receipts.public_base(request.build_absolute_uri("/"))
+    base = tracking.public_base(request.build_absolute_uri("/"))
     return render(request, "petitions/receipt.html", receipts.receipt_context(petition, base=base))
 
 

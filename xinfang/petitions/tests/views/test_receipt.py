@@ -1,6 +1,7 @@
 """The registration receipt: what the visitor takes home, and its QR code."""
 
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -8,6 +9,7 @@ import pytest
 import zxingcpp
 from django.test import Client, override_settings
 from PIL import Image
+from pypdf import PdfReader
 
 from xinfang.petitions import notices
 from xinfang.petitions.tests.factories import accepted, register, travel
@@ -100,3 +102,21 @@ def test_the_accused_unit_sees_the_case_but_gets_no_receipt_nor_link(street: Any
     assert case_page.status_code == 200
     assert "/receipt/" not in case_page.content.decode()
     assert leader.get(f"/petitions/{petition.pk}/receipt/").status_code == 404
+
+
+def test_every_notice_prints_the_tracking_address_and_its_qr_code(street: Any) -> None:
+    petition = accepted(street)
+    page = _client(street.registrar).get(f"/petitions/{petition.pk}/notices/acceptance/")
+    url = f"http://testserver/public/track/?code={petition.query_code}"
+    assert url in page.content.decode()
+    assert qr_text(page.content.decode()) == url
+
+
+@override_settings(XINFANG_PUBLIC_URL=PUBLIC)
+def test_the_pdf_notice_carries_the_public_tracking_address(street: Any) -> None:
+    petition = accepted(street)
+    pdf = notices.render_notice_pdf(petition, "acceptance")
+    text = "".join(
+        "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
+    )
+    assert f"{PUBLIC}/public/track/?code={petition.query_code}" in text
