@@ -45,6 +45,7 @@ from xinfang.organization.tests.factories import UnitFactory, UserFactory
 from xinfang.petitions import services
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.notices import format_query_code
 from xinfang.petitions.tests.factories import act, register
 from xinfang.petitions.workflow import Action
 
@@ -380,7 +381,15 @@ def _case(
         attachment.pk,
         petition.petitioner_id,
         phone,
-        (title, name, phone, petition.query_code, letter.removesuffix(".pdf")),
+        # The query code as stored and as printed (in groups of four).
+        (
+            title,
+            name,
+            phone,
+            petition.query_code,
+            format_query_code(petition.query_code),
+            letter.removesuffix(".pdf"),
+        ),
     )
 
 
