@@ -276,6 +276,12 @@ def workbench_for_user(user: Any, *, limit: int = 10) -> Workbench:
     if _may(user, Action.SUPERVISE) and user.role not in ACTIONS[Action.APPROVE_EXTENSION].roles:
         opened = Supervision.objects.filter(opened_by=user, petition__in=open_qs.values("pk"))
         queues.append(_supervision_queue("supervisions_opened", _("我发起的督办"), opened, limit))
+    if not user.is_read_only:
+        # Cases a leader took on personally (包案): shown to whoever holds one, any role.
+        owned = open_qs.filter(responsible_leader=user).order_by("due_date", "id")
+        leader_owned = _queue("leader_owned", _("我包案的"), owned, limit)
+        if leader_owned.items:
+            queues.append(leader_owned)
     by_unit = []
     if user.is_read_only or _may(user, Action.APPROVE_EXTENSION):
         by_unit = _overdue_by_unit(open_qs, today, limit)

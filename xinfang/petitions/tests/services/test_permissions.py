@@ -224,9 +224,9 @@ def test_a_search_page_of_twenty_takes_two_queries(
 def test_the_workbench_takes_a_query_a_queue_and_a_count_a_full_one(
     street: Any, many_cases: None, django_assert_num_queries: Any
 ) -> None:
-    for user, n in ((street.registrar, 10), (street.handler, 7)):
-        # Subtree, counts by status, the overdue tile, then each queue and, when the
-        # queue is cut at its limit, its count.
+    for user, n in ((street.registrar, 11), (street.handler, 8)):
+        # Subtree, counts by status, the overdue tile, then each queue (the user's 包案
+        # among them) and, when the queue is cut at its limit, its count.
         with django_assert_num_queries(n):
             bench = selectors.workbench_for_user(user)
             shown = [
