@@ -220,7 +220,9 @@ def workbench_for_user(user: Any, *, limit: int = 10) -> Workbench:
         ]
     if _may(user, Action.ACCEPT):
         to_route = visible.filter(status=Status.REGISTERED).order_by("due_date", "id")
-        queues.append(_queue("to_route", _("待分流（15日内）"), to_route, limit))
+        days = limits.time_limits()[TimeLimitRule.Key.ROUTE].days
+        title = _("待分流（登记后%(n)d日内）") % {"n": days}
+        queues.append(_queue("to_route", title, to_route, limit))
     if _may(user, Action.REASSIGN):
         objected = visible.filter(status=Status.OBJECTED).order_by("id")
         queues.append(
@@ -244,7 +246,7 @@ def workbench_for_user(user: Any, *, limit: int = 10) -> Workbench:
         queues.append(
             _queue(
                 "to_follow_up",
-                _("待回访（答复后90日内）"),
+                _("待回访（答复后%(n)d日内）") % {"n": window.days},
                 to_visit.order_by("replied_at", "id"),
                 limit,
                 lambda p: QueueItem(p, deadlines.due_date(clock.local_date(p.replied_at), window)),

@@ -8,6 +8,7 @@ from django.test import Client
 
 from xinfang.common import clock
 from xinfang.petitions import selectors
+from xinfang.petitions.models import TimeLimitRule
 from xinfang.petitions.tests.factories import REPLY, accepted, drive, register, replied, travel
 from xinfang.petitions.workflow import Action
 
@@ -59,6 +60,18 @@ def test_a_new_case_waits_for_routing_with_its_15_day_deadline_and_leaves_once_a
         drive(petition, street, (A.ACCEPT, {"handling_unit": street.lakeside.pk}, "registrar"))
         assert not _in(street.registrar, "to_route", petition)
         assert _in(street.handler, "mine", petition)
+
+
+def test_the_queues_name_the_time_limits_in_force(street: Any) -> None:
+    TimeLimitRule.objects.update_or_create(
+        key=TimeLimitRule.Key.FOLLOW_UP_WINDOW, defaults={"days": 60}
+    )
+    with travel(DAY):
+        petition = replied(street)
+        queue = selectors.workbench_for_user(street.registrar).queue("to_follow_up")
+    assert queue is not None and "60" in queue.title
+    assert queue.items[0].petition == petition
+    assert queue.items[0].due == DAY + dt.timedelta(days=60)
 
 
 def test_an_objection_waits_for_the_registrar_until_reassigned(street: Any) -> None:
