@@ -45,6 +45,7 @@ from xinfang.organization.tests.factories import UnitFactory, UserFactory
 from xinfang.petitions import services
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.notices import format_query_code
 from xinfang.petitions.tests.factories import act, register
 from xinfang.petitions.workflow import Action
 
@@ -184,6 +185,7 @@ TABLE: dict[str, Row] = {
     "petitions:attachment_download":        row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:notice_html":                row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:notice_pdf":                 row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
+    "petitions:receipt":                    row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:petitioner_detail":          row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, of="person", identity=True),
     "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
     "early_warnings:similar_panel":         row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
@@ -382,7 +384,15 @@ def _case(
         attachment.pk,
         petition.petitioner_id,
         phone,
-        (title, name, phone, petition.query_code, letter.removesuffix(".pdf")),
+        # The query code as stored and as printed (in groups of four).
+        (
+            title,
+            name,
+            phone,
+            petition.query_code,
+            format_query_code(petition.query_code),
+            letter.removesuffix(".pdf"),
+        ),
     )
 
 

@@ -157,6 +157,12 @@ XINFANG_TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 XINFANG_API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
 XINFANG_API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=5)
 
+# Printed on the registration receipt and the notices: the office's phone for petitioners,
+# and the public site's address the tracking link and its QR code point to (the work
+# site's own address when unset; petitioners usually reach another one).
+XINFANG_OFFICE_PHONE = env.str("OFFICE_PHONE", default="")
+XINFANG_PUBLIC_URL = env.str("PUBLIC_URL", default="")
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

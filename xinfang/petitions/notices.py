@@ -20,7 +20,7 @@ from weasyprint import HTML
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
-from xinfang.petitions import deadlines, limits
+from xinfang.petitions import deadlines, limits, tracking
 from xinfang.petitions.models import LegalChannel, Petition, PetitionEvent, TimeLimitRule
 from xinfang.petitions.workflow import Action, Status
 
@@ -138,8 +138,12 @@ _CONTEXT: Final[Mapping[str, Callable[[Petition], tuple[dt.date, dict[str, Any]]
 }
 
 
-def render_notice_html(petition: Petition, kind: str) -> str:
-    """Return the notice of `kind` as a standalone printable page; NotFound if none applies."""
+def render_notice_html(petition: Petition, kind: str, *, base: str = "") -> str:
+    """Return the notice of `kind` as a standalone printable page; NotFound if none applies.
+
+    The tracking address and its QR code are printed when the public site's address is
+    known: `base`, else settings.XINFANG_PUBLIC_URL.
+    """
     if kind not in available_notices(petition):
         raise NotFound(gettext("该信访事项没有此类告知书。"))
     issued, extra = _CONTEXT[kind](petition)
@@ -156,12 +160,15 @@ def render_notice_html(petition: Petition, kind: str) -> str:
         "petitioner_name": p.petitioner.name if p.petitioner else gettext("匿名信访人"),
         **extra,
     }
+    if site := tracking.public_base(base):
+        url = tracking.tracking_url(p.query_code, base=site)
+        context.update(tracking_url=url, qr=tracking.qr_svg(url))
     return render_to_string(f"petitions/notices/{kind}.html", context)
 
 
-def render_notice_pdf(petition: Petition, kind: str) -> bytes:
+def render_notice_pdf(petition: Petition, kind: str, *, base: str = "") -> bytes:
     """Return the notice of `kind` as an A4 PDF with its CJK font embedded."""
-    html = render_notice_html(petition, kind)
+    html = render_notice_html(petition, kind, base=base)
     # The page links to nothing; the base URL only keeps relative URLs on local files.
     pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
     return pdf

@@ -9,22 +9,26 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Count, F, Q, QuerySet
+from django.db.models import BooleanField, Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import access, search
+from xinfang.petitions import access, deadlines, limits, search
+from xinfang.petitions.actions import ACTIONS
 from xinfang.petitions.models import (
     Category,
     Petition,
     Petitioner,
     PetitionEvent,
+    Supervision,
+    TimeLimitRule,
 )
-from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Status
+from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Action, Status
 
 DUE_SOON_DAYS = 3
 
@@ -127,38 +131,184 @@ def petition_search(user: Any, f: PetitionFilters) -> QuerySet[Petition]:
 
 
 @dataclass(frozen=True)
+class QueueItem:
+    """One case of a work queue: the case, the date that matters there and a short note."""
+
+    petition: Petition
+    due: dt.date | None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    items: list[QueueItem]
+    count: int
+
+
+@dataclass(frozen=True)
 class Workbench:
     status_counts: dict[str, int]
-    due_soon: list[Petition]
-    overdue: list[Petition]
-    mine: list[Petition]
+    overdue_count: int
+    queues: list[Queue]
+    # (unit id, unit name, open cases past their deadline), most first.
+    overdue_by_unit: list[tuple[int, str, int]]
+
+    def queue(self, key: str) -> Queue | None:
+        """Return the queue named `key`, or None when the user's role has none of it."""
+        return next((q for q in self.queues if q.key == key), None)
 
 
-def workbench_for_user(user: Any, *, limit: int = 20) -> Workbench:
-    """Return the open cases of the user's unit by status, due soon, overdue and their own."""
+WEEK_DAYS = 7
+
+
+def _may(user: Any, action: Action) -> bool:
+    """Return whether the user's role takes `action` at all (the workbench shows its queue)."""
+    return not user.is_read_only and user.role in ACTIONS[action].roles
+
+
+def _queue(key: str, title: str, qs: QuerySet[Any], limit: int, item: Any = None) -> Queue:
+    """Return the queue of the first `limit` rows of `qs`, counting all only when cut."""
+    rows = list(qs[:limit])
+    count = len(rows) if len(rows) < limit else qs.order_by().count()
+    make = item or (lambda p: QueueItem(p, p.due_date))
+    return Queue(key, title, [make(r) for r in rows], count)
+
+
+def _overdue_by_unit(
+    open_qs: QuerySet[Petition], today: dt.date, limit: int
+) -> list[tuple[int, str, int]]:
+    rows = (
+        open_qs.filter(due_date__lt=today)
+        .order_by()
+        .values_list("owner_unit_id", "owner_unit__name")
+        .annotate(n=Count("*"))
+        .order_by("-n", "owner_unit__name")[:limit]
+    )
+    return [(pk, name, n) for pk, name, n in rows]
+
+
+def workbench_for_user(user: Any, *, limit: int = 10) -> Workbench:
+    """Return the user's work queues, chosen by the actions their role takes, and the counts."""
     today = clock.today()
+    week_end = today + dt.timedelta(days=WEEK_DAYS)
     visible = petitions_for_user(user)
     open_qs = visible.filter(status__in=OPEN_STATUSES)
+    counted = open_qs if not user.is_read_only else visible
     counts = dict(
         # COUNT(*): the (status, unit) index alone answers it, without reading the rows.
-        open_qs.order_by().values_list("status").annotate(n=Count("*")).values_list("status", "n")
+        counted.order_by().values_list("status").annotate(n=Count("*")).values_list("status", "n")
     )
     # Only open cases carry a deadline (a constraint of Petition), so the deadline lists
     # walk the deadline index alone, in order, instead of sorting every open case.
     by_due = visible.exclude(due_date=None).order_by("due_date", "id")
-    due_soon = list(
-        by_due.filter(due_date__gte=today, due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))[
-            :limit
+    overdue_count = by_due.filter(due_date__lt=today).order_by().count()
+    queues: list[Queue] = []
+    if _may(user, Action.RECORD_HANDLING):
+        mine = open_qs.filter(owner_unit_id=user.unit_id, status__in=HANDLING_STATUSES)
+        mine = mine.filter(Q(handler=user) | Q(handler=None)).order_by("due_date", "id")
+        queues += [
+            _queue("mine", _("交给我办理的"), mine, limit),
+            _queue(
+                "mine_due_week",
+                _("本周到期"),
+                mine.filter(due_date__gte=today, due_date__lte=week_end),
+                limit,
+            ),
+            _queue("mine_overdue", _("已超期"), mine.filter(due_date__lt=today), limit),
         ]
-    )
-    overdue = list(by_due.filter(due_date__lt=today)[:limit])
-    if user.role in {"handler", "unit_leader"}:
-        mine_qs = open_qs.filter(owner_unit_id=user.unit_id, status__in=HANDLING_STATUSES)
-        mine_qs = mine_qs.filter(Q(handler=user) | Q(handler=None))
-    else:
-        mine_qs = open_qs.filter(registered_by=user, status=Status.REGISTERED)
-    mine = list(mine_qs.order_by("due_date", "id")[:limit])
-    return Workbench(counts, due_soon, overdue, mine)
+    if _may(user, Action.ACCEPT):
+        to_route = visible.filter(status=Status.REGISTERED).order_by("due_date", "id")
+        days = limits.time_limits()[TimeLimitRule.Key.ROUTE].days
+        title = _("待分流（登记后%(n)d日内）") % {"n": days}
+        queues.append(_queue("to_route", title, to_route, limit))
+    if _may(user, Action.REASSIGN):
+        objected = visible.filter(status=Status.OBJECTED).order_by("id")
+        queues.append(
+            _queue("objections", _("承办单位异议待重新交办"), objected, limit, _objection_item)
+        )
+    if _may(user, Action.EVALUATE):
+        # The guard of EVALUATE refuses litigation-type cases: they never wait for a rating.
+        to_rate = visible.filter(status=Status.REPLIED, is_litigation=False, rated_at=None)
+        queues.append(
+            _queue(
+                "to_evaluate",
+                _("待满意度评价"),
+                to_rate.order_by("replied_at", "id"),
+                limit,
+                lambda p: QueueItem(p, None, _("答复于 %(d)s") % {"d": _day(p.replied_at)}),
+            )
+        )
+    if _may(user, Action.FOLLOW_UP):
+        window = limits.time_limits()[TimeLimitRule.Key.FOLLOW_UP_WINDOW]
+        to_visit = visible.filter(status__in=(Status.REPLIED, Status.EVALUATED))
+        queues.append(
+            _queue(
+                "to_follow_up",
+                _("待回访（答复后%(n)d日内）") % {"n": window.days},
+                to_visit.order_by("replied_at", "id"),
+                limit,
+                lambda p: QueueItem(p, deadlines.due_date(clock.local_date(p.replied_at), window)),
+            )
+        )
+    if _may(user, Action.ACCEPT):
+        due_week = by_due.filter(due_date__gte=today, due_date__lte=week_end)
+        queues.append(_queue("due_week", _("本周到期"), due_week, limit))
+    if _may(user, Action.APPROVE_EXTENSION):
+        asked = (
+            PetitionEvent.objects.filter(petition=OuterRef("pk"), action=Action.REQUEST_EXTENSION)
+            .order_by("-at", "-id")
+            .values_list(KT("details__reason"))[:1]
+        )
+        waiting = visible.filter(status=Status.EXTENSION_REQUESTED).annotate(
+            extension_reason=Subquery(asked)
+        )
+        queues.append(
+            _queue(
+                "extensions",
+                _("延期待我审批"),
+                waiting.order_by("due_date", "id"),
+                limit,
+                _extension_item,
+            )
+        )
+        chased = Supervision.objects.filter(petition__in=open_qs.values("pk"))
+        queues.append(_supervision_queue("supervisions_due", _("督办待办"), chased, limit))
+    if _may(user, Action.SUPERVISE) and user.role not in ACTIONS[Action.APPROVE_EXTENSION].roles:
+        opened = Supervision.objects.filter(opened_by=user, petition__in=open_qs.values("pk"))
+        queues.append(_supervision_queue("supervisions_opened", _("我发起的督办"), opened, limit))
+    if not user.is_read_only:
+        # Cases a leader took on personally (包案): shown to whoever holds one, any role.
+        owned = open_qs.filter(responsible_leader=user).order_by("due_date", "id")
+        leader_owned = _queue("leader_owned", _("我包案的"), owned, limit)
+        if leader_owned.items:
+            queues.append(leader_owned)
+    by_unit = []
+    if user.is_read_only or _may(user, Action.APPROVE_EXTENSION):
+        by_unit = _overdue_by_unit(open_qs, today, limit)
+    return Workbench(counts, overdue_count, queues, by_unit)
+
+
+def _day(moment: dt.datetime | None) -> str:
+    return clock.local_date(moment).isoformat() if moment else ""
+
+
+def _objection_item(p: Petition) -> QueueItem:
+    return QueueItem(p, None, p.handling_unit.name if p.handling_unit else "")
+
+
+def _extension_item(p: Petition) -> QueueItem:
+    note = _("申请延期 %(n)d 日：%(r)s") % {
+        "n": p.extension_requested_days,
+        "r": getattr(p, "extension_reason", "") or "",
+    }
+    return QueueItem(p, p.due_date, note)
+
+
+def _supervision_queue(key: str, title: str, qs: QuerySet[Supervision], limit: int) -> Queue:
+    ordered = qs.select_related("petition__handling_unit").order_by("due", "id")
+    return _queue(key, title, ordered, limit, lambda s: QueueItem(s.petition, s.due, s.note))
 
 
 @dataclass(frozen=True)

@@ -18,5 +18,6 @@ urlpatterns = [
     ),
     path("petitions/<int:pk>/notices/<str:kind>/", views.notice_html, name="notice_html"),
     path("petitions/<int:pk>/notices/<str:kind>.pdf", views.notice_pdf, name="notice_pdf"),
+    path("petitions/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("petitioners/<int:pk>/", views.petitioner_detail, name="petitioner_detail"),
 ]

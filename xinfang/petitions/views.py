@@ -19,7 +19,15 @@ from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions import access, deadlines, notices, selectors, services
+from xinfang.petitions import (
+    access,
+    deadlines,
+    notices,
+    receipts,
+    selectors,
+    services,
+    tracking,
+)
 from xinfang.petitions.forms import (
     ACTION_FORMS,
     IntakeForm,
@@ -43,9 +51,7 @@ def _access(request: AuthenticatedHttpRequest, pk: int) -> Petition:
 @login_required
 def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
     bench = selectors.workbench_for_user(request.user)
-    statuses = [
-        (s, bench.status_counts.get(s.value, 0)) for s in Status if s.value in bench.status_counts
-    ]
+    statuses = [(s, bench.status_counts[s.value]) for s in Status if s.value in bench.status_counts]
     return render(
         request,
         "petitions/workbench.html",
@@ -181,6 +187,7 @@ def petition_detail(
             "refusal": refusal,
             "events": selectors.petition_timeline(petition),
             "show_identity": shown.identity,
+            "query_code": notices.format_query_code(petition.query_code),
             "full_personal": shown.personal,
             "representatives": representatives,
             "attachments": access.attachments_shown(request.user, petition),
@@ -281,17 +288,35 @@ def _notice(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Petition:
 
 @login_required
 def notice_html(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    return HttpResponse(notices.render_notice_html(_notice(request, pk, kind), kind))
+    petition = _notice(request, pk, kind)
+    base = tracking.public_base(request.build_absolute_uri("/"))
+    return HttpResponse(notices.render_notice_html(petition, kind, base=base))
 
 
 @login_required
 def notice_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     petition = _notice(request, pk, kind)
     response = HttpResponse(
-        notices.render_notice_pdf(petition, kind), content_type="application/pdf"
+        notices.render_notice_pdf(
+            petition, kind, base=tracking.public_base(request.build_absolute_uri("/"))
+        ),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'inline; filename="{petition.number}-{kind}.pdf"'
     return response
+
+
+@login_required
+def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Show the registration receipt to print for the visitor; never to the accused unit."""
+    petition = _access(request, pk)
+    if not access.can_see_identity(request.user, petition):
+        raise Http404(_("登记回执不存在或您无权查看。"))
+    audit_record(
+        actor=request.user, kind="download", obj=petition, summary="receipt", ip=client_ip(request)
+    )
+    base = tracking.public_base(request.build_absolute_uri("/"))
+    return render(request, "petitions/receipt.html", receipts.receipt_context(petition, base=base))
 
 
 @login_required

@@ -72,8 +72,8 @@ def test_workbench_counts_only_the_handlers_own_community(
 ) -> None:
     bench = selectors.workbench_for_user(street.handler)
     assert bench.status_counts == {Status.HANDLING: 1}
-    assert bench.mine == [cases["lakeside"]]
-    assert cases["yashiyuan"] not in bench.due_soon + bench.overdue
+    shown = [i.petition for q in bench.queues for i in q.items]
+    assert shown and set(shown) == {cases["lakeside"]}
 
 
 def test_petitioner_of_another_community_is_not_found(
@@ -112,7 +112,8 @@ def test_street_registrar_sees_every_case_of_the_street(
     assert set(selectors.petitions_for_user(street.registrar)) == set(cases.values())
     bench = selectors.workbench_for_user(street.registrar)
     assert bench.status_counts == {Status.HANDLING: 2, Status.REGISTERED: 1}
-    assert bench.mine == [cases["registered"]]
+    to_route = bench.queue("to_route")
+    assert to_route is not None and [i.petition for i in to_route.items] == [cases["registered"]]
 
 
 def test_auditor_sees_every_case_but_may_do_nothing(
@@ -220,12 +221,17 @@ def test_a_search_page_of_twenty_takes_two_queries(
     assert len(shown) == 20
 
 
-def test_the_workbench_takes_five_queries(
+def test_the_workbench_takes_a_query_a_queue_and_a_count_a_full_one(
     street: Any, many_cases: None, django_assert_num_queries: Any
 ) -> None:
-    for user in (street.registrar, street.handler):
-        # Subtree, counts by status, due soon, overdue, and the user's own cases.
-        with django_assert_num_queries(5):
+    for user, n in ((street.registrar, 11), (street.handler, 8)):
+        # Subtree, counts by status, the overdue tile, then each queue (the user's 包案
+        # among them) and, when the queue is cut at its limit, its count.
+        with django_assert_num_queries(n):
             bench = selectors.workbench_for_user(user)
-            shown = [(p.number, p.title, p.handling_unit, p.due_date) for p in bench.mine]
+            shown = [
+                (i.petition.number, i.petition.title, i.petition.handling_unit, i.due)
+                for q in bench.queues
+                for i in q.items
+            ]
         assert shown
