@@ -8,6 +8,12 @@ the same JSONL keys, so that report.py and ratio.py read both. Run from the chec
     XF_DB=sqlite BENCH_OUT=/tmp/ours.jsonl .venv/bin/python bench/peer.py 100000
     XF_DB=postgres (+ XF_PG_URL=postgres://postgres@127.0.0.1:55432/postgres) for PostgreSQL
 
+`--reuse --skip-latency` runs only the HTTP phase on the database an earlier run of the
+same N left (migrated first), so that it can alternate with the peer's `bench.py
+--skip-seed --skip-latency` in one sitting. gunicorn runs under the project's interpreter
+(`python -m gunicorn`): the venv's, or the peer's own put on PYTHONPATH, which is kept
+after the suite's and the checkout's, so that both sides run the same server.
+
 PEER_BENCH names the suite's directory (default ../shared/peer-bench beside the checkout,
 or /work/shared/peer-bench): its benchlib (the seeded texts, the load generator) and
 xf_settings (the settings both sides run under) are used from there. XF_ROOT is this
@@ -84,27 +90,29 @@ PG_DBNAME = os.environ.get("XF_PG_DBNAME", "xinfang_ours")
 PASSWORD = "xinfang-demo"
 
 
-def prepare_environment(n: int) -> str:
-    """Choose and empty our database; set the env Django and gunicorn will read."""
+def prepare_environment(n: int, reuse: bool) -> str:
+    """Choose our database (emptied unless `reuse`); set the env Django and gunicorn read."""
     XF_DATA.mkdir(parents=True, exist_ok=True)
     if XF_DB == "sqlite":
         path = XF_DATA / f"ours-{n}.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm") if not reuse else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     elif XF_DB == "postgres":
         import psycopg
 
         parts = urllib.parse.urlsplit(XF_PG_URL)
-        with psycopg.connect(XF_PG_URL, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DBNAME}")
-            conn.execute(f"CREATE DATABASE {PG_DBNAME}")
+        if not reuse:
+            with psycopg.connect(XF_PG_URL, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_DBNAME}")
+                conn.execute(f"CREATE DATABASE {PG_DBNAME}")
         url = urllib.parse.urlunsplit(parts._replace(path=f"/{PG_DBNAME}"))
     else:
         sys.exit("XF_DB must be sqlite or postgres")
     models = XF_DATA / f"models-{XF_DB}-{n}"
-    subprocess.run(["rm", "-rf", str(models)], check=True)
-    models.mkdir(parents=True)
+    if not reuse:
+        subprocess.run(["rm", "-rf", str(models)], check=True)
+    models.mkdir(parents=True, exist_ok=True)
     (XF_ROOT / "var").mkdir(exist_ok=True)
     os.environ.update(
         {
@@ -112,7 +120,10 @@ def prepare_environment(n: int) -> str:
             "DJANGO_DATABASE_URL": url,
             "DJANGO_ROUTING_MODEL_DIR": str(models),
             "DJANGO_ATTACHMENT_ROOT": str(XF_DATA / f"attachments-{XF_DB}-{n}"),
-            "PYTHONPATH": os.pathsep.join([HERE, str(XF_ROOT)]),
+            # A PYTHONPATH given is kept after ours: it may hold the gunicorn to run.
+            "PYTHONPATH": os.pathsep.join(
+                [HERE, str(XF_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+            ),
         }
     )
     return url
@@ -662,8 +673,12 @@ def http(port: int, seconds: int, connections: int, workers: int, seed_value: in
     bodies_forms = [bodies_gen.form() for _ in range(200)]
     connection.close()
 
+    # The project's interpreter runs gunicorn, the venv's or one on PYTHONPATH (the peer's
+    # own, so that both sides run the same server).
     cmd = [
-        str(XF_ROOT / ".venv" / "bin" / "gunicorn"),
+        sys.executable,
+        "-m",
+        "gunicorn",
         "config.wsgi:application",
         "--workers",
         str(workers),
@@ -773,6 +788,12 @@ def main():
         help="cases the demo generator writes for the bulk path to copy",
     )
     ap.add_argument("--skip-http", action="store_true")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="run the phases on the database of an earlier run of the same N: no seed",
+    )
+    ap.add_argument("--skip-latency", action="store_true")
     args = ap.parse_args()
     args.http_seconds = max(1, min(args.http_seconds, 20))
     if args.port in (8000, 54329):
@@ -780,13 +801,19 @@ def main():
 
     if os.environ.get("BENCH_OUT"):  # we chdir into the Xinfang checkout below
         os.environ["BENCH_OUT"] = os.path.abspath(os.environ["BENCH_OUT"])
-    prepare_environment(args.n)
+    prepare_environment(args.n, args.reuse)
     _setup_django()
     bl.set_common(target="xinfang", db=connection.vendor, n_tickets=args.n)
     bl.emit(env_record())
     t0 = time.perf_counter()
-    seed(args.n, args.orm_n, args.seed, args.train_cap, args.templates)
-    latency(args.repeats, args.max_seconds, args.seed)
+    if args.reuse:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)  # the code may have moved since that run
+    else:
+        seed(args.n, args.orm_n, args.seed, args.train_cap, args.templates)
+    if not args.skip_latency:
+        latency(args.repeats, args.max_seconds, args.seed)
     if not args.skip_http:
         http(args.port, args.http_seconds, args.connections, args.workers, args.seed)
     bl.emit({"phase": "done", "wall_seconds": round(time.perf_counter() - t0, 1)})
