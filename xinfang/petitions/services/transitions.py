@@ -14,13 +14,13 @@ from xinfang.common.audit import audit_record
 from xinfang.common.errors import ActionNotAllowed, Conflict, NotFound, PermissionDenied
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
-from xinfang.petitions import access, actions, limits
+from xinfang.petitions import access, actions, effects, limits
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services.history import record_event
 from xinfang.petitions.workflow import Action, Status
 
 
-def _context(petition: Petition, actor: Any) -> actions.Ctx:
+def _context(petition: Petition, actor: Any) -> effects.Ctx:
     now = clock.now()
 
     def find_case(pk: int) -> Petition | None:
@@ -29,7 +29,7 @@ def _context(petition: Petition, actor: Any) -> actions.Ctx:
         except NotFound:
             return None
 
-    return actions.Ctx(
+    return effects.Ctx(
         petition=petition,
         actor=actor,
         now=now,
