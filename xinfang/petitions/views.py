@@ -4,6 +4,7 @@ Views validate input, call one service or selector, and render; DomainErrors bec
 form errors or messages, never half-done work.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -270,10 +271,16 @@ def attachment_download(
     )
 
 
-def _notice(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Petition:
+def _paper(
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    kind: str,
+    kinds: Callable[[Petition], list[str]] = notices.available_notices,
+) -> Petition:
+    """Return the case a notice or the receipt of `kind` is printed for, audited; else 404."""
     petition = _access(request, pk)
     try:
-        access.check_notice(request.user, petition, kind, notices.available_notices(petition))
+        access.check_notice(request.user, petition, kind, kinds(petition))
     except NotFound as e:
         raise Http404(e.message) from None
     audit_record(
@@ -288,14 +295,14 @@ def _notice(request: AuthenticatedHttpRequest, pk: int, kind: str) -> Petition:
 
 @login_required
 def notice_html(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    petition = _notice(request, pk, kind)
+    petition = _paper(request, pk, kind)
     base = tracking.public_base(request.build_absolute_uri("/"))
     return HttpResponse(notices.render_notice_html(petition, kind, base=base))
 
 
 @login_required
 def notice_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    petition = _notice(request, pk, kind)
+    petition = _paper(request, pk, kind)
     response = HttpResponse(
         notices.render_notice_pdf(
             petition, kind, base=tracking.public_base(request.build_absolute_uri("/"))
@@ -309,12 +316,7 @@ def notice_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRes
 @login_required
 def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show the registration receipt to print for the visitor; never to the accused unit."""
-    petition = _access(request, pk)
-    if not access.can_see_identity(request.user, petition):
-        raise Http404(_("登记回执不存在或您无权查看。"))
-    audit_record(
-        actor=request.user, kind="download", obj=petition, summary="receipt", ip=client_ip(request)
-    )
+    petition = _paper(request, pk, "receipt", lambda p: ["receipt"])
     base = tracking.public_base(request.build_absolute_uri("/"))
     return render(request, "petitions/receipt.html", receipts.receipt_context(petition, base=base))
 
