@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
-from xinfang.organization.selectors import unit_scope, unit_subtree_ids
+from xinfang.organization.selectors import unit_scope
 from xinfang.petitions import actions, limits
 from xinfang.petitions.models import Attachment, Petition, Petitioner, PetitionEvent
 from xinfang.petitions.workflow import OFFICE_ROLES, Action, Side
@@ -71,12 +71,16 @@ def access_petition(user: Any, pk: int, *, for_update: bool = False) -> Petition
 
 
 def sides_of(user: Any, petition: Petition) -> set[Side]:
-    """Return which sides of `petition` the user stands on."""
-    ids = set(unit_subtree_ids(user.unit))
+    """Return which sides of `petition` the user stands on.
+
+    Read from the units' paths (access_petition loads both units), not the unit table.
+    """
+    if user.unit_id is None:
+        return set()
     sides = set()
-    if petition.registered_unit_id in ids:
+    if petition.registered_unit.is_within(user.unit):
         sides.add(Side.OFFICE)
-    if petition.handling_unit_id in ids:
+    if petition.handling_unit is not None and petition.handling_unit.is_within(user.unit):
         sides.add(Side.UNIT)
     return sides
 
