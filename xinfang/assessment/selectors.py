@@ -33,7 +33,7 @@ from xinfang.assessment.kpis import Kind, KpiSpec, Period
 from xinfang.assessment.models import MajorIncident
 from xinfang.common.errors import NotFound, ValidationFailed
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import unit_scope, units_visible_to
+from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import access, limits
 from xinfang.petitions.models import Category, Channel, Petition, Satisfaction, TimeLimitRule
 from xinfang.petitions.selectors import DUE_SOON_DAYS
@@ -177,16 +177,6 @@ def kpi_unit(user: Any, unit_id: int | None) -> Unit:
     return found
 
 
-def scope_q(unit: Unit) -> Q:
-    """Return the filter of a unit's cases: those owned within its subtree."""
-    scope = unit_scope(unit)
-    if scope.ids is None:
-        return Q()
-    if scope.broad:
-        return Q(owner_unit_id__in_unindexed=scope.ids)
-    return Q(owner_unit_id__in=scope.ids)
-
-
 def unit_residents(unit: Unit) -> int | None:
     """Return the unit's population, or the sum of its communities' when it has none."""
     if unit.residents:
@@ -291,7 +281,7 @@ def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
             group[f"{key}__d"] = Count("pk", filter=rule.denominator)
         elif key not in LISTS:
             group[f"{key}__p"] = Count("pk", filter=before[key].numerator)
-    scope = Petition.objects.filter(scope_q(unit)).order_by()
+    scope = Petition.objects.filter(access.unit_q(unit)).order_by()
     row: dict[str, Any] = {}
     for anchor, group in counts.items():
         row |= scope.filter(_anchor_q(anchor, p, window)).aggregate(**group)
@@ -370,20 +360,8 @@ def kpi_q(key: str, part: str, unit: Unit, p: Period, today: dt.date) -> Q:
     rule = kpi_rules(p, today, follow_up_days())[key]
     # A count has no denominator: both parts list the cases it counts.
     if part == "denominator" and rule.denominator is not None:
-        return scope_q(unit) & rule.denominator
-    return scope_q(unit) & rule.numerator
-
-
-def kpi_cases(
-    user: Any, *, key: str, part: str, unit: Unit, period: Period, today: dt.date
-) -> QuerySet[Petition]:
-    """Return the cases `user` may see behind `part` of figure `key`, newest first."""
-    return (
-        Petition.objects.filter(access.visible_q(user))
-        .filter(kpi_q(key, part, unit, period, today))
-        .select_related("handling_unit")
-        .order_by("-registered_at", "-id")
-    )
+        return access.unit_q(unit) & rule.denominator
+    return access.unit_q(unit) & rule.numerator
 
 
 def kpi_filter(
@@ -442,7 +420,7 @@ def kpi_trend(unit: Unit, end: dt.date, today: dt.date, months: int = 12) -> lis
     periods = kpis.months_until(end, months)
     span = Period(periods[0].start, periods[-1].end)
     monthly = [kpi_rules(m, today, window) for m in periods]
-    scope = Petition.objects.filter(scope_q(unit)).order_by()
+    scope = Petition.objects.filter(access.unit_q(unit)).order_by()
     registered = scope.filter(_between("registered_at", span)).aggregate(
         **{
             f"{key}_{i}": Count("pk", filter=rules[key].numerator)
@@ -488,7 +466,7 @@ def breakdowns(unit: Unit, p: Period, today: dt.date) -> dict[str, list[Slice]]:
     """
     rule = kpi_rules(p, today, follow_up_days())["registered"]
     groups = list(
-        Petition.objects.filter(scope_q(unit), rule.numerator)
+        Petition.objects.filter(access.unit_q(unit), rule.numerator)
         .order_by()
         .values_list("channel", "category_id", "community_id", "owner_unit_id")
         .annotate(n=Count("*"))

@@ -40,7 +40,12 @@ _FILE_DETAILS = frozenset({"files"})
 
 def visible_q(user: Any) -> Q:
     """Return the filter of the cases `user` may see: those owned within their subtree."""
-    scope = unit_scope(user.unit if user.is_authenticated else None)
+    return unit_q(user.unit if user.is_authenticated else None)
+
+
+def unit_q(unit: Any) -> Q:
+    """Return the filter of a unit's cases: those owned within its subtree (none without one)."""
+    scope = unit_scope(unit)
     if scope.ids is None:  # the whole tree: no filter, lists walk the time index
         return Q()
     if scope.broad:

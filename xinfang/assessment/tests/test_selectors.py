@@ -12,6 +12,7 @@ import pytest
 from xinfang.assessment import selectors
 from xinfang.assessment.kpis import Period
 from xinfang.assessment.tests.fixture import MARCH, TODAY, Cases, build
+from xinfang.petitions.selectors import PetitionFilters, petition_search
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,16 @@ def ids(*cases: Any) -> set[int]:
 
 
 def listed(street: Any, key: str, part: str, unit: Any = None, period: Period = P) -> set[int]:
-    qs = selectors.kpi_cases(
-        street.admin, key=key, part=part, unit=unit or street.street, period=period, today=TODAY
+    """Return the cases the petition list shows for the figure: the page's and API's path."""
+    qs = selectors.kpi_filter(
+        street.admin,
+        petition_search(street.admin, PetitionFilters()),
+        key=key,
+        part=part,
+        unit_id=(unit or street.street).pk,
+        start=period.start,
+        end=period.end,
+        today=TODAY,
     )
     return set(qs.values_list("pk", flat=True))
 
