@@ -141,7 +141,7 @@ class Disclosure:
 def disclosure(user: Any, petition: Petition) -> Disclosure:
     """Return what `user` may see of the petitioner of `petition`."""
     identity = can_see_identity(user, petition)
-    return Disclosure(identity=identity, personal=identity and user.role in PERSONAL_DATA_ROLES)
+    return Disclosure(identity=identity, personal=identity and sees_personal_data(user))
 
 
 def access_attachment(user: Any, petition: Petition, attachment_pk: int) -> Attachment:
@@ -207,6 +207,6 @@ def registry_q(user: Any) -> Q:
     return Q(pk__in=as_petitioner) | Q(pk__in=as_representative)
 
 
-def may_search_registry(user: Any) -> bool:
-    """Return whether `user` may look people up in the petitioner registry (intake)."""
+def may_register(user: Any) -> bool:
+    """Return whether `user` works at the petition office: registers, routes, looks people up."""
     return bool(user.role in OFFICE_ROLES)

@@ -93,7 +93,7 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if request.user.role not in services.REGISTRAR_ROLES:
+    if not access.may_register(request.user):
         raise Http404
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     formset = PersonFormSet(request.POST or None, prefix="person")
@@ -120,7 +120,7 @@ def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def petitioner_match_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Return the known-person panel for the intake form (HTMX)."""
-    if not access.may_search_registry(request.user):
+    if not access.may_register(request.user):
         raise Http404
     lookup = PetitionerLookupForm(request.GET)
     # A lookup the form refuses (a NUL, an over-long value) simply finds nobody.
@@ -192,7 +192,8 @@ def petition_detail(
             "full_personal": shown.personal,
             "representatives": representatives,
             "attachments": access.attachments_shown(request.user, petition),
-            "attachment_count": petition.attachments.count(),
+            # The accused unit is told only how many files there are.
+            "attachment_count": 0 if shown.identity else petition.attachments.count(),
             "supervisions": list(petition.supervisions.select_related("opened_by")),
             "notices": [(k, notices.NOTICE_KINDS[k]) for k in notices.available_notices(petition)]
             if shown.identity

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common.errors import NotFound
+from xinfang.petitions import access
 from xinfang.petitions.access import access_petition
-from xinfang.petitions.workflow import OFFICE_ROLES as REGISTRAR_ROLES
 from xinfang.routing import selectors, services
 from xinfang.routing.models import Kind
 from xinfang.routing.selectors import ACCEPTANCE_ROLES
@@ -23,7 +23,7 @@ def suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     `petition` names a case instead of the text (the accept form); `kind` limits the
     panel to one router.
     """
-    if request.user.role not in REGISTRAR_ROLES:
+    if not access.may_register(request.user):
         raise Http404
     title = request.GET.get("title", "").strip()
     content = request.GET.get("content", "").strip()

@@ -14,11 +14,10 @@ from xinfang.petitions.services.reference import (
     time_limit_delete,
     time_limit_save,
 )
-from xinfang.petitions.services.registration import REGISTRAR_ROLES, petition_register
+from xinfang.petitions.services.registration import petition_register
 from xinfang.petitions.services.transitions import petition_transition, transition_check
 
 __all__ = [
-    "REGISTRAR_ROLES",
     "category_delete",
     "category_save",
     "petition_attach",
