@@ -39,7 +39,7 @@ def check_unit_parent(*, unit: Unit, parent: Unit | None) -> None:
     """Raise ValidationFailed unless `parent` may become `unit`'s parent."""
     if parent is None or unit.pk is None:
         return
-    if parent.pk == unit.pk or parent.path.startswith(unit.path):
+    if parent.is_within(unit):
         raise ValidationFailed(
             _("不能将单位“%(unit)s”移到其自身或其下级单位“%(parent)s”之下。")
             % {"unit": unit.name, "parent": parent.name},

@@ -11,7 +11,9 @@ from xinfang.routing.models import Kind
 
 
 def _record(event: CaseEvent, kind: Kind) -> None:
-    petition = Petition.objects.get(pk=event.petition_id)
+    petition = Petition.objects.filter(pk=event.petition_id).first()
+    if petition is None:  # deleted before the event was delivered: nothing to measure
+        return
     chosen = petition.category_id if kind == Kind.CATEGORY else petition.handling_unit_id
     suggestions = services.suggest(kind, petition.title, petition.content)
     services.record_choice(petition=petition, kind=kind, suggestions=suggestions, chosen=chosen)

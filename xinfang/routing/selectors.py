@@ -50,7 +50,7 @@ def training_history(kind: Kind, limit: int) -> list[tuple[str, str, int]]:
         state = Func(F("status"), Value(""), function="", arg_joiner=" || ")
         petitions = petitions.alias(state=state).filter(state__in=CONCLUDED_STATUSES)
     else:
-        petitions = petitions.filter(status__in=CONCLUDED_STATUSES)
+        petitions = petitions.concluded()
     return list(
         petitions.order_by("-registered_at", "-pk").values_list("title", "content", field)[:limit]
     )

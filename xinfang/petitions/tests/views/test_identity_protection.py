@@ -140,6 +140,9 @@ def test_the_registry_lookup_answers_only_about_people_in_the_users_scope(street
     assert street_answer.status_code == 200 and street_answer.json() == []
     assert [m["name"] for m in district_answer.json()] == [NAME]
     assert NAME not in panel.content.decode() and PHONE not in panel.content.decode()
+    # The same panel does find the person for the unit whose case shows them.
+    district_panel = _client(district_registrar).get("/petitions/match/", {"phone": PHONE})
+    assert NAME in district_panel.content.decode()
 
 
 def test_the_registry_counts_only_cases_in_the_users_scope(street: Any) -> None:
