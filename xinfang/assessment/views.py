@@ -23,10 +23,11 @@ from xinfang.common.errors import DomainError
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions.selectors import PetitionFilters, petition_search
+from xinfang.petitions.workflow import LEADER_ROLES
 
 # Leaders steer by the dashboard; auditors oversee (read only) and read statistics
 # (DOMAIN.md): they see it too. Registrars and handlers work cases, not figures.
-DASHBOARD_ROLES = frozenset({"unit_leader", "leading_group", "admin", "auditor"})
+DASHBOARD_ROLES = LEADER_ROLES | {"auditor"}
 PAGE_SIZE = 20
 
 
@@ -126,7 +127,6 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "groups": groups,
             "lists": lists,
             "list_labels": selectors.LISTS,
-            "breakdowns": parts,
             "breakdown_labels": {
                 "channel": _("按信访形式"),
                 "category": _("按问题分类"),
