@@ -77,6 +77,17 @@ def test_a_tiles_numbers_open_the_list_of_exactly_its_cases(street, cases):
     assert cases.b.number not in listed
 
 
+def test_every_breakdown_row_opens_the_list_of_exactly_its_count(street, cases):
+    html = page(street.leader, "/dashboard/", **MARCH_PARAMS).content.decode()
+    tables = re.findall(r'<table class="list breakdown">(.*?)</table>', html, re.S)
+    rows = [row for table in tables for row in re.findall(r'<a href="([^"]+)">(\d+)</a>', table)]
+    assert len(tables) == 4 and rows
+    for url, count in rows:
+        assert url.count("unit=") == 1, url
+        listed = page(street.leader, url.replace("&amp;", "&")).content.decode()
+        assert f"共 {count} 件" in listed, url
+
+
 def test_a_leader_picks_a_unit_within_scope_only(street, cases):
     lakeside = page(street.community_leader, "/dashboard/", unit=street.lakeside.pk, **MARCH_PARAMS)
     assert ">2</a>" in tile(lakeside.content.decode(), "letters")
