@@ -8,8 +8,9 @@ a list always matches its number.
 """
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -28,9 +29,17 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xinfang.assessment import kpis
+from xinfang.assessment import kpis, scoring
 from xinfang.assessment.kpis import Kind, KpiSpec, Period
-from xinfang.assessment.models import MajorIncident
+from xinfang.assessment.models import (
+    AccountabilityRecord,
+    Assessment,
+    AssessmentResult,
+    Commendation,
+    MajorIncident,
+    Scheme,
+    SchemeAdjustment,
+)
 from xinfang.common.errors import NotFound, ValidationFailed
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
@@ -264,9 +273,8 @@ def _anchor_q(anchor: str, p: Period, window: int) -> Q:
     return Q(status__in=OPEN_STATUSES)
 
 
-def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
-    """Return every KPI of `unit`'s subtree for period `p`, in one query per anchor column."""
-    window = follow_up_days()
+def _aggregates(p: Period, today: dt.date, window: int) -> dict[str, dict[str, Any]]:
+    """Return, per anchor column, the conditional counts of every figure of period `p`."""
     rules = kpi_rules(p, today, window)
     before = kpi_rules(p.previous_year(), today, window)
     counts: dict[str, dict[str, Any]] = {}
@@ -281,23 +289,49 @@ def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
             group[f"{key}__d"] = Count("pk", filter=rule.denominator)
         elif key not in LISTS:
             group[f"{key}__p"] = Count("pk", filter=before[key].numerator)
-    scope = Petition.objects.filter(access.unit_q(unit)).order_by()
-    row: dict[str, Any] = {}
-    for anchor, group in counts.items():
-        row |= scope.filter(_anchor_q(anchor, p, window)).aggregate(**group)
-    residents = unit_residents(unit)
+    return counts
+
+
+def _incident_counts(p: Period) -> dict[str, Count]:
+    last = p.previous_year()
+    return {
+        "n": Count("pk", filter=Q(occurred_on__gte=p.start, occurred_on__lte=p.end)),
+        "p": Count("pk", filter=Q(occurred_on__gte=last.start, occurred_on__lte=last.end)),
+    }
+
+
+def _figures(
+    unit: Unit,
+    p: Period,
+    row: Mapping[str, Any],
+    incidents: Mapping[str, Any],
+    residents: int | None,
+) -> Figures:
+    """Return the figures of `unit` from its counts (`row`) and its incidents' counts."""
     figures = []
     for spec in kpis.KPIS:
         if spec.key == "major_incidents":
-            figures.append(_incidents(spec, unit, p))
+            n, prev = int(incidents.get("n", 0)), int(incidents.get("p", 0))
+            figures.append(
+                Figure(
+                    spec,
+                    n,
+                    n,
+                    None,
+                    previous=prev,
+                    change=kpis.change(n, prev),
+                    meets=kpis.meets(spec, n),
+                    has_cases=False,
+                )
+            )
             continue
-        n = int(row[f"{spec.key}__n"])
+        n = int(row.get(f"{spec.key}__n") or 0)
         if spec.kind == Kind.RATE:
-            d = int(row[f"{spec.key}__d"])
+            d = int(row.get(f"{spec.key}__d") or 0)
             value = kpis.rate(n, d)
             figures.append(Figure(spec, value, n, d, meets=kpis.meets(spec, value)))
             continue
-        prev = int(row[f"{spec.key}__p"])
+        prev = int(row.get(f"{spec.key}__p") or 0)
         figures.append(
             Figure(
                 spec,
@@ -310,30 +344,77 @@ def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
                 meets=kpis.meets(spec, n),
             )
         )
-    return Figures(unit, p, figures, {key: int(row[f"{key}__n"]) for key in LISTS})
+    return Figures(unit, p, figures, {key: int(row.get(f"{key}__n") or 0) for key in LISTS})
 
 
-def _incidents(spec: KpiSpec, unit: Unit, p: Period) -> Figure:
-    row = MajorIncident.objects.filter(unit__path__startswith=unit.path).aggregate(
-        n=Count("pk", filter=Q(occurred_on__gte=p.start, occurred_on__lte=p.end)),
-        p=Count(
-            "pk",
-            filter=Q(
-                occurred_on__gte=p.previous_year().start, occurred_on__lte=p.previous_year().end
-            ),
-        ),
+def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
+    """Return every KPI of `unit`'s subtree for period `p`, in one query per anchor column."""
+    window = follow_up_days()
+    scope = Petition.objects.filter(access.unit_q(unit)).order_by()
+    row: dict[str, Any] = {}
+    for anchor, group in _aggregates(p, today, window).items():
+        row |= scope.filter(_anchor_q(anchor, p, window)).aggregate(**group)
+    incidents = MajorIncident.objects.filter(unit__path__startswith=unit.path).aggregate(
+        **_incident_counts(p)
     )
-    n, prev = int(row["n"]), int(row["p"])
-    return Figure(
-        spec,
-        n,
-        n,
-        None,
-        previous=prev,
-        change=kpis.change(n, prev),
-        meets=kpis.meets(spec, n),
-        has_cases=False,
+    return _figures(unit, p, row, incidents, unit_residents(unit))
+
+
+def kpi_figures_of_units(
+    root: Unit, units: Sequence[Unit], p: Period, today: dt.date
+) -> dict[int, Figures]:
+    """Return every KPI of each of `units` (all under `root`), in one grouped query per anchor.
+
+    The counts are grouped by owning unit and each group added to every unit of `units`
+    whose subtree holds its owner: the same sums as `kpi_figures` unit by unit, in as
+    many queries as one unit's figures however many units there are.
+    """
+    window = follow_up_days()
+    tree = list(
+        Unit.objects.filter(path__startswith=root.path).values_list(
+            "pk", "path", "kind", "residents"
+        )
     )
+    holders: dict[int, list[int]] = {
+        pk: [u.pk for u in units if path.startswith(u.path)] for pk, path, _k, _r in tree
+    }
+    rows: dict[int, dict[str, Any]] = {u.pk: {} for u in units}
+    incidents: dict[int, dict[str, Any]] = {u.pk: {} for u in units}
+
+    def add(into: dict[int, dict[str, Any]], owner: int, counts: Mapping[str, Any]) -> None:
+        for holder in holders.get(owner, []):
+            for name, n in counts.items():
+                into[holder][name] = into[holder].get(name, 0) + (n or 0)
+
+    scope = Petition.objects.filter(access.unit_q(root)).order_by()
+    for anchor, group in _aggregates(p, today, window).items():
+        grouped = (
+            scope.filter(_anchor_q(anchor, p, window)).values("owner_unit_id").annotate(**group)
+        )
+        for counts in grouped:
+            add(rows, counts.pop("owner_unit_id"), counts)
+    for counts in (
+        MajorIncident.objects.filter(unit__path__startswith=root.path)
+        .order_by()
+        .values("unit_id")
+        .annotate(**_incident_counts(p))
+    ):
+        add(incidents, counts.pop("unit_id"), counts)
+    residents = _residents(tree)
+    return {u.pk: _figures(u, p, rows[u.pk], incidents[u.pk], residents[u.pk]) for u in units}
+
+
+def _residents(tree: Sequence[tuple[int, str, str, int | None]]) -> dict[int, int | None]:
+    """Return `unit_residents` of every unit of `tree` (pk, path, kind, residents rows)."""
+    result: dict[int, int | None] = {}
+    for pk, path, _kind, residents in tree:
+        communities = sum(
+            r or 0
+            for _p, sub, kind, r in tree
+            if kind == Unit.Kind.COMMUNITY and sub.startswith(path)
+        )
+        result[pk] = residents or communities or None
+    return result
 
 
 def incident_list(unit: Unit, p: Period) -> QuerySet[MajorIncident]:
@@ -529,3 +610,197 @@ def breakdowns(unit: Unit, p: Period, today: dt.date) -> dict[str, list[Slice]]:
         ],
     }
     return {name: sorted(rows, key=lambda s: (-s.count, s.label)) for name, rows in slices.items()}
+
+
+# ---------------------------------------------------------------- assessments
+
+# The leading group and administrators run and freeze assessments; auditors read them
+# whole; every other user reads only the rows of their own unit and the units above it.
+ASSESSMENT_MANAGERS = frozenset({"leading_group", "admin"})
+ASSESSMENT_READERS = ASSESSMENT_MANAGERS | {"auditor"}
+
+
+def scheme_rules(
+    scheme: Scheme,
+) -> tuple[list[scoring.ItemRule], list[scoring.AdjustmentRule]]:
+    """Return a scheme's items and adjustments as the scoring module's rules."""
+    items = [
+        scoring.ItemRule(i.kpi, i.points, i.target, i.rule, i.floor, i.step, i.step_points)
+        for i in scheme.items.all()
+    ]
+    adjustments = [
+        scoring.AdjustmentRule(a.source, a.points_each, a.cap) for a in scheme.adjustments.all()
+    ]
+    return items, adjustments
+
+
+def scheme_problems(scheme: Scheme) -> list[str]:
+    """Return why `scheme` cannot score units (empty when it can)."""
+    items, adjustments = scheme_rules(scheme)
+    labels = {s.key: s.label for s in kpis.KPIS}
+    return scoring.scheme_problems(scheme.total, items, adjustments, labels)
+
+
+def schemes_for_user(user: Any) -> QuerySet[Scheme]:
+    """Return the schemes the user may read (the managers and auditors), with their rules."""
+    if user.role not in ASSESSMENT_READERS:
+        return Scheme.objects.none()
+    return Scheme.objects.prefetch_related("items", "adjustments")
+
+
+def assessed_units(scheme: Scheme, root: Unit) -> list[Unit]:
+    """Return the units `scheme` assesses under `root`: those of its level."""
+    return list(
+        Unit.objects.filter(path__startswith=root.path, kind=scheme.level).order_by("sort", "name")
+    )
+
+
+@dataclass(frozen=True)
+class Score:
+    unit: Unit
+    score: Decimal
+    breakdown: dict[str, Any]
+
+
+def _counts_by_holder(
+    rows: Iterable[tuple[int, int]], tree: Mapping[int, str], units: Sequence[Unit]
+) -> dict[int, int]:
+    """Add counts grouped by unit to every unit of `units` whose subtree holds that unit."""
+    totals = {u.pk: 0 for u in units}
+    for unit_id, n in rows:
+        for u in units:
+            if tree.get(unit_id, "").startswith(u.path):
+                totals[u.pk] += n
+    return totals
+
+
+def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> list[Score]:
+    """Return each assessed unit's score under `scheme` for `p`, with its full breakdown."""
+    units = assessed_units(scheme, root)
+    items, adjustments = scheme_rules(scheme)
+    figures = kpi_figures_of_units(root, units, p, today)
+    tree = dict(Unit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
+    accountability = _counts_by_holder(
+        AccountabilityRecord.objects.filter(
+            unit__path__startswith=root.path, decided_on__gte=p.start, decided_on__lte=p.end
+        )
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("pk")),
+        tree,
+        units,
+    )
+    commendations = _counts_by_holder(
+        Commendation.objects.filter(
+            unit__path__startswith=root.path, awarded_on__gte=p.start, awarded_on__lte=p.end
+        )
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Count("pk")),
+        tree,
+        units,
+    )
+    sources = dict(SchemeAdjustment.Source.choices)
+    scores = []
+    for unit in units:
+        f = figures[unit.pk]
+        counted = {
+            SchemeAdjustment.Source.ACCOUNTABILITY: accountability[unit.pk],
+            SchemeAdjustment.Source.MAJOR_INCIDENT: f["major_incidents"].numerator,
+            SchemeAdjustment.Source.SKIP_LEVEL: f["skip_level_collective"].numerator,
+            SchemeAdjustment.Source.REPEAT: f["repeat_rate"].numerator,
+            SchemeAdjustment.Source.COMMENDATION: commendations[unit.pk],
+        }
+        item_rows = []
+        for item in items:
+            figure = f[item.kpi]
+            value = figure.value if isinstance(figure.value, float) else None
+            item_rows.append(
+                {
+                    "kpi": item.kpi,
+                    "label": str(kpis.BY_KEY[item.kpi].label),
+                    "value": value,
+                    "numerator": figure.numerator,
+                    "denominator": figure.denominator,
+                    "target": str(item.target),
+                    "max": str(item.points),
+                    "points": str(scoring.item_points(item, value)),
+                }
+            )
+        adjustment_rows = [
+            {
+                "source": a.source,
+                "label": str(sources[a.source]),
+                "count": counted[a.source],
+                "each": str(a.each),
+                "points": str(scoring.adjustment_points(a, counted[a.source])),
+            }
+            for a in adjustments
+        ]
+        total = sum((Decimal(r["points"]) for r in item_rows + adjustment_rows), Decimal(0))
+        scores.append(Score(unit, total, {"items": item_rows, "adjustments": adjustment_rows}))
+    return scores
+
+
+def _own_and_above(user: Any) -> list[int]:
+    """Return the ids of the user's unit and of every unit above it."""
+    if user.unit_id is None:
+        return []
+    return [int(pk) for pk in user.unit.path.strip("/").split("/") if pk]
+
+
+def results_visible_q(user: Any) -> Q:
+    """Return the filter of the assessment rows `user` may read."""
+    own = Q(unit_id__in=_own_and_above(user))
+    if user.role in ASSESSMENT_READERS:
+        return own | Q(unit__in=units_visible_to(user))
+    return own
+
+
+def assessments_for_user(user: Any) -> QuerySet[Assessment]:
+    """Return the assessments with a row the user may read, newest first."""
+    rows = AssessmentResult.objects.filter(results_visible_q(user))
+    return (
+        Assessment.objects.filter(pk__in=rows.values("assessment_id"))
+        .select_related("scheme", "root", "frozen_by")
+        .order_by("-end", "-pk")
+    )
+
+
+def may_manage(user: Any, assessment: Assessment) -> bool:
+    """Return whether `user` may recompute and freeze `assessment` (its root is theirs)."""
+    return (
+        user.role in ASSESSMENT_MANAGERS
+        and user.unit_id is not None
+        and assessment.root.is_within(user.unit)
+    )
+
+
+def access_assessment(user: Any, pk: int) -> Assessment:
+    """Return assessment `pk` if the user may read a row of it; NotFound otherwise."""
+    found = assessments_for_user(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("考核不存在或不在您的查阅范围内。"))
+    return found
+
+
+def assessment_rows(user: Any, assessment: Assessment) -> QuerySet[AssessmentResult]:
+    """Return the rows of `assessment` the user may read, in rank order."""
+    return assessment.results.filter(results_visible_q(user)).select_related("unit")
+
+
+# ---------------------------------------------------------------- accountability
+
+
+def accountability_for_user(user: Any) -> QuerySet[AccountabilityRecord]:
+    """Return the accountability records of the units whose cases the user may see."""
+    return AccountabilityRecord.objects.filter(unit__in=units_visible_to(user)).select_related(
+        "unit", "recorded_by"
+    )
+
+
+def accountability_of_unit(unit: Unit, p: Period) -> QuerySet[AccountabilityRecord]:
+    """Return the records against `unit`'s subtree decided within the period."""
+    return AccountabilityRecord.objects.filter(
+        unit__path__startswith=unit.path, decided_on__gte=p.start, decided_on__lte=p.end
+    ).select_related("unit")
