@@ -1,10 +1,20 @@
+from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from xinfang.assessment import services
-from xinfang.assessment.models import MajorIncident
+from xinfang.assessment import kpis, scoring, services
+from xinfang.assessment.models import (
+    AccountabilityRecord,
+    Assessment,
+    Commendation,
+    MajorIncident,
+    Scheme,
+    SchemeAdjustment,
+    SchemeItem,
+)
 from xinfang.common.audit import client_ip
 
 
@@ -28,3 +38,101 @@ class MajorIncidentAdmin(admin.ModelAdmin[MajorIncident]):
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for incident in queryset:
             self.delete_model(request, incident)
+
+
+class SchemeItemFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """The items as edited: their points must add up to the scheme's total, refused otherwise."""
+
+    def clean(self) -> None:
+        super().clean()
+        items = [
+            scoring.ItemRule(
+                f.cleaned_data["kpi"],
+                f.cleaned_data["points"],
+                f.cleaned_data["target"],
+                f.cleaned_data["rule"],
+                f.cleaned_data.get("floor"),
+                f.cleaned_data.get("step"),
+                f.cleaned_data.get("step_points"),
+            )
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        total = self.instance.total if self.instance.total is not None else Decimal(0)
+        labels = {s.key: s.label for s in kpis.KPIS}
+        problems = scoring.scheme_problems(total, items, [], labels)
+        if problems:
+            raise forms.ValidationError(problems)
+
+
+class SchemeItemInline(admin.TabularInline[SchemeItem, Scheme]):
+    model = SchemeItem
+    formset = SchemeItemFormSet
+    extra = 0
+
+
+class SchemeAdjustmentInline(admin.TabularInline[SchemeAdjustment, Scheme]):
+    model = SchemeAdjustment
+    extra = 0
+
+
+@admin.register(Scheme)
+class SchemeAdmin(admin.ModelAdmin[Scheme]):
+    list_display = ["name", "year", "level", "total"]
+    list_filter = ["year", "level"]
+    inlines = [SchemeItemInline, SchemeAdjustmentInline]
+
+    def save_model(self, request: HttpRequest, obj: Scheme, form: Any, change: bool) -> None:
+        services.scheme_save(
+            actor=request.user, scheme=obj, changed=list(form.changed_data), ip=client_ip(request)
+        )
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin[Assessment]):
+    """Read only: assessments are run and frozen on their own pages, through the services."""
+
+    list_display = ["scheme", "root", "start", "end", "frozen_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AccountabilityRecord)
+class AccountabilityRecordAdmin(admin.ModelAdmin[AccountabilityRecord]):
+    """Read only: findings are recorded on their page, against a case the recorder sees."""
+
+    list_display = ["decided_on", "unit", "person", "measure", "decided_by"]
+    list_filter = ["measure"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Commendation)
+class CommendationAdmin(admin.ModelAdmin[Commendation]):
+    list_display = ["awarded_on", "unit", "title", "awarded_by"]
+    autocomplete_fields = ["unit"]
+
+    def save_model(self, request: HttpRequest, obj: Commendation, form: Any, change: bool) -> None:
+        services.commendation_save(
+            actor=request.user,
+            commendation=obj,
+            changed=list(form.changed_data),
+            ip=client_ip(request),
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

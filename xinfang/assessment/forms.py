@@ -1,4 +1,4 @@
-"""The dashboard's period and unit pickers, and the KPI case list's parameters.
+"""The dashboard's pickers, the KPI case list's parameters, assessment runs and findings.
 
 The fields are the petitions' bounded ones (dates within 1900–2100, positive 63-bit ids,
 text without NUL), and the API's KPI parameters are derived from these same forms.
@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.assessment import kpis
 from xinfang.assessment.kpis import Period
-from xinfang.petitions.forms import BoundedDateField, IdField, TextField
+from xinfang.assessment.models import AccountabilityRecord, Scheme
+from xinfang.organization.models import Unit
+from xinfang.petitions.forms import BoundedDateField, IdChoiceField, IdField, TextField
 
 # The year first: it is the default, so a form without `period` shows what it counts.
 PERIOD_CHOICES = [
@@ -86,3 +88,46 @@ class CaseListForm(KpiCasesForm):
     category = IdField(required=False)
     community = IdField(required=False)
     owner = IdField(required=False)
+
+
+ASSESSMENT_PERIODS = [
+    ("year", _("全年")),
+    ("q1", _("第一季度")),
+    ("q2", _("第二季度")),
+    ("q3", _("第三季度")),
+    ("q4", _("第四季度")),
+]
+
+
+class AssessmentRunForm(forms.Form):
+    """Which scheme to apply, and to its year or one of its quarters."""
+
+    scheme = IdChoiceField(label=_("考核办法"), queryset=Scheme.objects.all())
+    period = forms.ChoiceField(label=_("考核期"), choices=ASSESSMENT_PERIODS)
+
+    def resolve(self) -> Period:
+        """Return the period chosen within the scheme's year."""
+        year = self.cleaned_data["scheme"].year
+        chosen = self.cleaned_data["period"]
+        if chosen == "year":
+            return kpis.year_of(dt.date(year, 1, 1))
+        return kpis.quarter_of(dt.date(year, 3 * int(chosen[1]) - 2, 1))
+
+
+class AccountabilityForm(forms.ModelForm[AccountabilityRecord]):
+    """An accountability finding: the case by its number, the unit within the user's scope."""
+
+    petition = IdField(label=_("所涉事项编号"))
+    unit = IdChoiceField(label=_("被问责单位"), queryset=Unit.objects.none())
+
+    class Meta:
+        model = AccountabilityRecord
+        fields = ["unit", "person", "position", "finding", "measure", "decided_on", "decided_by"]
+        widgets = {
+            "decided_on": forms.DateInput(attrs={"type": "date"}),
+            "finding": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]

@@ -704,14 +704,14 @@ def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> 
     scores = []
     for unit in units:
         f = figures[unit.pk]
-        counted = {
+        counted: dict[str, int] = {
             SchemeAdjustment.Source.ACCOUNTABILITY: accountability[unit.pk],
             SchemeAdjustment.Source.MAJOR_INCIDENT: f["major_incidents"].numerator,
             SchemeAdjustment.Source.SKIP_LEVEL: f["skip_level_collective"].numerator,
             SchemeAdjustment.Source.REPEAT: f["repeat_rate"].numerator,
             SchemeAdjustment.Source.COMMENDATION: commendations[unit.pk],
         }
-        item_rows = []
+        item_rows: list[dict[str, Any]] = []
         for item in items:
             figure = f[item.kpi]
             value = figure.value if isinstance(figure.value, float) else None
@@ -727,7 +727,7 @@ def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> 
                     "points": str(scoring.item_points(item, value)),
                 }
             )
-        adjustment_rows = [
+        adjustment_rows: list[dict[str, Any]] = [
             {
                 "source": a.source,
                 "label": str(sources[a.source]),

@@ -16,6 +16,7 @@ from xinfang.assessment.models import (
     AccountabilityRecord,
     Assessment,
     AssessmentResult,
+    Commendation,
     MajorIncident,
     Scheme,
 )
@@ -224,3 +225,42 @@ def accountability_record(
         ip=ip,
     )
     return record
+
+
+# ---------------------------------------------------------------- reference data
+
+
+@transaction.atomic
+def scheme_save(*, actor: Any, scheme: Scheme, changed: list[str], ip: str | None = None) -> Scheme:
+    """Save a scheme's header and audit it (its items are checked where they are edited)."""
+    adding = scheme.pk is None
+    scheme.full_clean()
+    scheme.save()
+    audit_record(
+        actor=actor,
+        kind=AuditEntry.Kind.CREATE if adding else AuditEntry.Kind.CHANGE,
+        obj=scheme,
+        fields=changed,
+        summary=_("保存考核办法：%(s)s") % {"s": scheme},
+        ip=ip,
+    )
+    return scheme
+
+
+@transaction.atomic
+def commendation_save(
+    *, actor: Any, commendation: Commendation, changed: list[str], ip: str | None = None
+) -> Commendation:
+    """Save a commendation (a scheme's bonus) and audit who recorded it."""
+    adding = commendation.pk is None
+    commendation.full_clean()
+    commendation.save()
+    audit_record(
+        actor=actor,
+        kind=AuditEntry.Kind.CREATE if adding else AuditEntry.Kind.CHANGE,
+        obj=commendation,
+        fields=changed,
+        summary=_("登记表彰：%(c)s") % {"c": commendation},
+        ip=ip,
+    )
+    return commendation

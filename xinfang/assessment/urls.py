@@ -6,4 +6,25 @@ app_name = "assessment"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("assessment/cases/", views.kpi_case_list, name="cases"),
+    path("assessment/schemes/", views.scheme_list, name="scheme_list"),
+    path("assessment/runs/", views.assessment_list, name="assessment_list"),
+    path("assessment/runs/new/", views.assessment_run, name="assessment_run"),
+    path("assessment/runs/<int:pk>/", views.assessment_detail, name="assessment_detail"),
+    path(
+        "assessment/runs/<int:pk>/recompute/",
+        views.assessment_recompute,
+        name="assessment_recompute",
+    ),
+    path("assessment/runs/<int:pk>/freeze/", views.assessment_freeze, name="assessment_freeze"),
+    path("assessment/accountability/", views.accountability_list, name="accountability_list"),
+    path(
+        "assessment/accountability/new/",
+        views.accountability_create,
+        name="accountability_create",
+    ),
+    path(
+        "assessment/cases/<int:pk>/accountability/",
+        views.case_accountability,
+        name="case_accountability",
+    ),
 ]
