@@ -23,6 +23,7 @@ shows who complained, and no response for a foreign or accused object names the
 petitioner; anonymous users go to the login page or get 401.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -40,6 +41,11 @@ from ninja.operation import PathView
 from config import urls as root_urls
 from xinfang.accounts.models import ApiToken
 from xinfang.api.urls import api
+from xinfang.assessment import services as assessment_services
+from xinfang.assessment.kpis import Period
+from xinfang.assessment.models import Scheme
+from xinfang.assessment.tests.factories import scheme
+from xinfang.common import clock
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
 from xinfang.petitions import services
@@ -103,7 +109,7 @@ REFUSED = (403, 404, 403)  # a step refused through the API: 403, once the case 
 class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
-    # Which object the path's `pk` names: the case, or its petitioner.
+    # Which object the path's `pk` names: the case, its petitioner, or an assessment.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -193,6 +199,17 @@ TABLE: dict[str, Row] = {
     # The leaders' dashboard (auditors read it too) and the cases behind one of its figures.
     "assessment:dashboard":                 row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:cases":                     row("GET",   LOGIN,     200,       200,      200,         200,           200,      200, query=_kpi),
+    # ---- assessment (branch acct): schemes and runs for the leading group, admins and
+    # auditors; a unit reads its own row (the assessment objects: of="assessment").
+    "assessment:scheme_list":               row("GET",   LOGIN,     404,       404,      404,         200,           200,      200),
+    "assessment:assessment_list":           row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "assessment:assessment_run":            row("POST",  LOGIN,     404,       404,      404,         400,           404,      400),
+    "assessment:assessment_detail":         row("GET",   LOGIN,     404,       SEE,      SEE,         SEE,           SEE,      SEE, of="assessment"),
+    "assessment:assessment_recompute":      row("POST",  LOGIN,     404,       REFUSED,  REFUSED,     DONE,          REFUSED,  DONE, of="assessment"),
+    "assessment:assessment_freeze":         row("POST",  LOGIN,     404,       REFUSED,  REFUSED,     DONE,          REFUSED,  DONE, of="assessment"),
+    "assessment:accountability_list":       row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "assessment:accountability_create":     row("GET",   LOGIN,     404,       404,      404,         200,           404,      200),
+    "assessment:case_accountability":       row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),
@@ -331,6 +348,8 @@ class Target:
     phone: str
     # What no response about this object may contain for a role that must not know it.
     secrets: tuple[str, ...] = ()
+    # An assessment met alongside the case: of the user's own units, or of another district.
+    assessment: int = MISSING
 
 
 @dataclass
@@ -461,8 +480,34 @@ def _build() -> World:
             accused_unit=district,
         ),
     }
+    own, far = _assessments(street, other_district)
+    cases = {
+        name: replace(t, assessment=far if name in FOREIGN_CASES else own)
+        for name, t in cases.items()
+    }
     tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
     return World(users, tokens, cases)
+
+
+FOREIGN_CASES = ("yashiyuan", "other_street", "other_district")
+
+
+def _assessments(street: Unit, other_district: Unit) -> tuple[int, int]:
+    """Run last year's assessment of the street's communities and of another district's streets."""
+    year = clock.today().year - 1
+    last_year = Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
+    runs = []
+    for unit, level in ((street, "community"), (other_district, "street")):
+        made = Scheme.objects.filter(year=year, level=level).first() or scheme(year, level)
+        runs.append(
+            assessment_services.assessment_run(
+                actor=UserFactory(role="admin", unit=unit),
+                scheme_id=made.pk,
+                period=last_year,
+                today=clock.today(),
+            ).pk
+        )
+    return runs[0], runs[1]
 
 
 @pytest.fixture(scope="module")
@@ -478,7 +523,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 
 def _fill(route: str, row: Row, target: Target) -> str:
     values = {
-        "pk": target.person if row.of == "person" else target.case,
+        "pk": {"person": target.person, "assessment": target.assessment}.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,
         "attachment_pk": target.attachment,
