@@ -210,6 +210,14 @@ TABLE: dict[str, Row] = {
     "assessment:accountability_list":       row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     "assessment:accountability_create":     row("GET",   LOGIN,     404,       404,      404,         200,           404,      200),
     "assessment:case_accountability":       row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
+    # Responsibility letters (of="letter"): every unit reads its own and those below; the
+    # leading group and admins above a unit draft it, set its targets and record signing.
+    "assessment:letter_list":               row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "assessment:letter_create":             row("POST",  LOGIN,     404,       404,      404,         400,           404,      400),
+    "assessment:letter_detail":             row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="letter"),
+    "assessment:letter_targets":            row("POST",  LOGIN,     REFUSED,   REFUSED,  REFUSED,     DONE,          REFUSED,  DONE, of="letter"),
+    "assessment:letter_sign":               row("POST",  LOGIN,     REFUSED,   REFUSED,  REFUSED,     DONE,          REFUSED,  DONE, of="letter"),
+    "assessment:letter_pdf":                row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="letter"),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),
@@ -348,8 +356,10 @@ class Target:
     phone: str
     # What no response about this object may contain for a role that must not know it.
     secrets: tuple[str, ...] = ()
-    # An assessment met alongside the case: of the user's own units, or of another district.
+    # An assessment and a letter met alongside the case: of the user's own units, or of
+    # another district's.
     assessment: int = MISSING
+    letter: int = MISSING
 
 
 @dataclass
@@ -481,8 +491,11 @@ def _build() -> World:
         ),
     }
     own, far = _assessments(street, other_district)
+    own_letter, far_letter = _letters(street, lakeside, other_district, far_street)
     cases = {
-        name: replace(t, assessment=far if name in FOREIGN_CASES else own)
+        name: replace(t, assessment=far, letter=far_letter)
+        if name in FOREIGN_CASES
+        else replace(t, assessment=own, letter=own_letter)
         for name, t in cases.items()
     }
     tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
@@ -510,6 +523,21 @@ def _assessments(street: Unit, other_district: Unit) -> tuple[int, int]:
     return runs[0], runs[1]
 
 
+def _letters(
+    street: Unit, lakeside: Unit, other_district: Unit, far_street: Unit
+) -> tuple[int, int]:
+    """Draft this year's letters of the own community and of another district's street."""
+    return tuple(  # type: ignore[return-value]
+        assessment_services.letter_create(
+            actor=UserFactory(role="admin", unit=above),
+            unit_id=unit.pk,
+            year=clock.today().year,
+            signatory="矩阵代表",
+        ).pk
+        for above, unit in ((street, lakeside), (other_district, far_street))
+    )
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     """Build the units, users and cases once for the module, rolled back at its end."""
@@ -523,7 +551,11 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 
 def _fill(route: str, row: Row, target: Target) -> str:
     values = {
-        "pk": {"person": target.person, "assessment": target.assessment}.get(row.of, target.case),
+        "pk": {
+            "person": target.person,
+            "assessment": target.assessment,
+            "letter": target.letter,
+        }.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,
         "attachment_pk": target.attachment,

@@ -5,6 +5,7 @@ text without NUL), and the API's KPI parameters are derived from these same form
 """
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -131,3 +132,49 @@ class AccountabilityForm(forms.ModelForm[AccountabilityRecord]):
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class LetterCreateForm(forms.Form):
+    """Which unit's letter to draft, for which year."""
+
+    unit = IdChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    signatory = TextField(label=_("乙方代表"), max_length=50, required=False)
+
+    def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class LetterSignForm(forms.Form):
+    """The signing of a letter: its day and the two parties' representatives."""
+
+    signed_on = BoundedDateField(
+        label=_("签订日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    issuer_signatory = TextField(label=_("甲方代表"), max_length=50)
+    signatory = TextField(label=_("乙方代表"), max_length=50)
+
+
+class LetterTargetsForm(forms.Form):
+    """A letter's targets, one field per target: a rate in per cent, or a count."""
+
+    def __init__(self, *args: Any, targets: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for t in targets:
+            spec = kpis.BY_KEY[t.kpi]
+            rate = spec.kind == kpis.Kind.RATE
+            self.fields[t.kpi] = forms.DecimalField(
+                label=f"{spec.label}（%）" if rate else str(spec.label),
+                min_value=0,
+                max_value=100 if rate else 9999,
+                decimal_places=2 if rate else 0,
+                initial=(t.target * 100).quantize(Decimal("0.01")) if rate else int(t.target),
+            )
+
+    def targets(self) -> dict[str, Any]:
+        """Return the targets entered, rates as fractions."""
+        return {
+            k: v / 100 if kpis.BY_KEY[k].kind == kpis.Kind.RATE else v
+            for k, v in self.cleaned_data.items()
+        }

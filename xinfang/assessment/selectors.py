@@ -36,7 +36,9 @@ from xinfang.assessment.models import (
     Assessment,
     AssessmentResult,
     Commendation,
+    LetterTarget,
     MajorIncident,
+    ResponsibilityLetter,
     Scheme,
     SchemeAdjustment,
 )
@@ -804,3 +806,52 @@ def accountability_of_unit(unit: Unit, p: Period) -> QuerySet[AccountabilityReco
     return AccountabilityRecord.objects.filter(
         unit__path__startswith=unit.path, decided_on__gte=p.start, decided_on__lte=p.end
     ).select_related("unit")
+
+
+# ---------------------------------------------------------------- responsibility letters
+
+
+def letters_for_user(user: Any) -> QuerySet[ResponsibilityLetter]:
+    """Return the letters of the units within the user's scope (their own unit's included)."""
+    return ResponsibilityLetter.objects.filter(unit__in=units_visible_to(user)).select_related(
+        "unit", "issuer"
+    )
+
+
+def access_letter(user: Any, pk: int) -> ResponsibilityLetter:
+    """Return letter `pk` if it is of a unit within the user's scope; NotFound otherwise."""
+    found = letters_for_user(user).filter(pk=pk).first()
+    if found is None:
+        raise NotFound(_("目标责任书不存在或不在您的查阅范围内。"))
+    return found
+
+
+def may_handle_letter(user: Any, letter: ResponsibilityLetter) -> bool:
+    """Return whether `user` may set targets and record signing: a manager above the unit."""
+    return user.role in ASSESSMENT_MANAGERS and letter.unit_id != user.unit_id
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    target: LetterTarget
+    figure: Figure
+    meets: bool | None
+
+
+def letter_progress(letter: ResponsibilityLetter, today: dt.date) -> list[TargetRow]:
+    """Return each target against the unit's live figure for the letter's year to date."""
+    year = kpis.year_of(dt.date(letter.year, 1, 1))
+    period = Period(year.start, min(year.end, today))
+    figures = kpi_figures(letter.unit, period, today)
+    rows = []
+    for t in letter.targets.all():
+        figure = figures[t.kpi]
+        goal = float(t.target)
+        if figure.value is None:
+            meets = None
+        elif figure.spec.kind == Kind.RATE:
+            meets = figure.value >= goal
+        else:
+            meets = figure.value <= goal
+        rows.append(TargetRow(t, figure, meets))
+    return rows

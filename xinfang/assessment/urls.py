@@ -27,4 +27,10 @@ urlpatterns = [
         views.case_accountability,
         name="case_accountability",
     ),
+    path("assessment/letters/", views.letter_list, name="letter_list"),
+    path("assessment/letters/new/", views.letter_create, name="letter_create"),
+    path("assessment/letters/<int:pk>/", views.letter_detail, name="letter_detail"),
+    path("assessment/letters/<int:pk>/targets/", views.letter_targets, name="letter_targets"),
+    path("assessment/letters/<int:pk>/sign/", views.letter_sign, name="letter_sign"),
+    path("assessment/letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
 ]

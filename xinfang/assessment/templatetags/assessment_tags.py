@@ -15,3 +15,9 @@ def percent(value: float | None) -> str:
 def signed_percent(value: float | None) -> str:
     """Return a relative change as a signed percentage."""
     return "—" if value is None else f"{100 * value:+.1f}%"
+
+
+@register.filter
+def percent_of(value: object) -> str:
+    """Return a stored fraction (a decimal or its text) as a percentage."""
+    return f"{100 * float(str(value)):g}%"

@@ -5,8 +5,6 @@ from typing import Any
 
 from xinfang.assessment.models import Scheme
 
-D = Decimal
-
 
 def scheme(
     year: int = 2025,
@@ -18,7 +16,7 @@ def scheme(
 ) -> Scheme:
     """Create a scheme: by default 及时受理率 ×5, 按期办结率 ×10 and a stepped 满意率 of 10."""
     made = Scheme.objects.create(
-        name="测试考核办法", year=year, level=level, total=D(total), basis="测试"
+        name="测试考核办法", year=year, level=level, total=Decimal(total), basis="测试"
     )
     for sort, item in enumerate(
         items
@@ -39,7 +37,7 @@ def scheme(
     ):
         made.items.create(
             sort=sort,
-            **{k: D(v) if k not in ("kpi", "rule") else v for k, v in item.items()},
+            **{k: Decimal(v) if k not in ("kpi", "rule") else v for k, v in item.items()},
         )
     for source, each, cap in (
         adjustments
@@ -50,5 +48,7 @@ def scheme(
             ("major_incident", "-5", None),
         ]
     ):
-        made.adjustments.create(source=source, points_each=D(each), cap=D(cap) if cap else None)
+        made.adjustments.create(
+            source=source, points_each=Decimal(each), cap=Decimal(cap) if cap else None
+        )
     return made

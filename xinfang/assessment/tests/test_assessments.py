@@ -2,7 +2,7 @@
 
 import datetime as dt
 import re
-from decimal import Decimal as D
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from xinfang.assessment.tests.fixture import MARCH, TODAY, Cases, build
 from xinfang.common.errors import Conflict, PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
 from xinfang.organization.models import Unit
-from xinfang.petitions.tests.factories import act, register, travel
+from xinfang.petitions.tests.factories import act, travel
 from xinfang.petitions.workflow import Action
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,7 @@ def run(street: Any, made: Scheme, period: Period = Q1, actor: Any = None) -> As
         )
 
 
-def scores(assessment: Assessment) -> dict[str, D]:
+def scores(assessment: Assessment) -> dict[str, Decimal]:
     return {r.unit.name: r.score for r in assessment.results.select_related("unit")}
 
 
@@ -70,19 +70,19 @@ def test_an_assessment_scores_every_unit_of_the_level_from_its_figures(street, c
     on_time = lakeside["on_time_rate"]
     assert items["on_time_rate"]["numerator"] == on_time.numerator
     assert items["on_time_rate"]["denominator"] == on_time.denominator
-    assert D(items["on_time_rate"]["points"]) == (
-        D(10) * D(on_time.numerator) / D(on_time.denominator)
-    ).quantize(D("0.01"))
+    assert Decimal(items["on_time_rate"]["points"]) == (
+        Decimal(10) * Decimal(on_time.numerator) / Decimal(on_time.denominator)
+    ).quantize(Decimal("0.01"))
     adjustments = {a["source"]: a for a in rows[street.lakeside.pk].breakdown["adjustments"]}
     assert adjustments["repeat"]["count"] == lakeside["repeat_rate"].numerator
     assert adjustments["major_incident"]["count"] == 1  # the gathering of 20 March
-    assert D(adjustments["major_incident"]["points"]) == D(-5)
+    assert Decimal(adjustments["major_incident"]["points"]) == Decimal(-5)
     # Yashiyuan owns no case: every rate scores full points, nothing is deducted.
-    assert rows[street.yashiyuan.pk].score == D(25)
+    assert rows[street.yashiyuan.pk].score == Decimal(25)
     assert rows[street.yashiyuan.pk].rank == 1
     assert rows[street.lakeside.pk].rank == 2
-    total = sum(D(i["points"]) for i in items.values()) + sum(
-        D(a["points"]) for a in adjustments.values()
+    total = sum(Decimal(i["points"]) for i in items.values()) + sum(
+        Decimal(a["points"]) for a in adjustments.values()
     )
     assert rows[street.lakeside.pk].score == total
 
@@ -105,10 +105,10 @@ def test_accountability_records_and_commendations_count_in_their_units_deduction
     rows = {r.unit_id: r for r in run(street, made).results.all()}
     lakeside = {a["source"]: a for a in rows[street.lakeside.pk].breakdown["adjustments"]}
     assert lakeside["accountability"]["count"] == 2  # April's is not of the first quarter
-    assert D(lakeside["accountability"]["points"]) == D(-3)  # capped
+    assert Decimal(lakeside["accountability"]["points"]) == Decimal(-3)  # capped
     yashiyuan = {a["source"]: a for a in rows[street.yashiyuan.pk].breakdown["adjustments"]}
     assert yashiyuan["commendation"]["count"] == 1
-    assert rows[street.yashiyuan.pk].score == D(26)
+    assert rows[street.yashiyuan.pk].score == Decimal(26)
 
 
 def test_an_assessment_of_a_period_not_finished_is_refused(street, cases):
@@ -121,7 +121,7 @@ def test_an_assessment_of_a_period_not_finished_is_refused(street, cases):
 
 
 def test_a_scheme_whose_points_miss_its_total_cannot_assess(street, cases):
-    with pytest.raises(ValidationFailed, match="合计 25.00 分，与指标总分 30.00 分不符"):
+    with pytest.raises(ValidationFailed, match=r"合计 25\.00 分，与指标总分 30\.00 分不符"):
         run(street, scheme(total="30"))
 
 
