@@ -43,7 +43,7 @@ from xinfang.accounts.models import ApiToken
 from xinfang.api.urls import api
 from xinfang.assessment import services as assessment_services
 from xinfang.assessment.kpis import Period
-from xinfang.assessment.models import Scheme
+from xinfang.assessment.models import Scheme, SpotCheck
 from xinfang.assessment.tests.factories import scheme
 from xinfang.common import clock
 from xinfang.organization.models import Unit
@@ -218,6 +218,12 @@ TABLE: dict[str, Row] = {
     "assessment:letter_targets":            row("POST",  LOGIN,     REFUSED,   REFUSED,  REFUSED,     DONE,          REFUSED,  DONE, of="letter"),
     "assessment:letter_sign":               row("POST",  LOGIN,     REFUSED,   REFUSED,  REFUSED,     DONE,          REFUSED,  DONE, of="letter"),
     "assessment:letter_pdf":                row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="letter"),
+    # Spot checks (of="spotcheck"): drawn and scored by the leading group and admins, read
+    # by auditors; units are not shown the draw.
+    "assessment:spot_check_list":           row("GET",   LOGIN,     404,       404,      404,         200,           200,      200),
+    "assessment:spot_check_draw":           row("POST",  LOGIN,     404,       404,      404,         400,           404,      400),
+    "assessment:spot_check_detail":         row("GET",   LOGIN,     404,       404,      404,         SEE,           SEE,      SEE, of="spotcheck"),
+    "assessment:spot_check_score":          row("POST",  LOGIN,     404,       404,      404,         DONE,          REFUSED,  DONE, of="spotcheck"),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),
@@ -360,6 +366,7 @@ class Target:
     # another district's.
     assessment: int = MISSING
     letter: int = MISSING
+    spotcheck: int = MISSING
 
 
 @dataclass
@@ -492,10 +499,22 @@ def _build() -> World:
     }
     own, far = _assessments(street, other_district)
     own_letter, far_letter = _letters(street, lakeside, other_district, far_street)
+    own_check, far_check = (
+        SpotCheck.objects.create(
+            root=root,
+            level="community",
+            start=dt.date(2025, 1, 1),
+            end=dt.date(2025, 3, 31),
+            size=1,
+            seed=1,
+            drawn_at=clock.now(),
+        ).pk
+        for root in (street, other_district)
+    )
     cases = {
-        name: replace(t, assessment=far, letter=far_letter)
+        name: replace(t, assessment=far, letter=far_letter, spotcheck=far_check)
         if name in FOREIGN_CASES
-        else replace(t, assessment=own, letter=own_letter)
+        else replace(t, assessment=own, letter=own_letter, spotcheck=own_check)
         for name, t in cases.items()
     }
     tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
@@ -555,6 +574,7 @@ def _fill(route: str, row: Row, target: Target) -> str:
             "person": target.person,
             "assessment": target.assessment,
             "letter": target.letter,
+            "spotcheck": target.spotcheck,
         }.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,

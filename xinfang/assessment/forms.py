@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.assessment import kpis
 from xinfang.assessment.kpis import Period
-from xinfang.assessment.models import AccountabilityRecord, Scheme
+from xinfang.assessment.models import (
+    LEVEL_CHOICES,
+    AccountabilityRecord,
+    Scheme,
+    SpotCheckCase,
+)
 from xinfang.organization.models import Unit
 from xinfang.petitions.forms import BoundedDateField, IdChoiceField, IdField, TextField
 
@@ -178,3 +183,43 @@ class LetterTargetsForm(forms.Form):
             k: v / 100 if kpis.BY_KEY[k].kind == kpis.Kind.RATE else v
             for k, v in self.cleaned_data.items()
         }
+
+
+class SpotCheckDrawForm(forms.Form):
+    """A draw: which level, the replies of which days, how many per unit, and a seed."""
+
+    level = forms.ChoiceField(label=_("抽查对象"), choices=LEVEL_CHOICES)
+    start = BoundedDateField(
+        label=_("答复起始日期"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = BoundedDateField(label=_("答复截止日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    size = forms.IntegerField(label=_("每单位抽取件数"), min_value=1, max_value=100, initial=3)
+    seed = forms.IntegerField(
+        label=_("随机种子"),
+        required=False,
+        min_value=0,
+        max_value=2**62,
+        help_text=_("留空则随机生成；填写上次的种子可复现同一批事项"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            raise forms.ValidationError(_("截止日期不能早于起始日期。"))
+        return data
+
+
+class SpotCheckScoreForm(forms.Form):
+    """The checklist of one sampled case, and the checker's comment."""
+
+    case = IdField(widget=forms.HiddenInput)
+    comment = TextField(label=_("意见"), max_length=2000, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in SpotCheckCase.CHECKLIST:
+            self.fields[key] = forms.BooleanField(label=label, required=False)
+
+    def checks(self) -> dict[str, bool]:
+        """Return the checklist as ticked."""
+        return {k: self.cleaned_data[k] for k, _label in SpotCheckCase.CHECKLIST}

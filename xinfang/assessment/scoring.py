@@ -1,4 +1,5 @@
-"""How a scheme (考核办法) turns a unit's figures into points: pure arithmetic, no ORM.
+"""How a scheme (考核办法) turns a unit's figures into points, and spot checks' draws and
+scores: pure arithmetic, no ORM.
 
 Rules where the issue leaves a choice:
 
@@ -12,12 +13,16 @@ Rules where the issue leaves a choice:
 - A deduction or bonus is `each` × the count, capped in size by `cap`; the total may
   fall below zero, since the scheme's deductions are not bounded by its items.
 - Units with equal scores share a rank, the next rank skips (1, 1, 3).
+- A spot-checked case fails below 60 of 100 (fewer than three of the five checklist
+  items met); the scheme's spot-check deduction counts the failed cases.
 """
 
 import math
+import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Final
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -115,3 +120,21 @@ def ranks(scores: Sequence[Decimal]) -> list[int]:
     """Return each score's rank, highest first; equal scores share a rank (1, 1, 3)."""
     ordered = sorted(scores, reverse=True)
     return [ordered.index(s) + 1 for s in scores]
+
+
+def draw(strata: Mapping[int, Sequence[int]], size: int, seed: int) -> dict[int, list[int]]:
+    """Return `size` ids drawn from each stratum, reproducibly from `seed`.
+
+    The strata are visited in key order and each one's ids sorted first, so the draw
+    depends only on the seed and the population, not on the order a query returned it.
+    """
+    rng = random.Random(seed)
+    return {key: sorted(rng.sample(sorted(strata[key]), size)) for key in sorted(strata)}
+
+
+SPOT_CHECK_PASS: Final = Decimal(60)
+
+
+def checklist_score(checks: Mapping[str, bool], keys: Sequence[str]) -> Decimal:
+    """Return a sampled case's score out of 100: the share of the checklist's items met."""
+    return _cents(Decimal(100) * sum(bool(checks.get(k)) for k in keys) / len(keys))

@@ -33,4 +33,8 @@ urlpatterns = [
     path("assessment/letters/<int:pk>/targets/", views.letter_targets, name="letter_targets"),
     path("assessment/letters/<int:pk>/sign/", views.letter_sign, name="letter_sign"),
     path("assessment/letters/<int:pk>/pdf/", views.letter_pdf, name="letter_pdf"),
+    path("assessment/spot-checks/", views.spot_check_list, name="spot_check_list"),
+    path("assessment/spot-checks/new/", views.spot_check_draw, name="spot_check_draw"),
+    path("assessment/spot-checks/<int:pk>/", views.spot_check_detail, name="spot_check_detail"),
+    path("assessment/spot-checks/<int:pk>/score/", views.spot_check_score, name="spot_check_score"),
 ]
