@@ -224,6 +224,10 @@ TABLE: dict[str, Row] = {
     "assessment:spot_check_draw":           row("POST",  LOGIN,     404,       404,      404,         400,           404,      400),
     "assessment:spot_check_detail":         row("GET",   LOGIN,     404,       404,      404,         SEE,           SEE,      SEE, of="spotcheck"),
     "assessment:spot_check_score":          row("POST",  LOGIN,     404,       404,      404,         DONE,          REFUSED,  DONE, of="spotcheck"),
+    # Reports: the dashboard's figures as Excel and PDF, the ranking table as Excel.
+    "assessment:report_xlsx":               row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
+    "assessment:report_pdf":                row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
+    "assessment:assessment_xlsx":           row("GET",   LOGIN,     404,       SEE,      SEE,         SEE,           SEE,      SEE, of="assessment"),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),

@@ -37,4 +37,7 @@ urlpatterns = [
     path("assessment/spot-checks/new/", views.spot_check_draw, name="spot_check_draw"),
     path("assessment/spot-checks/<int:pk>/", views.spot_check_detail, name="spot_check_detail"),
     path("assessment/spot-checks/<int:pk>/score/", views.spot_check_score, name="spot_check_score"),
+    path("assessment/report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("assessment/report.pdf", views.report_pdf, name="report_pdf"),
+    path("assessment/runs/<int:pk>/xlsx/", views.assessment_xlsx, name="assessment_xlsx"),
 ]

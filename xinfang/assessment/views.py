@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
-from xinfang.assessment import kpis, letters, precheck, selectors, services
+from xinfang.assessment import kpis, letters, precheck, reports, selectors, services
 from xinfang.assessment.forms import (
     AccountabilityForm,
     AssessmentRunForm,
@@ -111,6 +111,15 @@ def _charts(unit_id: int, period: Period, trend: list[selectors.TrendMonth], par
     }
 
 
+def _breakdown_labels() -> dict[str, str]:
+    return {
+        "channel": _("按信访形式"),
+        "category": _("按问题分类"),
+        "unit": _("按责任单位"),
+        "community": _("按问题发生地（社区）"),
+    }
+
+
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
@@ -143,12 +152,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "groups": groups,
             "lists": lists,
             "list_labels": selectors.LISTS,
-            "breakdown_labels": {
-                "channel": _("按信访形式"),
-                "category": _("按问题分类"),
-                "unit": _("按责任单位"),
-                "community": _("按问题发生地（社区）"),
-            },
+            "breakdown_labels": _breakdown_labels(),
             "incidents": list(selectors.incident_list(unit, period)),
             "charts": _charts(unit.pk, period, trend, parts),
             "today": today,
@@ -635,3 +639,60 @@ def spot_check_score(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     else:
         messages.success(request, _("评分已保存。"))
     return redirect("assessment:spot_check_detail", pk=pk)
+
+
+# ---------------------------------------------------------------- reports
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report_data(request: AuthenticatedHttpRequest) -> tuple[Any, Any]:
+    """Return the figures and breakdowns of the dashboard's unit and period, as it picks them."""
+    user = request.user
+    if user.role not in DASHBOARD_ROLES or user.unit_id is None:
+        raise Http404
+    today = clock.today()
+    form = PeriodForm(request.GET or None)
+    period = form.resolve(today)
+    try:
+        unit = selectors.kpi_unit(user, form.cleaned_data.get("unit") if form.is_valid() else None)
+    except DomainError as e:
+        raise Http404(e.message) from None
+    return selectors.kpi_figures(unit, period, today), selectors.breakdowns(unit, period, today)
+
+
+@login_required
+def report_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Download the statistics report of the dashboard's unit and period as Excel."""
+    figures, parts = _report_data(request)
+    name = f"{figures.unit.name}-{figures.period.start}-{figures.period.end}.xlsx"
+    return _download(reports.statistics_xlsx(figures, parts, _breakdown_labels()), XLSX, name)
+
+
+@login_required
+def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Download the statistics report of the dashboard's unit and period as PDF."""
+    figures, parts = _report_data(request)
+    name = f"{figures.unit.name}-{figures.period.start}-{figures.period.end}.pdf"
+    pdf = reports.statistics_pdf(figures, parts, _breakdown_labels())
+    return _download(pdf, "application/pdf", name)
+
+
+@login_required
+def assessment_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Download the ranking table (the rows the user may read) as Excel."""
+    user = request.user
+    try:
+        assessment = selectors.access_assessment(user, pk)
+    except DomainError:
+        raise Http404 from None
+    rows = list(selectors.assessment_rows(user, assessment))
+    name = f"{assessment.scheme}-{assessment.start}-{assessment.end}.xlsx"
+    return _download(reports.assessment_xlsx(assessment, rows), XLSX, name)
