@@ -298,11 +298,16 @@ def per_10k(value: int, residents: int | None) -> float | None:
 
 def meets(spec: KpiSpec, value: float | None) -> bool | None:
     """Return whether `value` meets the default target (rates at least, events at most)."""
-    if spec.target is None or value is None:
+    return meets_target(spec, value, spec.target)
+
+
+def meets_target(spec: KpiSpec, value: float | None, target: float | None) -> bool | None:
+    """Return whether `value` meets `target` (rates at least, counts at most)."""
+    if target is None or value is None:
         return None
     if spec.kind == Kind.RATE:
-        return value >= spec.target
-    return value <= spec.target
+        return value >= target
+    return value <= target
 
 
 def case_query(key: str, part: str, unit_id: int, period: Period, **extra: object) -> str:

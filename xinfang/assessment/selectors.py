@@ -835,6 +835,16 @@ def may_handle_letter(user: Any, letter: ResponsibilityLetter) -> bool:
     return user.role in ASSESSMENT_MANAGERS and letter.unit_id != user.unit_id
 
 
+def letter_targets(unit: Unit, year: int) -> dict[str, float]:
+    """Return the targets of `unit`'s responsibility letter of `year` (none without one)."""
+    return {
+        kpi: float(target)
+        for kpi, target in LetterTarget.objects.filter(
+            letter__unit=unit, letter__year=year
+        ).values_list("kpi", "target")
+    }
+
+
 @dataclass(frozen=True)
 class TargetRow:
     target: LetterTarget
@@ -850,14 +860,9 @@ def letter_progress(letter: ResponsibilityLetter, today: dt.date) -> list[Target
     rows = []
     for t in letter.targets.all():
         figure = figures[t.kpi]
-        goal = float(t.target)
-        if figure.value is None:
-            meets = None
-        elif figure.spec.kind == Kind.RATE:
-            meets = figure.value >= goal
-        else:
-            meets = figure.value <= goal
-        rows.append(TargetRow(t, figure, meets))
+        rows.append(
+            TargetRow(t, figure, kpis.meets_target(figure.spec, figure.value, float(t.target)))
+        )
     return rows
 
 

@@ -52,20 +52,30 @@ class Tile:
     figure: selectors.Figure
     numerator_url: str
     denominator_url: str
+    # The unit's own target from its responsibility letter of the year, else the default.
+    target: float | None = None
+    meets: bool | None = None
+    from_letter: bool = False
 
 
 def _cases_url(key: str, part: str, unit_id: int, period: Period, **extra: Any) -> str:
     return f"{reverse('assessment:cases')}?{kpis.case_query(key, part, unit_id, period, **extra)}"
 
 
-def _tile(figure: selectors.Figure, unit_id: int, period: Period) -> Tile:
-    if not figure.has_cases:
-        return Tile(figure, "", "")
-    return Tile(
-        figure,
-        _cases_url(figure.key, "numerator", unit_id, period),
-        _cases_url(figure.key, "denominator", unit_id, period),
+def _tile(
+    figure: selectors.Figure, unit_id: int, period: Period, targets: dict[str, float]
+) -> Tile:
+    target = targets.get(figure.key, figure.spec.target)
+    meets = kpis.meets_target(figure.spec, figure.value, target)
+    urls = (
+        (
+            _cases_url(figure.key, "numerator", unit_id, period),
+            _cases_url(figure.key, "denominator", unit_id, period),
+        )
+        if figure.has_cases
+        else ("", "")
     )
+    return Tile(figure, *urls, target=target, meets=meets, from_letter=figure.key in targets)
 
 
 def _charts(unit_id: int, period: Period, trend: list[selectors.TrendMonth], parts: Any) -> Any:
@@ -133,7 +143,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     except DomainError as e:
         raise Http404(e.message) from None
     figures = selectors.kpi_figures(unit, period, today)
-    tiles = [_tile(f, unit.pk, period) for f in figures.figures]
+    targets = selectors.letter_targets(unit, period.end.year)
+    tiles = [_tile(f, unit.pk, period, targets) for f in figures.figures]
     groups = [(kpis.GROUP_LABELS[g], [t for t in tiles if t.figure.spec.group == g]) for g in Group]
     trend = selectors.kpi_trend(unit, period.end, today)
     parts = selectors.breakdowns(unit, period, today)

@@ -182,3 +182,22 @@ def test_the_street_edits_targets_and_records_signing_from_the_page(street):
     assert letter.targets.get(kpi="on_time_rate").target == Decimal("0.975")
     letter.refresh_from_db()
     assert letter.is_signed
+
+
+def test_the_dashboard_measures_a_unit_against_its_own_letters_targets(street, cases):
+    letter = draft(street)
+    services.letter_targets_set(
+        actor=street.leader, letter_id=letter.pk, targets={"on_time_rate": Decimal("0.1")}
+    )
+    with travel(TODAY):
+        html = (
+            client_of(street.community_leader)
+            .get("/dashboard/", {"start": "2025-03-01", "end": "2025-03-31"})
+            .content.decode()
+        )
+    tile = html[html.index('data-kpi="on_time_rate"') :][:1500]
+    assert "责任书目标 ≥ 10.0%" in tile
+    other = html[html.index('data-kpi="rating_rate"') :][:1500]
+    assert "责任书目标 ≥ 80.0%" in other  # the default, written into the letter when drafted
+    before = html[: html.index('data-kpi="on_time_rate"')]
+    assert before.rstrip().endswith('<div class="kpi"')  # met: the letter asks only 10 %
