@@ -1,4 +1,4 @@
-"""Major incidents are recorded in the admin through the service, and audited."""
+"""The admin: major incidents and schemes saved through the services, audited; checked."""
 
 from typing import Any
 
@@ -37,3 +37,37 @@ def test_a_major_incident_recorded_edited_and_deleted_in_the_admin_is_audited(st
         (AuditEntry.Kind.CHANGE, []),
     ]
     assert rows[2].summary.startswith("删除重大事件：2025-03-20")
+
+
+def _scheme_form(total: str, points: list[str]) -> dict[str, str]:
+    form = {
+        "name": "街道考核办法",
+        "year": "2030",
+        "level": "street",
+        "total": total,
+        "basis": "",
+        "items-TOTAL_FORMS": str(len(points)),
+        "items-INITIAL_FORMS": "0",
+        "adjustments-TOTAL_FORMS": "0",
+        "adjustments-INITIAL_FORMS": "0",
+    }
+    for n, (kpi, p) in enumerate(zip(("on_time_rate", "rating_rate"), points, strict=False)):
+        form |= {
+            f"items-{n}-kpi": kpi,
+            f"items-{n}-points": p,
+            f"items-{n}-target": "1",
+            f"items-{n}-rule": "linear",
+            f"items-{n}-sort": str(n),
+        }
+    return form
+
+
+def test_a_scheme_whose_items_miss_its_total_is_refused_in_the_admin_with_the_sums(street: Any):
+    client = Client()
+    client.force_login(street.admin)
+    add = reverse("admin:assessment_scheme_add")
+    response = client.post(add, _scheme_form("30", ["10", "5"]))
+    assert response.status_code == 200
+    assert "各项指标分值合计 15 分，与指标总分 30 分不符。" in response.content.decode()
+    assert client.post(add, _scheme_form("15", ["10", "5"])).status_code == 302
+    assert AuditEntry.objects.filter(object_type="scheme").count() == 1
