@@ -1,0 +1,34 @@
+"""What the assessment holds beside the register: incidents, schemes, assessments, findings,
+letters and spot checks."""
+
+from xinfang.assessment.models.incidents import MajorIncident
+from xinfang.assessment.models.letters import LetterTarget, ResponsibilityLetter
+from xinfang.assessment.models.schemes import (
+    LEVEL_CHOICES,
+    RATE_KPI_CHOICES,
+    AccountabilityRecord,
+    Assessment,
+    AssessmentResult,
+    Commendation,
+    Scheme,
+    SchemeAdjustment,
+    SchemeItem,
+)
+from xinfang.assessment.models.spot_checks import SpotCheck, SpotCheckCase
+
+__all__ = [
+    "LEVEL_CHOICES",
+    "RATE_KPI_CHOICES",
+    "AccountabilityRecord",
+    "Assessment",
+    "AssessmentResult",
+    "Commendation",
+    "LetterTarget",
+    "MajorIncident",
+    "ResponsibilityLetter",
+    "Scheme",
+    "SchemeAdjustment",
+    "SchemeItem",
+    "SpotCheck",
+    "SpotCheckCase",
+]
