@@ -165,6 +165,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "list_labels": selectors.LISTS,
             "breakdown_labels": _breakdown_labels(),
             "incidents": list(selectors.incident_list(unit, period)),
+            "accountability": list(selectors.accountability_of_unit(unit, period)),
             "charts": _charts(unit.pk, period, trend, parts),
             "today": today,
         },

@@ -334,3 +334,24 @@ def test_the_scheme_page_shows_why_a_scheme_cannot_score(street):
     html = client_of(street.auditor).get("/assessment/schemes/").content.decode()
     assert "与指标总分 30.00 分不符" in html
     assert client_of(street.handler).get("/assessment/schemes/").status_code == 404
+
+
+def test_the_units_dashboard_lists_the_accountability_records_of_the_period(street, cases):
+    for person, day in (("孙七", dt.date(2025, 3, 5)), ("周八", dt.date(2025, 4, 5))):
+        AccountabilityRecord.objects.create(
+            petition=cases.b,
+            unit=street.lakeside,
+            person=person,
+            finding="答复超期",
+            measure="talk",
+            decided_on=day,
+            decided_by="街道纪工委",
+        )
+    with travel(TODAY):
+        html = (
+            client_of(street.community_leader)
+            .get("/dashboard/", {"start": "2025-03-01", "end": "2025-03-31"})
+            .content.decode()
+        )
+    section = html[html.index('id="accountability"') :]
+    assert "孙七" in section and "周八" not in section
