@@ -390,7 +390,10 @@ def kpi_figures_of_units(
             for name, n in counts.items():
                 into[holder][name] = into[holder].get(name, 0) + (n or 0)
 
-    scope = Petition.objects.filter(access.unit_q(root)).order_by()
+    # Only the cases some unit of `units` holds: the rest of the root's (its own, other
+    # levels') would be grouped and thrown away.
+    owners = [pk for pk, held in holders.items() if held]
+    scope = Petition.objects.filter(access.unit_q(root), owner_unit_id__in=owners).order_by()
     for anchor, group in _aggregates(p, today, window).items():
         grouped = (
             scope.filter(_anchor_q(anchor, p, window)).values("owner_unit_id").annotate(**group)
