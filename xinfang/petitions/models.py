@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.common.memo import Memo
 from xinfang.common.models import MemoModel
+from xinfang.common.text import mask_id_number, mask_phone
 from xinfang.petitions.workflow import (
     ACTION_LABELS,
     CONCLUDED_STATUSES,
@@ -192,11 +193,11 @@ class Petitioner(models.Model):
 
     @property
     def masked_id_number(self) -> str:
-        return f"{self.id_number[:3]}***********{self.id_number[-4:]}" if self.id_number else ""
+        return mask_id_number(self.id_number)
 
     @property
     def masked_phone(self) -> str:
-        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else self.phone
+        return mask_phone(self.phone)
 
 
 class Channel(models.TextChoices):
