@@ -16,8 +16,15 @@ from xinfang.notifications.models import Channel, Notification
 class NotificationAdmin(ReadOnlyAdmin[Notification]):
     list_display = ["created_at", "channel", "recipient", "purpose", "sent_at", "attempts"]
     list_filter = ["channel", "purpose"]
-    fields = ["created_at", "channel", "recipient", "purpose", "sent_at", "attempts", "last_error"]
-    readonly_fields = fields
+    readonly_fields = fields = (
+        "created_at",
+        "channel",
+        "recipient",
+        "purpose",
+        "sent_at",
+        "attempts",
+        "last_error",
+    )
     date_hierarchy = "created_at"
 
     @admin.display(description=_("收件人"))

@@ -12,8 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.common.memo import Memo
+from xinfang.common.models import MemoModel
 
-class Unit(models.Model):
+
+class Unit(MemoModel):
     class Kind(models.TextChoices):
         DISTRICT = "district", _("区")
         STREET = "street", _("街道")
@@ -41,6 +44,10 @@ class Unit(models.Model):
     )
     residents = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    # The tree's ids, paths and kinds, which every intake form checks its choices against;
+    # see common/memo.py (unit_move, which writes paths with update(), clears it itself).
+    memo = Memo(seconds=30)
 
     class Meta:
         verbose_name = _("单位")

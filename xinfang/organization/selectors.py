@@ -43,6 +43,16 @@ def unit_scope(unit: Unit | None) -> UnitScope:
     return UnitScope(ids, broad=2 * len(ids) > len(rows))
 
 
+def subtree_ids(unit: Unit | None, kind: str | None = None) -> frozenset[int]:
+    """Return the ids of `unit`'s subtree (of one kind), from the tree kept in memory."""
+    if unit is None:
+        return frozenset()
+    tree: list[tuple[int, str, str]] = Unit.memo.get(
+        "tree", lambda: list(Unit.objects.values_list("pk", "path", "kind"))
+    )
+    return frozenset(pk for pk, path, k in tree if path.startswith(unit.path) and kind in (None, k))
+
+
 def units_visible_to(user: Any) -> QuerySet[Unit]:
     """Return the units whose cases `user` may see: the subtree of the user's unit."""
     if user.unit_id is None:

@@ -101,6 +101,7 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None, ip: str | None
     Unit.objects.filter(path__startswith=old_prefix).update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1))
     )
+    transaction.on_commit(Unit.memo.clear)  # update() bypasses the model's save
     audit_record(
         actor=actor,
         kind=AuditEntry.Kind.CHANGE,

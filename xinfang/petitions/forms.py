@@ -8,15 +8,17 @@ in actions and services. Each action form builds the typed input its action
 takes (to_input()).
 """
 
+from collections.abc import Callable, Collection
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.common.pagination import MAX_PAGE
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import assignable_units, units_visible_to
+from xinfang.organization.selectors import assignable_units, subtree_ids, units_visible_to
 from xinfang.petitions.inputs import (
     MAX_REPRESENTATIVES,
     AssignInput,
@@ -98,6 +100,49 @@ class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any
         return super().to_python(value)
 
 
+# Django's setter of ModelChoiceField.queryset (it also hands the widget its choices).
+_SET_QUERYSET: Callable[[Any, Any], None] = vars(forms.ModelChoiceField)["queryset"].fset
+
+
+class KnownIdChoiceField(IdChoiceField):
+    """A choice checked against the ids kept in memory (common/memo.py): no query on a POST.
+
+    A submitted id is valid when it is in `known()` and is returned as the id itself. The
+    queryset only lists the choices on the page: given as `choices_from`, it is built when
+    the page first needs it, so a valid POST builds none.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.choices_from: Callable[[], QuerySet[Any]] | None = None
+        super().__init__(*args, **kwargs)
+        self.known: Callable[[], Collection[int]] = frozenset
+
+    def _lazy_queryset(self) -> QuerySet[Any] | None:
+        if self.choices_from is not None:
+            choices, self.choices_from = self.choices_from, None
+            _SET_QUERYSET(self, choices())
+        queryset: QuerySet[Any] | None = vars(self).get("_queryset")
+        return queryset
+
+    queryset = property(_lazy_queryset, lambda self, qs: _SET_QUERYSET(self, qs))
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if not _is_id(value) or int(value) not in self.known():
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return int(value)
+
+
+def _unit_choice(form: forms.Form, name: str, user: Any, kind: str | None = None) -> None:
+    """Offer the units of the user's subtree (of one kind) in the form's field `name`."""
+    field = cast(KnownIdChoiceField, form.fields[name])
+    field.known = lambda: subtree_ids(user.unit, kind)
+    field.choices_from = lambda: (
+        units_visible_to(user).filter(kind=kind) if kind else units_visible_to(user)
+    )
+
+
 def _is_id(value: Any) -> bool:
     try:
         number = int(value)
@@ -134,7 +179,7 @@ class PersonForm(forms.Form):
 class PetitionerForm(PersonForm):
     """A person entered into the registry, with the community they live in."""
 
-    community = IdChoiceField(
+    community = KnownIdChoiceField(
         label=_("所在社区"),
         queryset=Unit.objects.none(),
         required=False,
@@ -143,13 +188,11 @@ class PetitionerForm(PersonForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(IdChoiceField, self.fields["community"])
-        field.queryset = units_visible_to(user).filter(kind=Unit.Kind.COMMUNITY)
+        _unit_choice(self, "community", user, Unit.Kind.COMMUNITY)
 
     def person(self) -> PetitionerData:
         data = super().person()
-        community = self.cleaned_data["community"]
-        data.community_id = community.pk if community else None
+        data.community_id = self.cleaned_data["community"]
         return data
 
 
@@ -203,7 +246,7 @@ class IntakeForm(forms.Form):
     content = TextField(
         label=_("信访内容"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
-    category = IdChoiceField(
+    category = KnownIdChoiceField(
         label=_("问题分类"),
         queryset=Category.objects.filter(parent__isnull=False, is_active=True).select_related(
             "parent"
@@ -213,7 +256,7 @@ class IntakeForm(forms.Form):
     )
     is_anonymous = forms.BooleanField(label=_("匿名信访"), required=False)
     head_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1)
-    community = IdChoiceField(
+    community = KnownIdChoiceField(
         label=_("问题发生地（社区）"),
         queryset=Unit.objects.none(),
         required=False,
@@ -221,7 +264,7 @@ class IntakeForm(forms.Form):
     )
     address = TextField(label=_("问题发生地址"), max_length=200, required=False)
     accused = TextField(label=_("被反映人/单位"), max_length=200, required=False)
-    accused_unit = IdChoiceField(
+    accused_unit = KnownIdChoiceField(
         label=_("被反映单位（本街道内）"),
         queryset=Unit.objects.none(),
         required=False,
@@ -248,10 +291,9 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The place and the unit complained about lie within the registering office's units.
-        units = units_visible_to(user)
-        cast(IdChoiceField, self.fields["accused_unit"]).queryset = units
-        community = cast(IdChoiceField, self.fields["community"])
-        community.queryset = units.filter(kind=Unit.Kind.COMMUNITY)
+        _unit_choice(self, "accused_unit", user)
+        _unit_choice(self, "community", user, Unit.Kind.COMMUNITY)
+        cast(KnownIdChoiceField, self.fields["category"]).known = Category.active_leaf_ids
 
     def registration(self, people: list[PetitionerData]) -> RegistrationData:
         d = self.cleaned_data
@@ -262,11 +304,11 @@ class IntakeForm(forms.Form):
             petitioners=people,
             is_anonymous=d["is_anonymous"],
             head_count=d["head_count"],
-            category_id=d["category"].pk if d["category"] else None,
-            community_id=d["community"].pk if d["community"] else None,
+            category_id=d["category"],
+            community_id=d["community"],
             address=d["address"],
             accused=d["accused"],
-            accused_unit_id=d["accused_unit"].pk if d["accused_unit"] else None,
+            accused_unit_id=d["accused_unit"],
             repeat_of_id=d["repeat_of"],
             origin_authority=d["origin_authority"],
             origin_reference=d["origin_reference"],

@@ -155,6 +155,19 @@ class Category(MemoModel):
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent is not None else self.name
 
+    @classmethod
+    def active_leaf_ids(cls) -> frozenset[int]:
+        """Return the ids of the categories a case may be filed under (kept in the memo)."""
+        ids: frozenset[int] = cls.memo.get(
+            "leaves",
+            lambda: frozenset(
+                cls.objects.filter(parent__isnull=False, is_active=True).values_list(
+                    "pk", flat=True
+                )
+            ),
+        )
+        return ids
+
     def clean(self) -> None:
         """Keep the taxonomy two levels deep, as the lists and the search filter read it."""
         if self.parent is None:
