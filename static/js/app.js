@@ -1,43 +1,8 @@
-// Keyboard and intake helpers: Ctrl+Enter submits, the known-person panel follows the
-// petitioner fields, representatives can be added up to the formset's maximum.
+// Keyboard helpers of every page: Ctrl+Enter submits; the intake form's own are intake.js.
 document.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
     const form = e.target.closest && e.target.closest("form[data-submit-on-ctrl-enter]");
     if (form) { e.preventDefault(); form.requestSubmit(); }
-  }
-});
-
-function lookupKnownPerson(person) {
-  const urlEl = document.getElementById("match-url");
-  if (!urlEl || !window.htmx) return;
-  const val = (suffix) => (person.querySelector(`[name$='-${suffix}']`) || {}).value || "";
-  const params = new URLSearchParams({
-    id_number: val("id_number"), phone: val("phone"), name: val("name"), address: val("address"),
-  });
-  htmx.ajax("GET", `${urlEl.dataset.url}?${params}`, { target: "#known-person", swap: "innerHTML" });
-}
-
-document.addEventListener("change", (e) => {
-  const person = e.target.closest && e.target.closest("[data-person]");
-  if (person) lookupKnownPerson(person);
-});
-
-document.addEventListener("click", (e) => {
-  const add = e.target.closest && e.target.closest("[data-add-person]");
-  if (add) {
-    const total = document.querySelector("[name='person-TOTAL_FORMS']");
-    const max = parseInt(document.querySelector("[name='person-MAX_NUM_FORMS']").value, 10);
-    const n = parseInt(total.value, 10);
-    if (n >= max) { add.disabled = true; return; }
-    const html = document.getElementById("person-template").innerHTML.replace(/__prefix__/g, n);
-    add.insertAdjacentHTML("beforebegin", html);
-    total.value = n + 1;
-    add.previousElementSibling.querySelector("input").focus();
-  }
-  const repeat = e.target.closest && e.target.closest("[data-repeat-of]");
-  if (repeat) {
-    const field = document.querySelector("[name='repeat_of']");
-    if (field) { field.value = repeat.dataset.repeatOf; field.focus(); }
   }
 });
 

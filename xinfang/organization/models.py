@@ -72,6 +72,7 @@ class Unit(MemoModel):
         super().save(*args, **kwargs)
         self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
         Unit.objects.filter(pk=self.pk).update(path=self.path)
+        self.memo.clear()  # the tree kept in memory must have the path, not the blank
 
     def is_within(self, other: "Unit") -> bool:
         """Return whether this unit is `other` or lies below it."""

@@ -8,6 +8,7 @@ in actions and services. Each action form builds the typed input its action
 takes (to_input()).
 """
 
+import re
 from collections.abc import Callable, Collection
 from typing import Any, cast
 
@@ -104,6 +105,18 @@ class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any
 _SET_QUERYSET: Callable[[Any, Any], None] = vars(forms.ModelChoiceField)["queryset"].fset
 
 
+class _LiveChoiceIterator(forms.models.ModelChoiceIterator):
+    """Django's choice iterator, reading the field's queryset when iterated, not when made."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
+        self.field = field  # and no queryset taken now: the field builds it on first read
+
+    # A read of the field's queryset, where Django's iterator keeps a copy of it.
+    @property
+    def queryset(self) -> Any:  # type: ignore[override]
+        return self.field.queryset
+
+
 class KnownIdChoiceField(IdChoiceField):
     """A choice checked against the ids kept in memory (common/memo.py): no query on a POST.
 
@@ -111,6 +124,8 @@ class KnownIdChoiceField(IdChoiceField):
     queryset only lists the choices on the page: given as `choices_from`, it is built when
     the page first needs it, so a valid POST builds none.
     """
+
+    iterator = _LiveChoiceIterator
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.choices_from: Callable[[], QuerySet[Any]] | None = None
@@ -143,6 +158,41 @@ def _unit_choice(form: forms.Form, name: str, user: Any, kind: str | None = None
     )
 
 
+_CASE_NUMBER = re.compile(r"(?:XF(\d{4})-)?0*(\d{1,18})")
+
+
+class CaseNumberField(TextField):
+    """A case by its number as people know it (XF2026-0000302), or its serial alone (302).
+
+    Cleans to (year or None, id); the service checks that the year is the case's.
+    """
+
+    default_error_messages = {
+        "invalid": _("请填写事项编号，如XF2026-0000302。"),
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=30, **kwargs)
+
+    def to_python(self, value: Any) -> tuple[int | None, int] | None:  # type: ignore[override]
+        text = str(super().to_python(value)).strip().upper().replace(" ", "")
+        if not text:
+            return None
+        match = _CASE_NUMBER.fullmatch(text)
+        if match is None or not _is_id(match[2]):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return (int(match[1]) if match[1] else None, int(match[2]))
+
+    def api_schema(self) -> tuple[Any, dict[str, Any]]:
+        """Declare the number as text, or the id as an integer (what the API answers with)."""
+        return str | int, {
+            "anyOf": [
+                {"type": "string", "maxLength": 30, "pattern": r"^\s*(XF\d{4}-)?\d{1,18}\s*$"},
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            ]
+        }
+
+
 def _is_id(value: Any) -> bool:
     try:
         number = int(value)
@@ -152,10 +202,17 @@ def _is_id(value: Any) -> bool:
 
 
 class PersonForm(forms.Form):
-    name = TextField(label=_("姓名"), max_length=50)
+    # The identifiers first: intake looks the person up by them and fills in the rest.
     id_number = TextField(label=_("身份证号"), max_length=18, required=False)
     phone = TextField(label=_("联系电话"), max_length=20, required=False)
+    name = TextField(label=_("姓名"), max_length=50)
     address = TextField(label=_("住址"), max_length=200, required=False)
+    on_record = forms.ChoiceField(
+        label=_("与档案不一致时"),
+        choices=[("", "—"), ("keep", _("以档案为准")), ("update", _("以本次填写更新档案"))],
+        required=False,
+        help_text=_("身份证号已登记、但姓名或电话不同时选择"),
+    )
 
     def clean_id_number(self) -> str:
         value = normalize_id_number(self.cleaned_data["id_number"])
@@ -172,7 +229,11 @@ class PersonForm(forms.Form):
     def person(self) -> PetitionerData:
         d = self.cleaned_data
         return PetitionerData(
-            name=d["name"], id_number=d["id_number"], phone=d["phone"], address=d["address"]
+            name=d["name"],
+            id_number=d["id_number"],
+            phone=d["phone"],
+            address=d["address"],
+            on_record=d["on_record"],
         )
 
 
@@ -214,6 +275,14 @@ class PetitionerLookupForm(forms.Form):
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])
+
+
+class IntakeLookupForm(PetitionerLookupForm):
+    """The intake panel's lookup: the person's fields, and the title typed so far."""
+
+    PERSON = ("id_number", "phone", "name", "address")
+
+    title = TextField(label=_("标题"), max_length=200, required=False)
 
 
 class BasePersonFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # of PersonForm
@@ -270,10 +339,17 @@ class IntakeForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": _("被反映单位不存在或不在本单位管辖范围内。")},
     )
-    repeat_of = IdField(
-        label=_("重复信访：原事项内部编号"),
+    repeat_of = CaseNumberField(
+        label=_("重复信访：原事项编号"),
         required=False,
-        help_text=_("同一事项再次反映时填写原事项编号，系统据此判定是否初信初访。"),
+        help_text=_(
+            "同一事项再次反映时填写原事项编号（如XF2026-0000302），系统据此判定是否初信初访。"
+        ),
+    )
+    not_repeat = forms.BooleanField(
+        label=_("确认为新事项"),
+        required=False,
+        help_text=_("信访人近30日内已登记相似事项、但本次确属新的事项时勾选"),
     )
     origin_authority = TextField(label=_("交办/转送机关"), max_length=100, required=False)
     origin_reference = TextField(label=_("来文编号"), max_length=60, required=False)
@@ -309,7 +385,9 @@ class IntakeForm(forms.Form):
             address=d["address"],
             accused=d["accused"],
             accused_unit_id=d["accused_unit"],
-            repeat_of_id=d["repeat_of"],
+            repeat_of_id=d["repeat_of"][1] if d["repeat_of"] else None,
+            repeat_of_year=d["repeat_of"][0] if d["repeat_of"] else None,
+            not_repeat=d["not_repeat"],
             origin_authority=d["origin_authority"],
             origin_reference=d["origin_reference"],
             origin_deadline=d["origin_deadline"],

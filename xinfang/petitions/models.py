@@ -204,6 +204,13 @@ class Petitioner(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("petitions:petitioner_detail", args=[self.pk])
 
+    def differs_from(self, *, id_number: str, name: str, phone: str) -> list[str]:
+        """Return what was typed otherwise than this record, when its ID number was typed."""
+        if not id_number or self.id_number != id_number:
+            return []
+        typed = {"name": name, "phone": phone}
+        return [f for f, v in typed.items() if v and getattr(self, f) and v != getattr(self, f)]
+
     @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)

@@ -25,6 +25,7 @@ from xinfang.petitions import (
     deadlines,
     notices,
     receipts,
+    repeats,
     selectors,
     services,
     tracking,
@@ -32,8 +33,8 @@ from xinfang.petitions import (
 from xinfang.petitions.forms import (
     ACTION_FORMS,
     IntakeForm,
+    IntakeLookupForm,
     PersonFormSet,
-    PetitionerLookupForm,
     SearchForm,
 )
 from xinfang.petitions.models import Channel, Petition
@@ -97,6 +98,7 @@ def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     formset = PersonFormSet(request.POST or None, prefix="person")
+    asked: set[str | None] = set()  # the choices a refusal asks for, shown with it
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             petition = services.petition_register(
@@ -107,6 +109,7 @@ def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
+            asked.add(e.field)
         else:
             messages.success(
                 request,
@@ -114,33 +117,65 @@ def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 % {"n": petition.number, "c": petition.query_code},
             )
             return redirect(petition)
-    return render(request, "petitions/petition_form.html", {"form": form, "formset": formset})
+    return render(
+        request,
+        "petitions/petition_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "ask_on_record": "on_record" in asked or _any_value(formset, "on_record"),
+            "ask_not_repeat": "repeat_of" in asked or bool(form["not_repeat"].value()),
+        },
+    )
+
+
+def _any_value(formset: Any, field: str) -> bool:
+    return any(f[field].value() for f in formset.forms)
 
 
 @login_required
 def petitioner_match_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Return the known-person panel for the intake form (HTMX)."""
+    """Return the known-person panel for the intake form (HTMX).
+
+    It names each person found, offers what their record knows for the empty fields,
+    warns when the ID number is on file under another name or phone, and shows the
+    cases of the last 30 days with a similar title, each one key from "link as repeat".
+    """
     if not access.may_register(request.user):
         raise Http404
-    lookup = PetitionerLookupForm(request.GET)
+    lookup = IntakeLookupForm(request.GET)
     # A lookup the form refuses (a NUL, an over-long value) simply finds nobody.
+    typed = lookup.cleaned_data if lookup.is_valid() else {}
     matches = (
-        selectors.petitioner_matches(request.user, **lookup.cleaned_data)
-        if lookup.is_valid()
+        selectors.petitioner_matches(request.user, **{k: typed[k] for k in IntakeLookupForm.PERSON})
+        if typed
         else []
     )
-    # The panel names each person it finds: a read of personal data like any other.
+    # The panel shows each person found, and hands the page their address and phone to
+    # fill in: a read of personal data like any other.
     services.petitioners_viewed(
         actor=request.user,
         people=[m.petitioner for m in matches],
-        fields=("name",),
+        fields=("name", "phone", "address"),
         where=_("登记时信访人匹配"),
         ip=client_ip(request),
     )
     rows = [
-        (m, list(selectors.petitioner_history(request.user, m.petitioner)[:5])) for m in matches
+        (
+            m,
+            list(selectors.petitioner_history(request.user, m.petitioner)[:5]),
+            m.petitioner.differs_from(
+                id_number=typed["id_number"], name=typed["name"], phone=typed["phone"]
+            ),
+        )
+        for m in matches
     ]
-    return render(request, "petitions/_known_person.html", {"matches": rows})
+    similar = repeats.likely_repeats(
+        request.user, [m.petitioner.pk for m in matches], typed.get("title", ""), clock.now()
+    )
+    return render(
+        request, "petitions/_known_person.html", {"matches": rows, "likely_repeats": similar}
+    )
 
 
 def _action_forms(
