@@ -432,7 +432,10 @@ class SearchForm(forms.Form):
         label=_("关键词/编号"),
         max_length=200,
         required=False,
-        help_text=_("标题、内容关键词，或事项编号（如 XF2026-0000123）"),
+        help_text=_(
+            "标题、内容关键词，事项编号（如 XF2026-0000123 或 123），查询码；"
+            "可查看个人信息的角色还可按信访人姓名、身份证号或电话查询"
+        ),
     )
     status = forms.ChoiceField(
         label=_("状态"),
@@ -451,6 +454,17 @@ class SearchForm(forms.Form):
     created_after = BoundedDateField(label=_("登记自"), required=False)
     created_before = BoundedDateField(label=_("登记至"), required=False)
     overdue = forms.NullBooleanField(label=_("仅超期"), required=False)
+    due_after = BoundedDateField(label=_("期限自"), required=False)
+    due_before = BoundedDateField(label=_("期限至"), required=False)
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        choices=[
+            ("", _("登记时间（新的在前）")),
+            ("due", _("期限（近的在前）")),
+            ("-due", _("期限（远的在前）")),
+        ],
+        required=False,
+    )
     page = forms.IntegerField(label=_("页码"), min_value=1, max_value=MAX_PAGE, required=False)
 
     def filters(self) -> PetitionFilters:
@@ -465,4 +479,7 @@ class SearchForm(forms.Form):
             created_after=d["created_after"],
             created_before=d["created_before"],
             overdue=d["overdue"],
+            due_after=d["due_after"],
+            due_before=d["due_before"],
+            sort=d["sort"],
         )

@@ -66,7 +66,9 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters, page_number = selectors.PetitionFilters(), None
     if form.is_valid():
         filters, page_number = form.filters(), form.cleaned_data["page"]
-    found = selectors.petition_search(request.user, filters)
+    people = selectors.person_search(request.user, filters.q)
+    found = selectors.petition_search(request.user, filters, people=people)
+    services.petitioners_searched(actor=request.user, search=people, ip=client_ip(request))
     # A search that cannot be run (a date past 2100, an id beyond any row) shows its
     # errors and no rows, rather than every case as if no filter had been given.
     if form.errors:
@@ -86,6 +88,7 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "units": units_visible_to(request.user),
             "categories": selectors.categories_tree(),
             "today": clock.today(),
+            "sees_people": access.sees_personal_data(request.user),
         },
         status=400 if form.errors else 200,
     )
