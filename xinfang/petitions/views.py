@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +23,7 @@ from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import (
     access,
     deadlines,
+    exports,
     notices,
     receipts,
     selectors,
@@ -61,7 +62,7 @@ def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def petition_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = SearchForm(request.GET or None)
     filters, page_number = selectors.PetitionFilters(), None
     if form.is_valid():
@@ -73,6 +74,11 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     # errors and no rows, rather than every case as if no filter had been given.
     if form.errors:
         found = found.none()
+    fmt = request.GET.get("export", "")
+    if fmt in exports.FORMATS and not form.errors:
+        return exports.ledger_response(
+            user=request.user, cases=found, fmt=fmt, name=_("信访事项台账"), ip=client_ip(request)
+        )
     page = CappedPaginator(found, PAGE_SIZE).get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
