@@ -44,6 +44,7 @@ from xinfang.petitions.models import (
 )
 from xinfang.petitions.selectors import PetitionFilters
 from xinfang.petitions.validators import (
+    CASE_NUMBER,
     MAX_DATE,
     MAX_ID,
     MIN_DATE,
@@ -84,6 +85,17 @@ class IdField(forms.IntegerField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class CaseNumberField(IdField):
+    """A case by its number as people know it (XF2026-0000302), or the digits of it (302)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and (number := CASE_NUMBER.match(value.strip())):
+            value = number.group(1)
+        return super().to_python(value)
 
 
 class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any model
@@ -307,6 +319,10 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, petition: Any = None, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.petition, self.user = petition, user
+        # What must be filled in comes first, the optional note last.
+        self.order_fields(
+            sorted(self.fields, key=lambda n: (not self.fields[n].required, n == "note"))
+        )
 
     def input_fields(self) -> dict[str, Any]:
         """Return the cleaned fields as the input type names them."""
@@ -348,7 +364,11 @@ class NotAcceptForm(ActionForm):
 
 class MergeForm(ActionForm):
     input_type = MergeInput
-    original = IdField(label=_("原信访事项内部编号"))
+    original = CaseNumberField(
+        label=_("并入的信访事项编号"),
+        help_text=_("如 XF2026-0000302，或其数字部分 302"),
+        error_messages={"invalid": _("请填写信访事项编号，如 XF2026-0000302。")},
+    )
 
     def input_fields(self) -> dict[str, Any]:
         d = super().input_fields()
@@ -373,7 +393,13 @@ class ExtensionForm(ActionForm):
 
 class ReplyForm(ActionForm):
     input_type = ReplyInput
-    reply_kind = forms.ChoiceField(label=_("处理意见类型"), choices=ReplyKind.choices)
+    # No choice is made for the officer: each is a decision with consequences.
+    reply_kind = forms.ChoiceField(
+        label=_("处理意见类型"),
+        choices=ReplyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择处理意见类型：支持、解释说明或不支持。")},
+    )
     text = TextField(
         label=_("处理意见书正文（事实、处理决定及依据）"),
         max_length=20000,
@@ -383,8 +409,18 @@ class ReplyForm(ActionForm):
 
 class EvaluateForm(ActionForm):
     input_type = EvaluateInput
-    satisfaction_unit = forms.ChoiceField(label=_("对承办单位"), choices=Satisfaction.choices)
-    satisfaction_office = forms.ChoiceField(label=_("对信访部门"), choices=Satisfaction.choices)
+    satisfaction_unit = forms.ChoiceField(
+        label=_("对承办单位"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择信访人对承办单位的评价。")},
+    )
+    satisfaction_office = forms.ChoiceField(
+        label=_("对信访部门"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择信访人对信访部门的评价。")},
+    )
 
 
 class FollowUpForm(ActionForm):
@@ -393,6 +429,8 @@ class FollowUpForm(ActionForm):
         label=_("问题是否实际解决"),
         choices=[("true", _("已解决")), ("false", _("未解决"))],
         coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择问题是否实际解决。")},
     )
 
 

@@ -30,7 +30,7 @@ from xinfang.petitions.models import (
     Supervision,
     TimeLimitRule,
 )
-from xinfang.petitions.validators import MAX_ID, normalize_id_number, normalize_phone
+from xinfang.petitions.validators import CASE_NUMBER, MAX_ID, normalize_id_number, normalize_phone
 from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Action, Status
 
 DUE_SOON_DAYS = 3
@@ -45,8 +45,6 @@ def petitions_for_user(user: Any) -> QuerySet[Petition]:
     return Petition.objects.filter(access.visible_q(user)).select_related("handling_unit")
 
 
-# A case number as people write it: XF2026-0000302, 2026-0000302, 0000302 or 302.
-_CASE_NUMBER = re.compile(r"^(?:XF)?(?:\d{4}-)?0*(\d{1,18})$", re.IGNORECASE)
 # A query code as printed (ABCD-EFGH-JKLM), read out with spaces, or typed in one run.
 _CODE_SEPARATORS = re.compile(r"[\s\-－—]+")
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$|^\d{15}$")
@@ -159,7 +157,7 @@ def _people_q(user: Any, people: PersonSearch) -> Q:
 def _box_q(user: Any, q: str, people: PersonSearch) -> Q:
     """Return the filter of a search box entry: a case number, a query code, a person, or words."""
     text = q.strip()
-    number = _CASE_NUMBER.match(text)
+    number = CASE_NUMBER.match(text)
     if number and not text.isdigit():
         # Written as a case number (with its prefix or year): nothing else is meant.
         return Q(pk=int(number.group(1))) if int(number.group(1)) <= MAX_ID else Q(pk__in=[])

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from xinfang.common.audit import audit_entry, audit_write
@@ -21,7 +20,8 @@ def mask_term(term: str, field: str) -> str:
     return term
 
 
-@transaction.atomic
+# Not atomic by decorator: most searches write nothing, and audit_write's one INSERT is
+# atomic by itself (a transaction here would cost every search two round trips).
 def petitioners_searched(*, actor: Any, search: PersonSearch, ip: str | None = None) -> None:
     """Audit a search by a person's identifiers: one entry per person found, else one for the search.
 
