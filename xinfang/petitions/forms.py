@@ -68,15 +68,43 @@ class TextField(forms.CharField):
         return text
 
 
+# Dates are written 2026-12-01 whatever the browser's language; a few other ways of
+# writing the same are taken too.
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]
+
+
+class DateInput(forms.DateInput):
+    """A date typed or picked as 2026-12-01 (static/js/app.js adds the calendar).
+
+    Not `type=date`: the browser shows that in its own language's order (12/01/2026).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            format="%Y-%m-%d",
+            attrs={
+                "data-datepicker": "",
+                "placeholder": "2026-12-01",
+                "pattern": r"\d{4}[\-\/.]\d{1,2}[\-\/.]\d{1,2}|\d{8}",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "maxlength": "10",
+                "data-invalid": _("请按 2026-12-01 的格式填写日期（年-月-日）。"),
+            },
+        )
+
+
 class BoundedDateField(forms.DateField):
     """A date within the years 1900–2100."""
 
     min_value = MIN_DATE
     max_value = MAX_DATE
     default_validators = [validate_date_range]
+    input_formats = DATE_FORMATS
+    default_error_messages = {"invalid": _("请按 2026-12-01 的格式填写日期（年-月-日）。")}
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        kwargs.setdefault("widget", DateInput())
         super().__init__(**kwargs)
 
 
