@@ -84,8 +84,10 @@ def test_the_reply_shows_the_notice_as_printed_before_it_is_issued(street: Any) 
     response = _post(street.handler, petition, Action.REPLY, REPLY)
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'id="notice-preview"' in page and "处理意见书" in page
-    assert "业委会已重新公示候选人名单" in page  # the text, inside the printed notice
+    # The printed notice, whole, inside the frame's srcdoc (escaped, so the page stays whole).
+    srcdoc = re.search(r'id="notice-preview"[^>]*srcdoc="([^"]*)"', page)
+    assert srcdoc and srcdoc.group(1).startswith("&lt;!DOCTYPE html&gt;")
+    assert "处理意见书" in srcdoc.group(1) and "业委会已重新公示候选人名单" in srcdoc.group(1)
     assert 'name="confirmed" value="1"' in page
     assert _status(petition) == Status.HANDLING  # nothing issued yet
 
