@@ -47,6 +47,7 @@ from xinfang.petitions.models import (
 )
 from xinfang.petitions.selectors import PetitionFilters
 from xinfang.petitions.validators import (
+    CASE_NUMBER,
     MAX_DATE,
     MAX_ID,
     MIN_DATE,
@@ -70,15 +71,43 @@ class TextField(forms.CharField):
         return text
 
 
+# Dates are written 2026-12-01 whatever the browser's language; a few other ways of
+# writing the same are taken too.
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]
+
+
+class DateInput(forms.DateInput):
+    """A date typed or picked as 2026-12-01 (static/js/app.js adds the calendar).
+
+    Not `type=date`: the browser shows that in its own language's order (12/01/2026).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            format="%Y-%m-%d",
+            attrs={
+                "data-datepicker": "",
+                "placeholder": "2026-12-01",
+                "pattern": r"\d{4}[\-\/.]\d{1,2}[\-\/.]\d{1,2}|\d{8}",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "maxlength": "10",
+                "data-invalid": _("请按 2026-12-01 的格式填写日期（年-月-日）。"),
+            },
+        )
+
+
 class BoundedDateField(forms.DateField):
     """A date within the years 1900–2100."""
 
     min_value = MIN_DATE
     max_value = MAX_DATE
     default_validators = [validate_date_range]
+    input_formats = DATE_FORMATS
+    default_error_messages = {"invalid": _("请按 2026-12-01 的格式填写日期（年-月-日）。")}
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        kwargs.setdefault("widget", DateInput())
         super().__init__(**kwargs)
 
 
@@ -87,6 +116,17 @@ class IdField(forms.IntegerField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class CaseNumberField(IdField):
+    """A case by its number as people know it (XF2026-0000302), or the digits of it (302)."""
+
+    widget = forms.TextInput
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and (number := CASE_NUMBER.match(value.strip())):
+            value = number.group(1)
+        return super().to_python(value)
 
 
 class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any model
@@ -427,6 +467,10 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, petition: Any = None, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.petition, self.user = petition, user
+        # What must be filled in comes first, the optional note last.
+        self.order_fields(
+            sorted(self.fields, key=lambda n: (not self.fields[n].required, n == "note"))
+        )
 
     def input_fields(self) -> dict[str, Any]:
         """Return the cleaned fields as the input type names them."""
@@ -468,7 +512,11 @@ class NotAcceptForm(ActionForm):
 
 class MergeForm(ActionForm):
     input_type = MergeInput
-    original = IdField(label=_("原信访事项内部编号"))
+    original = CaseNumberField(
+        label=_("并入的信访事项编号"),
+        help_text=_("如 XF2026-0000302，或其数字部分 302"),
+        error_messages={"invalid": _("请填写信访事项编号，如 XF2026-0000302。")},
+    )
 
     def input_fields(self) -> dict[str, Any]:
         d = super().input_fields()
@@ -493,7 +541,13 @@ class ExtensionForm(ActionForm):
 
 class ReplyForm(ActionForm):
     input_type = ReplyInput
-    reply_kind = forms.ChoiceField(label=_("处理意见类型"), choices=ReplyKind.choices)
+    # No choice is made for the officer: each is a decision with consequences.
+    reply_kind = forms.ChoiceField(
+        label=_("处理意见类型"),
+        choices=ReplyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择处理意见类型：支持、解释说明或不支持。")},
+    )
     text = TextField(
         label=_("处理意见书正文（事实、处理决定及依据）"),
         max_length=20000,
@@ -503,8 +557,18 @@ class ReplyForm(ActionForm):
 
 class EvaluateForm(ActionForm):
     input_type = EvaluateInput
-    satisfaction_unit = forms.ChoiceField(label=_("对承办单位"), choices=Satisfaction.choices)
-    satisfaction_office = forms.ChoiceField(label=_("对信访部门"), choices=Satisfaction.choices)
+    satisfaction_unit = forms.ChoiceField(
+        label=_("对承办单位"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择信访人对承办单位的评价。")},
+    )
+    satisfaction_office = forms.ChoiceField(
+        label=_("对信访部门"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择信访人对信访部门的评价。")},
+    )
 
 
 class FollowUpForm(ActionForm):
@@ -513,6 +577,8 @@ class FollowUpForm(ActionForm):
         label=_("问题是否实际解决"),
         choices=[("true", _("已解决")), ("false", _("未解决"))],
         coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择问题是否实际解决。")},
     )
 
 
@@ -552,7 +618,10 @@ class SearchForm(forms.Form):
         label=_("关键词/编号"),
         max_length=200,
         required=False,
-        help_text=_("标题、内容关键词，或事项编号（如 XF2026-0000123）"),
+        help_text=_(
+            "标题、内容关键词，事项编号（如 XF2026-0000123 或 123），查询码；"
+            "可查看个人信息的角色还可按信访人姓名、身份证号或电话查询"
+        ),
     )
     status = forms.ChoiceField(
         label=_("状态"),
@@ -571,6 +640,17 @@ class SearchForm(forms.Form):
     created_after = BoundedDateField(label=_("登记自"), required=False)
     created_before = BoundedDateField(label=_("登记至"), required=False)
     overdue = forms.NullBooleanField(label=_("仅超期"), required=False)
+    due_after = BoundedDateField(label=_("期限自"), required=False)
+    due_before = BoundedDateField(label=_("期限至"), required=False)
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        choices=[
+            ("", _("登记时间（新的在前）")),
+            ("due", _("期限（近的在前）")),
+            ("-due", _("期限（远的在前）")),
+        ],
+        required=False,
+    )
     page = forms.IntegerField(label=_("页码"), min_value=1, max_value=MAX_PAGE, required=False)
 
     def filters(self) -> PetitionFilters:
@@ -585,4 +665,7 @@ class SearchForm(forms.Form):
             created_after=d["created_after"],
             created_before=d["created_before"],
             overdue=d["overdue"],
+            due_after=d["due_after"],
+            due_before=d["due_before"],
+            sort=d["sort"],
         )
