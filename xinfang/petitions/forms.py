@@ -8,7 +8,6 @@ in actions and services. Each action form builds the typed input its action
 takes (to_input()).
 """
 
-import re
 from collections.abc import Callable, Collection
 from typing import Any, cast
 
@@ -122,11 +121,21 @@ class CaseNumberField(IdField):
     """A case by its number as people know it (XF2026-0000302), or the digits of it (302)."""
 
     widget = forms.TextInput
+    default_error_messages = {"invalid": _("请填写事项编号，如XF2026-0000302。")}
 
     def to_python(self, value: Any) -> int | None:
         if isinstance(value, str) and (number := CASE_NUMBER.match(value.strip())):
             value = number.group(1)
         return super().to_python(value)
+
+    def api_schema(self) -> tuple[Any, dict[str, Any]]:
+        """Declare the number as people write it, or the id as an integer."""
+        return str | int, {
+            "anyOf": [
+                {"type": "string", "maxLength": 30, "pattern": CASE_NUMBER.pattern},
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            ]
+        }
 
 
 class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any model
@@ -196,41 +205,6 @@ def _unit_choice(form: forms.Form, name: str, user: Any, kind: str | None = None
     field.choices_from = lambda: (
         units_visible_to(user).filter(kind=kind) if kind else units_visible_to(user)
     )
-
-
-_CASE_NUMBER = re.compile(r"(?:XF(\d{4})-)?0*(\d{1,18})")
-
-
-class CaseNumberField(TextField):
-    """A case by its number as people know it (XF2026-0000302), or its serial alone (302).
-
-    Cleans to (year or None, id); the service checks that the year is the case's.
-    """
-
-    default_error_messages = {
-        "invalid": _("请填写事项编号，如XF2026-0000302。"),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(max_length=30, **kwargs)
-
-    def to_python(self, value: Any) -> tuple[int | None, int] | None:  # type: ignore[override]
-        text = str(super().to_python(value)).strip().upper().replace(" ", "")
-        if not text:
-            return None
-        match = _CASE_NUMBER.fullmatch(text)
-        if match is None or not _is_id(match[2]):
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return (int(match[1]) if match[1] else None, int(match[2]))
-
-    def api_schema(self) -> tuple[Any, dict[str, Any]]:
-        """Declare the number as text, or the id as an integer (what the API answers with)."""
-        return str | int, {
-            "anyOf": [
-                {"type": "string", "maxLength": 30, "pattern": r"^\s*(XF\d{4}-)?\d{1,18}\s*$"},
-                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
-            ]
-        }
 
 
 def _is_id(value: Any) -> bool:
@@ -425,8 +399,7 @@ class IntakeForm(forms.Form):
             address=d["address"],
             accused=d["accused"],
             accused_unit_id=d["accused_unit"],
-            repeat_of_id=d["repeat_of"][1] if d["repeat_of"] else None,
-            repeat_of_year=d["repeat_of"][0] if d["repeat_of"] else None,
+            repeat_of_id=d["repeat_of"],
             not_repeat=d["not_repeat"],
             origin_authority=d["origin_authority"],
             origin_reference=d["origin_reference"],

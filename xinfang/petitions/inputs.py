@@ -37,8 +37,6 @@ class RegistrationData:
     accused: str = ""
     accused_unit_id: int | None = None
     repeat_of_id: int | None = None
-    # The year of the case number the registrar gave (XF2026-…), checked against the case.
-    repeat_of_year: int | None = None
     # Registered as a new matter although the person brought a similar one lately (repeats).
     not_repeat: bool = False
     origin_authority: str = ""

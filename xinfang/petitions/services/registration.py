@@ -81,13 +81,10 @@ def petition_register(
         # Only its id is needed: not the ten relations access_petition loads for a page.
         repeat_of = (
             Petition.objects.filter(access.visible_q(actor), pk=data.repeat_of_id)
-            .only("pk", "registered_at")
+            .only("pk")
             .first()
         )
-        if repeat_of is None or data.repeat_of_year not in (
-            None,
-            clock.local_date(repeat_of.registered_at).year,
-        ):
+        if repeat_of is None:
             raise ValidationFailed(_("关联的原信访事项不存在。"), field="repeat_of")
     category_ids = Category.memo.get(
         None, lambda: set(Category.objects.values_list("pk", flat=True))
