@@ -40,6 +40,7 @@ from ninja.operation import PathView
 from config import urls as root_urls
 from xinfang.accounts.models import ApiToken
 from xinfang.api.urls import api
+from xinfang.early_warnings.services import alert_raise
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
 from xinfang.petitions import services
@@ -103,7 +104,7 @@ REFUSED = (403, 404, 403)  # a step refused through the API: 403, once the case 
 class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
-    # Which object the path's `pk` names: the case, or its petitioner.
+    # Which object the path's `pk` names: the case, its petitioner, or its alert.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -190,6 +191,13 @@ TABLE: dict[str, Row] = {
     "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
     "early_warnings:similar_panel":         row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     "routing:acceptance":                   row("GET",   LOGIN,     200,       404,      404,         200,           200,      200),
+    # ---- early_warnings: the alerts, scoped by their owner unit like cases; a step on an
+    # alert the user sees comes back to its page (refusals as a message, the auditor's too).
+    "early_warnings:alert_list":            row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:alert_detail":          row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="alert"),
+    "early_warnings:alert_acknowledge":     row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
+    "early_warnings:alert_act":             row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
+    "early_warnings:alert_close":           row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
     # The leaders' dashboard (auditors read it too) and the cases behind one of its figures.
     "assessment:dashboard":                 row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:cases":                     row("GET",   LOGIN,     200,       200,      200,         200,           200,      200, query=_kpi),
@@ -331,6 +339,8 @@ class Target:
     phone: str
     # What no response about this object may contain for a role that must not know it.
     secrets: tuple[str, ...] = ()
+    # early_warnings: the alert raised on the case (owned by the case's unit).
+    alert: int = 0
 
 
 @dataclass
@@ -348,7 +358,7 @@ class World:
         return case
 
 
-MISSING_TARGET = Target(MISSING, MISSING, MISSING, "13000000000")
+MISSING_TARGET = Target(MISSING, MISSING, MISSING, "13000000000", alert=MISSING)
 
 
 def _case(
@@ -461,8 +471,23 @@ def _build() -> World:
             accused_unit=district,
         ),
     }
+    cases = {name: _with_alert(target) for name, target in cases.items()}
     tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
     return World(users, tokens, cases)
+
+
+def _with_alert(target: Target) -> Target:
+    """Raise an alert on the case, owned by its unit, naming its petitioner as evidence."""
+    petition = Petition.objects.get(pk=target.case)
+    alert = alert_raise(
+        kind="collective",
+        severity="medium",
+        owner_unit_id=petition.owner_unit_id,
+        summary="矩阵预警",
+        petition_ids=[petition.pk],
+        people_ids=[petition.petitioner_id],
+    )
+    return replace(target, alert=alert.pk)
 
 
 @pytest.fixture(scope="module")
@@ -478,7 +503,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 
 def _fill(route: str, row: Row, target: Target) -> str:
     values = {
-        "pk": target.person if row.of == "person" else target.case,
+        "pk": {"person": target.person, "alert": target.alert}.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,
         "attachment_pk": target.attachment,

@@ -4,13 +4,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from xinfang.common.errors import NotFound
 from xinfang.early_warnings import rules
-from xinfang.early_warnings.models import TextBand, TextSignature, Thresholds
+from xinfang.early_warnings.models import Alert, TextBand, TextSignature, Thresholds
+from xinfang.petitions import access
 from xinfang.petitions.access import visible_q
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Petition, Petitioner
 
 # Scored per lookup at most: the cases sharing the most bands, the likeliest matches.
 MAX_CANDIDATES: Final = 500
@@ -107,3 +109,92 @@ def people_of(petition_ids: list[int]) -> dict[int, frozenset[int]]:
 def thresholds() -> Thresholds:
     """Return the detection thresholds in force (the defaults until the office sets them)."""
     return Thresholds.objects.order_by("pk").first() or Thresholds()
+
+
+# ---------------------------------------------------------------- alerts
+
+OPEN_STATUSES: Final = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED, Alert.Status.ACTING)
+
+
+def alerts_for_user(user: Any) -> QuerySet[Alert]:
+    """Return the alerts `user` may see: those owned within their unit's subtree, as cases."""
+    return Alert.objects.filter(access.unit_q(user.unit if user.is_authenticated else None))
+
+
+def open_alert_count(user: Any) -> int:
+    """Return how many alerts not yet closed `user` may see (the header's count)."""
+    return alerts_for_user(user).filter(status__in=OPEN_STATUSES).count()
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilters:
+    status: str = ""  # a status, "active" for every status but closed, or "" for all
+    kind: str = ""
+    severity: str = ""
+    unit_id: int | None = None
+    raised_from: dt.datetime | None = None
+    raised_before: dt.datetime | None = None
+
+
+def alert_list(user: Any, filters: AlertFilters) -> QuerySet[Alert]:
+    """Return the alerts `user` may see that pass `filters`, newest first."""
+    qs = alerts_for_user(user).select_related("owner_unit", "escalated_to")
+    if filters.status == "active":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.unit_id is not None:
+        qs = qs.filter(owner_unit_id=filters.unit_id)
+    if filters.raised_from is not None:
+        qs = qs.filter(raised_at__gte=filters.raised_from)
+    if filters.raised_before is not None:
+        qs = qs.filter(raised_at__lt=filters.raised_before)
+    return qs.order_by("-raised_at", "-pk")
+
+
+def access_alert(user: Any, pk: int) -> Alert:
+    """Return alert `pk` if `user` may see it; NotFound otherwise, alike for both."""
+    try:
+        return (
+            alerts_for_user(user)
+            .select_related("owner_unit", "escalated_to", "acknowledged_by")
+            .get(pk=pk)
+        )
+    except (Alert.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("预警不存在或您无权查看。")) from None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceCase:
+    petition: Petition
+    identity: bool  # whether the reader may see who petitioned (access.can_see_identity)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    cases: list[EvidenceCase]
+    hidden_cases: int  # evidence cases out of the reader's scope
+    people: list[Petitioner]
+    hidden_people: int  # people the reader may not know of (Art. 46, or out of scope)
+
+
+def alert_evidence(user: Any, alert: Alert) -> Evidence:
+    """Return the cases and people behind `alert`, as much of them as `user` may see."""
+    all_cases = alert.petitions.order_by("registered_at", "pk")
+    cases = list(
+        all_cases.filter(visible_q(user)).select_related("petitioner", "community", "category")
+    )
+    people_ids = list(alert.people.values_list("pk", flat=True))
+    people = list(
+        Petitioner.objects.filter(access.registry_q(user), pk__in=people_ids).order_by("name")
+    )
+    return Evidence(
+        cases=[EvidenceCase(p, access.can_see_identity(user, p)) for p in cases],
+        hidden_cases=all_cases.count() - len(cases),
+        people=people,
+        hidden_people=len(people_ids) - len(people),
+    )

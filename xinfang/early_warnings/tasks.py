@@ -1,0 +1,13 @@
+"""The periodic work of early warnings, on the task queue (`manage.py run_huey`)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from xinfang.early_warnings import services
+
+
+# huey ships no type information, so its decorators are untyped.
+@db_periodic_task(crontab(minute="*/15"))  # type: ignore[untyped-decorator]
+def escalate_alerts() -> None:
+    """Every quarter hour, escalate the alerts left unacknowledged past the time limit."""
+    services.alerts_escalate()
