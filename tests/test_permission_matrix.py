@@ -40,6 +40,8 @@ from ninja.operation import PathView
 from config import urls as root_urls
 from xinfang.accounts.models import ApiToken
 from xinfang.api.urls import api
+from xinfang.common import clock
+from xinfang.early_warnings.models import Dispute, KeyPerson
 from xinfang.early_warnings.services import alert_raise
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
@@ -104,7 +106,8 @@ REFUSED = (403, 404, 403)  # a step refused through the API: 403, once the case 
 class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
-    # Which object the path's `pk` names: the case, its petitioner, or its alert.
+    # Which object the path's `pk` names: the case, its petitioner, or its alert, dispute
+    # or key person.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -198,6 +201,22 @@ TABLE: dict[str, Row] = {
     "early_warnings:alert_acknowledge":     row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
     "early_warnings:alert_act":             row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
     "early_warnings:alert_close":           row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
+    # The registers, scoped like cases; the read-only auditor has no forms (404), and an
+    # addition to an entry comes back to its page (refusals as a message). Sensitive
+    # periods are the street's: everyone reads them, the office enters them.
+    "early_warnings:dispute_list":          row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:dispute_create":        row("GET",   LOGIN,     200,       200,      200,         200,           404,      200),
+    "early_warnings:dispute_detail":        row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="dispute"),
+    "early_warnings:dispute_edit":          row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           404,      SEE, of="dispute"),
+    "early_warnings:dispute_visit":         row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="dispute"),
+    "early_warnings:dispute_link":          row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="dispute"),
+    "early_warnings:key_person_list":       row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:key_person_create":     row("GET",   LOGIN,     200,       200,      200,         200,           404,      200),
+    "early_warnings:key_person_detail":     row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="key_person"),
+    "early_warnings:key_person_edit":       row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           404,      SEE, of="key_person"),
+    "early_warnings:key_person_contact":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
+    "early_warnings:key_person_confirm":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
+    "early_warnings:period_list":           row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     # The leaders' dashboard (auditors read it too) and the cases behind one of its figures.
     "assessment:dashboard":                 row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:cases":                     row("GET",   LOGIN,     200,       200,      200,         200,           200,      200, query=_kpi),
@@ -339,8 +358,11 @@ class Target:
     phone: str
     # What no response about this object may contain for a role that must not know it.
     secrets: tuple[str, ...] = ()
-    # early_warnings: the alert raised on the case (owned by the case's unit).
+    # early_warnings: the alert raised on the case, a dispute and a key person, all owned
+    # by the case's unit.
     alert: int = 0
+    dispute: int = 0
+    key_person: int = 0
 
 
 @dataclass
@@ -358,7 +380,9 @@ class World:
         return case
 
 
-MISSING_TARGET = Target(MISSING, MISSING, MISSING, "13000000000", alert=MISSING)
+MISSING_TARGET = Target(
+    MISSING, MISSING, MISSING, "13000000000", alert=MISSING, dispute=MISSING, key_person=MISSING
+)
 
 
 def _case(
@@ -487,7 +511,14 @@ def _with_alert(target: Target) -> Target:
         petition_ids=[petition.pk],
         people_ids=[petition.petitioner_id],
     )
-    return replace(target, alert=alert.pk)
+    now = clock.now()
+    owned = {"owner_unit_id": petition.owner_unit_id, "created_at": now}
+    dispute = Dispute.objects.create(
+        title="矩阵纠纷", kind="other", place="矩阵", parties="甲；乙", risk_level="low",
+        risk_reason="矩阵", updated_at=now, **owned,
+    )  # fmt: skip
+    person = KeyPerson.objects.create(name="矩阵人员", reason="at_risk", **owned)
+    return replace(target, alert=alert.pk, dispute=dispute.pk, key_person=person.pk)
 
 
 @pytest.fixture(scope="module")
@@ -503,7 +534,12 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 
 def _fill(route: str, row: Row, target: Target) -> str:
     values = {
-        "pk": {"person": target.person, "alert": target.alert}.get(row.of, target.case),
+        "pk": {
+            "person": target.person,
+            "alert": target.alert,
+            "dispute": target.dispute,
+            "key_person": target.key_person,
+        }.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,
         "attachment_pk": target.attachment,

@@ -1,4 +1,10 @@
-"""The similarity index of cases, the detection thresholds and the alerts with their history."""
+"""The similarity index, the thresholds, the alerts with their history, and the registers.
+
+The registers of prevention at the source: disputes (矛盾纠纷) with their screening
+visits, key persons (重点人员) with their contact log, and sensitive periods (敏感时期).
+Each dispute and key person has an owner unit and is seen, like a case, within its
+subtree (selectors, through petitions.access.unit_q).
+"""
 
 from django.conf import settings
 from django.db import models
@@ -67,9 +73,214 @@ class Thresholds(models.Model):
         return f"{self.min_people} / {self.window_days}"
 
 
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("低")
+    MEDIUM = "medium", _("中")
+    HIGH = "high", _("高")
+    CRITICAL = "critical", _("极高")
+
+
+class Dispute(models.Model):
+    class Kind(models.TextChoices):
+        RENOVATION = "renovation", _("征迁改造")
+        COMMITTEE = "committee", _("业委会")
+        DEVELOPER = "developer", _("业主与开发商")
+        PROPERTY = "property", _("物业管理")
+        ENVIRONMENT = "environment", _("环境")
+        NEIGHBOURS = "neighbours", _("邻里")
+        LABOUR = "labour", _("劳资")
+        OTHER = "other", _("其他")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待化解")
+        RESOLVING = "resolving", _("化解中")
+        RESOLVED = "resolved", _("已化解")
+        ESCALATED = "escalated", _("已上交")
+
+    title = models.CharField(_("名称"), max_length=120)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    place = models.CharField(_("地点"), max_length=200)
+    parties = models.TextField(_("当事各方"))
+    people_involved = models.PositiveIntegerField(_("涉及人数"), default=1)
+    risk_level = models.CharField(_("风险等级"), max_length=10, choices=RiskLevel.choices)
+    risk_reason = models.TextField(_("风险研判依据"))
+    measures = models.TextField(_("化解措施"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.OPEN)
+    owner_unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("责任干部"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    petitions = models.ManyToManyField(
+        "petitions.Petition", verbose_name=_("关联信访事项"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("矛盾纠纷")
+        verbose_name_plural = _("矛盾纠纷")
+        indexes = [models.Index(fields=["owner_unit", "status"], name="ew_dispute_unit_status")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(people_involved__gte=1), name="ew_people_1")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("early_warnings:dispute_detail", args=[self.pk])
+
+
+class ScreeningVisit(models.Model):
+    """One screening visit (摸排) of a dispute: when, who went, what they found."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="visits")
+    on = models.DateField(_("日期"))
+    visitor = models.CharField(_("摸排人"), max_length=100)
+    findings = models.TextField(_("摸排情况"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("摸排记录")
+        verbose_name_plural = _("摸排记录")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dispute_id} {self.on}"
+
+
+class KeyPerson(models.Model):
+    class Reason(models.TextChoices):
+        REPEAT = "repeat", _("重复信访")
+        ORGANISER = "organiser", _("集体访组织者")
+        AT_RISK = "at_risk", _("风险人员")
+
+    class Level(models.TextChoices):
+        NORMAL = "normal", _("一般关注")
+        CLOSE = "close", _("重点关注")
+        STRICT = "strict", _("严密关注")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待确认")
+        CONFIRMED = "confirmed", _("在册")
+        REMOVED = "removed", _("已撤销")
+
+    petitioner = models.ForeignKey(
+        "petitions.Petitioner",
+        verbose_name=_("信访人档案"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    reason = models.CharField(_("列管原因"), max_length=20, choices=Reason.choices)
+    reason_note = models.TextField(_("具体情况"), blank=True)
+    level = models.CharField(
+        _("关注等级"), max_length=10, choices=Level.choices, default=Level.NORMAL
+    )
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.CONFIRMED
+    )
+    owner_unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    cadre = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("联系干部"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    cadence_days = models.PositiveSmallIntegerField(_("联系周期（天）"), default=14)
+    last_contact_on = models.DateField(_("最近联系"), null=True, blank=True)
+    created_at = models.DateTimeField(_("列管时间"))
+
+    class Meta:
+        verbose_name = _("重点人员")
+        verbose_name_plural = _("重点人员")
+        indexes = [models.Index(fields=["owner_unit", "status"], name="ew_keyperson_unit_status")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cadence_days__gte=1), name="ew_cadence_1"),
+            models.UniqueConstraint(
+                fields=["petitioner"],
+                condition=models.Q(petitioner__isnull=False),
+                name="ew_keyperson_one_per_petitioner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("early_warnings:key_person_detail", args=[self.pk])
+
+
+class ContactLog(models.Model):
+    """One contact with a key person: when, by whom, how, what was said."""
+
+    person = models.ForeignKey(KeyPerson, on_delete=models.CASCADE, related_name="contacts")
+    on = models.DateField(_("联系日期"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("联系人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    how = models.CharField(_("方式"), max_length=40)
+    note = models.TextField(_("情况"))
+
+    class Meta:
+        verbose_name = _("联系记录")
+        verbose_name_plural = _("联系记录")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.on}"
+
+
+class SensitivePeriod(models.Model):
+    """A dated window (a congress, Spring Festival, an election) when thresholds tighten."""
+
+    class Level(models.TextChoices):
+        RAISED = "raised", _("加强")
+        HIGH = "high", _("最高")
+
+    name = models.CharField(_("名称"), max_length=100)
+    starts_on = models.DateField(_("开始日期"))
+    ends_on = models.DateField(_("结束日期"))
+    level = models.CharField(_("预警等级"), max_length=10, choices=Level.choices)
+    note = models.TextField(_("工作要求"), blank=True)
+
+    class Meta:
+        verbose_name = _("敏感时期")
+        verbose_name_plural = _("敏感时期")
+        ordering = ["-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="ew_period_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Alert(models.Model):
     class Kind(models.TextChoices):
         COLLECTIVE = "collective", _("集体访苗头")
+        SURGE = "surge", _("信访量激增")
+        CONTACT_OVERDUE = "contact_overdue", _("重点人员逾期未联系")
 
     class Severity(models.TextChoices):
         MEDIUM = "medium", _("中")
@@ -93,6 +304,25 @@ class Alert(models.Model):
     people = models.ManyToManyField(
         "petitions.Petitioner", verbose_name=_("涉及人员"), related_name="+"
     )
+    dispute = models.ForeignKey(
+        Dispute,
+        verbose_name=_("涉及矛盾纠纷"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+    )
+    key_person = models.ForeignKey(
+        KeyPerson,
+        verbose_name=_("涉及重点人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="alerts",
+    )
+    # What the alert is about, for detectors that raise one per subject and period
+    # (a surge: its category or place and week): never raised twice for the same.
+    subject = models.CharField(_("预警对象"), max_length=120, blank=True)
     summary = models.CharField(_("摘要"), max_length=300)
     raised_at = models.DateTimeField(_("发出时间"))
     updated_at = models.DateTimeField(_("更新时间"))

@@ -7,9 +7,18 @@ from typing import Any, Final
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from xinfang.common import clock
 from xinfang.common.errors import NotFound
 from xinfang.early_warnings import rules
-from xinfang.early_warnings.models import Alert, TextBand, TextSignature, Thresholds
+from xinfang.early_warnings.models import (
+    Alert,
+    Dispute,
+    KeyPerson,
+    SensitivePeriod,
+    TextBand,
+    TextSignature,
+    Thresholds,
+)
 from xinfang.petitions import access
 from xinfang.petitions.access import visible_q
 from xinfang.petitions.models import Petition, Petitioner
@@ -198,3 +207,88 @@ def alert_evidence(user: Any, alert: Alert) -> Evidence:
         people=people,
         hidden_people=len(people_ids) - len(people),
     )
+
+
+# ---------------------------------------------------------------- registers
+
+
+def _scope(user: Any) -> Q:
+    return access.unit_q(user.unit if user.is_authenticated else None)
+
+
+def disputes_for_user(user: Any) -> QuerySet[Dispute]:
+    """Return the disputes `user` may see: owned within their unit's subtree, as cases."""
+    return Dispute.objects.filter(_scope(user))
+
+
+def dispute_list(
+    user: Any, *, status: str = "", risk_level: str = "", kind: str = ""
+) -> QuerySet[Dispute]:
+    """Return the disputes `user` may see, highest risk and newest first."""
+    qs = disputes_for_user(user).select_related("owner_unit", "cadre")
+    if status == "active":
+        qs = qs.filter(status__in=(Dispute.Status.OPEN, Dispute.Status.RESOLVING))
+    elif status:
+        qs = qs.filter(status=status)
+    if risk_level:
+        qs = qs.filter(risk_level=risk_level)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-updated_at", "-pk")
+
+
+def access_dispute(user: Any, pk: int) -> Dispute:
+    """Return dispute `pk` if `user` may see it; NotFound otherwise, alike for both."""
+    try:
+        return disputes_for_user(user).select_related("owner_unit", "cadre").get(pk=pk)
+    except (Dispute.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("矛盾纠纷不存在或您无权查看。")) from None
+
+
+def key_persons_for_user(user: Any) -> QuerySet[KeyPerson]:
+    """Return the key persons `user` may see: owned within their unit's subtree."""
+    return KeyPerson.objects.filter(_scope(user))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPersonRow:
+    person: KeyPerson
+    due: dt.date
+    overdue: bool
+
+
+def key_person_list(user: Any, *, today: dt.date, status: str = "") -> list[KeyPersonRow]:
+    """Return the key persons `user` may see with their next contact date, overdue first."""
+    qs = key_persons_for_user(user).select_related("owner_unit", "cadre")
+    qs = qs.filter(status=status) if status else qs.exclude(status=KeyPerson.Status.REMOVED)
+    rows = []
+    for p in qs.order_by("pk")[:500]:
+        listed = clock.local_date(p.created_at)
+        due = rules.contact_due(p.last_contact_on, listed, p.cadence_days)
+        rows.append(KeyPersonRow(p, due, p.status == KeyPerson.Status.CONFIRMED and due < today))
+    return sorted(rows, key=lambda r: (not r.overdue, r.person.status != "proposed", r.due))
+
+
+def access_key_person(user: Any, pk: int) -> KeyPerson:
+    """Return key person `pk` if `user` may see them; NotFound otherwise, alike for both."""
+    try:
+        return key_persons_for_user(user).select_related("owner_unit", "cadre").get(pk=pk)
+    except (KeyPerson.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("重点人员不存在或您无权查看。")) from None
+
+
+def period_in_force(day: dt.date) -> SensitivePeriod | None:
+    """Return the sensitive period `day` falls in (the highest level if several), or None."""
+    periods = SensitivePeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    return (
+        sorted(periods, key=lambda p: (p.level != SensitivePeriod.Level.HIGH, p.starts_on))[0]
+        if periods
+        else None
+    )
+
+
+def limits_in_force(day: dt.date) -> rules.Limits:
+    """Return the detection thresholds in force on `day`, tightened in a sensitive period."""
+    base = thresholds()
+    period = period_in_force(day)
+    return rules.limits_in_force(base.min_people, base.window_days, period.level if period else "")

@@ -11,3 +11,9 @@ from xinfang.early_warnings import services
 def escalate_alerts() -> None:
     """Every quarter hour, escalate the alerts left unacknowledged past the time limit."""
     services.alerts_escalate()
+
+
+@db_periodic_task(crontab(hour="7", minute="0"))  # type: ignore[untyped-decorator]
+def check_key_person_contacts() -> None:
+    """Each morning, raise an alert for each key person whose contact is overdue."""
+    services.key_persons_check_contacts()
