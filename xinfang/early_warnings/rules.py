@@ -1,4 +1,5 @@
-"""The detectors' arithmetic: text signatures, similarity scores, forming collective petitions.
+"""The detectors' arithmetic: text signatures, similarity scores, forming collective
+petitions, surges, key persons' contact dates, and the thresholds of sensitive periods.
 
 Pure: no ORM, no clock; the callers hand in texts, places and times.
 

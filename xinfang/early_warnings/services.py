@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -37,7 +38,7 @@ from xinfang.notifications.services import notification_send
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions.access import visible_q
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Category, Petition
 
 _REFUSALS = {
     "too_few_people": gettext_lazy("至少需要 2 人：1 人即预警会对每一件信访都发出预警。"),
@@ -673,3 +674,97 @@ def period_save(
         ip=ip,
     )
     return period
+
+
+# ---------------------------------------------------------------- surges
+
+
+def _surge_series(
+    rows: Iterable[tuple[int | None, int | None, dt.datetime]], first_week: dt.date, weeks: int
+) -> dict[tuple[str, int], list[int]]:
+    """Return each category's and community's weekly counts, oldest week first."""
+    series: dict[tuple[str, int], list[int]] = {}
+    for category_id, community_id, at in rows:
+        week = (rules.week_start(clock.local_date(at)) - first_week).days // 7
+        for key in (("category", category_id), ("community", community_id)):
+            if key[1] is not None:
+                series.setdefault((key[0], key[1]), [0] * weeks)[week] += 1
+    return series
+
+
+@transaction.atomic
+def surges_detect(*, today: dt.date | None = None) -> list[Alert]:
+    """Raise, or update, one alert per category or community whose week so far is a surge.
+
+    The week runs from Monday to `today`; it is compared with the SURGE_TRAILING_WEEKS
+    whole weeks before it (rules.surge). An alert's subject names the series and the week,
+    so a week's surge is raised once and grows as the week's cases come in.
+    """
+    today = today or clock.today()
+    this_week = rules.week_start(today)
+    weeks = rules.SURGE_TRAILING_WEEKS + 1
+    first_week = this_week - dt.timedelta(weeks=rules.SURGE_TRAILING_WEEKS)
+    start = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+    rows = Petition.objects.filter(registered_at__gte=start, registered_at__lt=end).values_list(
+        "category_id", "community_id", "registered_at"
+    )
+    limits = selectors.limits_in_force(today)
+    raised = []
+    for (what, key), counts in sorted(_surge_series(rows, first_week, weeks).items()):
+        found = rules.surge(counts[-1], counts[:-1], p=limits.surge_p)
+        if found is None:
+            continue
+        field = "category_id" if what == "category" else "community_id"
+        week_cases = Petition.objects.filter(
+            **{field: key}, registered_at__gte=timezone.make_aware(
+                dt.datetime.combine(this_week, dt.time.min)
+            ), registered_at__lt=end
+        )  # fmt: skip
+        ids = list(week_cases.order_by("pk").values_list("pk", flat=True)[:500])
+        owner_id: int | None = key
+        if what == "community":
+            name = str(Unit.objects.get(pk=key).name)
+        else:
+            # A category's surge goes to the office registering most of its week's cases.
+            owner_id = (
+                week_cases.values("registered_unit_id")
+                .annotate(n=Count("pk"))
+                .order_by("-n", "registered_unit_id")
+                .values_list("registered_unit_id", flat=True)
+                .first()
+            )
+            name = str(Category.objects.get(pk=key).name)
+        assert owner_id is not None  # the week has cases, so a registering office
+        subject = f"surge:{what}:{key}:{this_week.isoformat()}"
+        summary = _(
+            "%(name)s本周已有 %(n)d 件信访，前 %(w)d 周平均每周 %(mean)s 件（泊松尾概率 %(p).1e）"
+        ) % {
+            "name": name,
+            "n": found.count,
+            "w": rules.SURGE_TRAILING_WEEKS,
+            "mean": found.mean,
+            "p": found.p,
+        }
+        # A tail a thousand times smaller than the rule's: no ordinary week looks like this.
+        severity = Alert.Severity.HIGH if found.p < rules.SURGE_P / 1000 else Alert.Severity.MEDIUM
+        alert = (
+            Alert.objects.select_for_update().filter(kind=Alert.Kind.SURGE, subject=subject).first()
+        )
+        if alert is None:
+            alert = alert_raise(
+                kind=Alert.Kind.SURGE,
+                severity=severity,
+                owner_unit_id=owner_id,
+                summary=summary,
+                petition_ids=ids,
+            )
+            alert.subject = subject
+            alert.save(update_fields=["subject"])
+        elif alert.summary != summary:
+            alert.summary, alert.severity, alert.updated_at = summary[:300], severity, clock.now()
+            alert.save(update_fields=["summary", "severity", "updated_at"])
+            alert.petitions.add(*ids)
+            _alert_event(alert, AlertEvent.Action.GROW, at=alert.updated_at)
+        raised.append(alert)
+    return raised

@@ -17,3 +17,9 @@ def escalate_alerts() -> None:
 def check_key_person_contacts() -> None:
     """Each morning, raise an alert for each key person whose contact is overdue."""
     services.key_persons_check_contacts()
+
+
+@db_periodic_task(crontab(minute="5"))  # type: ignore[untyped-decorator]
+def detect_surges() -> None:
+    """Every hour, look for categories and communities whose week is a surge."""
+    services.surges_detect()
