@@ -41,7 +41,8 @@ from config import urls as root_urls
 from xinfang.accounts.models import ApiToken
 from xinfang.api.urls import api
 from xinfang.common import clock
-from xinfang.early_warnings.models import Dispute, KeyPerson
+from xinfang.early_warnings.briefing import figures
+from xinfang.early_warnings.models import Briefing, Dispute, KeyPerson
 from xinfang.early_warnings.services import alert_raise
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
@@ -106,8 +107,8 @@ REFUSED = (403, 404, 403)  # a step refused through the API: 403, once the case 
 class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
-    # Which object the path's `pk` names: the case, its petitioner, or its alert, dispute
-    # or key person.
+    # Which object the path's `pk` names: the case, its petitioner, or its alert, dispute,
+    # key person or daily briefing.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -217,6 +218,12 @@ TABLE: dict[str, Row] = {
     "early_warnings:key_person_contact":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
     "early_warnings:key_person_confirm":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
     "early_warnings:period_list":           row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    # The daily briefing is the leaders' (and the auditor's) of units in their subtree; a
+    # street's or district's leaders generate theirs (a community's leader has none).
+    "early_warnings:briefing_list":         row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
+    "early_warnings:briefing_generate":     row("POST",  LOGIN,     404,       404,      404,         302,           404,      302),
+    "early_warnings:briefing_detail":       row("GET",   LOGIN,     404,       404,      SEE,         SEE,           SEE,      SEE, of="briefing"),
+    "early_warnings:briefing_pdf":          row("GET",   LOGIN,     404,       404,      SEE,         SEE,           SEE,      SEE, of="briefing"),
     # The leaders' dashboard (auditors read it too) and the cases behind one of its figures.
     "assessment:dashboard":                 row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:cases":                     row("GET",   LOGIN,     200,       200,      200,         200,           200,      200, query=_kpi),
@@ -363,6 +370,7 @@ class Target:
     alert: int = 0
     dispute: int = 0
     key_person: int = 0
+    briefing: int = 0
 
 
 @dataclass
@@ -381,7 +389,14 @@ class World:
 
 
 MISSING_TARGET = Target(
-    MISSING, MISSING, MISSING, "13000000000", alert=MISSING, dispute=MISSING, key_person=MISSING
+    MISSING,
+    MISSING,
+    MISSING,
+    "13000000000",
+    alert=MISSING,
+    dispute=MISSING,
+    key_person=MISSING,
+    briefing=MISSING,
 )
 
 
@@ -518,7 +533,19 @@ def _with_alert(target: Target) -> Target:
         risk_reason="矩阵", updated_at=now, **owned,
     )  # fmt: skip
     person = KeyPerson.objects.create(name="矩阵人员", reason="at_risk", **owned)
-    return replace(target, alert=alert.pk, dispute=dispute.pk, key_person=person.pk)
+    # One briefing a unit and day: the two cases of 湖滨花园 share theirs.
+    briefing, _new = Briefing.objects.get_or_create(
+        owner_unit_id=petition.owner_unit_id,
+        day=clock.today(),
+        defaults={
+            "figures": figures(petition.owner_unit, clock.today()),
+            "pdf": b"%PDF-1.4 matrix",
+            "generated_at": now,
+        },
+    )
+    return replace(
+        target, alert=alert.pk, dispute=dispute.pk, key_person=person.pk, briefing=briefing.pk
+    )
 
 
 @pytest.fixture(scope="module")
@@ -539,6 +566,7 @@ def _fill(route: str, row: Row, target: Target) -> str:
             "alert": target.alert,
             "dispute": target.dispute,
             "key_person": target.key_person,
+            "briefing": target.briefing,
         }.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,

@@ -407,3 +407,30 @@ class AlertEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.alert_id} {self.action}"
+
+
+class Briefing(models.Model):
+    """The daily briefing (每日信访动态) of a street or district, kept as generated."""
+
+    owner_unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    day = models.DateField(_("日期"))
+    # The figures as they stood when generated, so the page reads the same later.
+    figures = models.JSONField(_("内容"))
+    pdf = models.BinaryField(_("PDF"), blank=True)
+    generated_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("每日信访动态")
+        verbose_name_plural = _("每日信访动态")
+        ordering = ["-day", "owner_unit"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner_unit", "day"], name="ew_briefing_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_unit_id} {self.day}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("early_warnings:briefing_detail", args=[self.pk])

@@ -12,6 +12,7 @@ from xinfang.common.errors import NotFound
 from xinfang.early_warnings import rules
 from xinfang.early_warnings.models import (
     Alert,
+    Briefing,
     Dispute,
     KeyPerson,
     SensitivePeriod,
@@ -292,3 +293,23 @@ def limits_in_force(day: dt.date) -> rules.Limits:
     base = thresholds()
     period = period_in_force(day)
     return rules.limits_in_force(base.min_people, base.window_days, period.level if period else "")
+
+
+# ---------------------------------------------------------------- the daily briefing
+
+BRIEFING_ROLES: Final = frozenset({"unit_leader", "leading_group", "admin", "auditor"})
+
+
+def briefings_for_user(user: Any) -> QuerySet[Briefing]:
+    """Return the briefings `user` may read: leaders' and auditors', of units in their subtree."""
+    if not user.is_authenticated or user.role not in BRIEFING_ROLES:
+        return Briefing.objects.none()
+    return Briefing.objects.filter(_scope(user))
+
+
+def access_briefing(user: Any, pk: int) -> Briefing:
+    """Return briefing `pk` if `user` may read it; NotFound otherwise, alike for both."""
+    try:
+        return briefings_for_user(user).select_related("owner_unit").get(pk=pk)
+    except (Briefing.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("每日信访动态不存在或您无权查看。")) from None

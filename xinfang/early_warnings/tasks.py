@@ -23,3 +23,9 @@ def check_key_person_contacts() -> None:
 def detect_surges() -> None:
     """Every hour, look for categories and communities whose week is a surge."""
     services.surges_detect()
+
+
+@db_periodic_task(crontab(hour="6", minute="30"))  # type: ignore[untyped-decorator]
+def generate_briefings() -> None:
+    """Each morning at 6:30, generate and keep every street's and district's daily briefing."""
+    services.briefings_generate()

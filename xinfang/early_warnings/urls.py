@@ -23,4 +23,8 @@ urlpatterns = [
     path("key-persons/<int:pk>/contacts/", views.key_person_contact, name="key_person_contact"),
     path("key-persons/<int:pk>/confirm/", views.key_person_confirm, name="key_person_confirm"),
     path("periods/", views.period_list, name="period_list"),
+    path("briefings/", views.briefing_list, name="briefing_list"),
+    path("briefings/generate/", views.briefing_generate, name="briefing_generate"),
+    path("briefings/<int:pk>/", views.briefing_detail, name="briefing_detail"),
+    path("briefings/<int:pk>/pdf/", views.briefing_pdf, name="briefing_pdf"),
 ]

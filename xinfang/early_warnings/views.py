@@ -22,7 +22,7 @@ from xinfang.common import clock
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
-from xinfang.early_warnings import rules, selectors, services
+from xinfang.early_warnings import briefing, rules, selectors, services
 from xinfang.early_warnings.forms import (
     AlertFilterForm,
     AlertNoteForm,
@@ -435,3 +435,59 @@ def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+# ---------------------------------------------------------------- the daily briefing
+
+
+@login_required
+def briefing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """List the kept daily briefings the user may read, newest first."""
+    if request.user.role not in selectors.BRIEFING_ROLES:
+        raise Http404
+    rows = selectors.briefings_for_user(request.user).select_related("owner_unit").defer("pdf")
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    unit = request.user.unit
+    return render(
+        request,
+        "early_warnings/briefing_list.html",
+        {
+            "page": page,
+            "query": "",
+            "may_generate": not request.user.is_read_only
+            and unit is not None
+            and unit.kind in services.BRIEFING_UNIT_KINDS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def briefing_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Generate today's briefing of the user's street or district now."""
+    unit = request.user.unit
+    if (
+        request.user.role not in selectors.BRIEFING_ROLES
+        or request.user.is_read_only
+        or unit is None
+        or unit.kind not in services.BRIEFING_UNIT_KINDS
+    ):
+        raise Http404
+    return redirect(services.briefing_generate(unit=unit))
+
+
+@login_required
+def briefing_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Show a kept briefing as it was generated."""
+    row = _or_404(selectors.access_briefing, request, pk)
+    return render(request, "early_warnings/briefing_detail.html", {"briefing": row})
+
+
+@login_required
+def briefing_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Return a kept briefing's one-page PDF."""
+    row = _or_404(selectors.access_briefing, request, pk)
+    pdf = bytes(row.pdf) if row.pdf else briefing.render_pdf(row.figures)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="briefing-{row.day.isoformat()}.pdf"'
+    return response
