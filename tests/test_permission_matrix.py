@@ -217,6 +217,7 @@ TABLE: dict[str, Row] = {
     "early_warnings:key_person_edit":       row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           404,      SEE, of="key_person"),
     "early_warnings:key_person_contact":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
     "early_warnings:key_person_confirm":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
+    "early_warnings:screening":             row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     "early_warnings:period_list":           row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     # The daily briefing is the leaders' (and the auditor's) of units in their subtree; a
     # street's or district's leaders generate theirs (a community's leader has none).

@@ -6,7 +6,7 @@ from xinfang.petitions.models import Petition
 
 
 def detect_on_register(event: CaseEvent) -> None:
-    """Index the case's text, detect a forming collective petition, propose a repeat petitioner."""
+    """Index the case's text and run each detector on it: collective, repeat, sensitive."""
     petition = (
         Petition.objects.select_related("registered_unit", "petitioner")
         .filter(pk=event.petition_id)
@@ -17,3 +17,4 @@ def detect_on_register(event: CaseEvent) -> None:
     if services.signature_index(petition=petition) is not None:
         services.collective_detect(petition=petition)
     services.key_person_propose_repeat(petition=petition)
+    services.sensitive_detect(petition=petition)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
@@ -15,11 +16,14 @@ from xinfang.early_warnings.models import (
     Briefing,
     Dispute,
     KeyPerson,
+    ScreeningVisit,
     SensitivePeriod,
     TextBand,
     TextSignature,
     Thresholds,
 )
+from xinfang.organization.models import Unit
+from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import access
 from xinfang.petitions.access import visible_q
 from xinfang.petitions.models import Petition, Petitioner
@@ -313,3 +317,46 @@ def access_briefing(user: Any, pk: int) -> Briefing:
         return briefings_for_user(user).select_related("owner_unit").get(pk=pk)
     except (Briefing.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(_("每日信访动态不存在或您无权查看。")) from None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningRow:
+    unit: Unit
+    visits: int  # screening visits recorded in the month on the unit's disputes
+    new_disputes: int
+    high_risk: int  # unresolved disputes of high or critical risk, now
+
+    @property
+    def reported(self) -> bool:
+        return self.visits > 0 or self.new_disputes > 0
+
+
+def screening_month(user: Any, first: dt.date) -> list[ScreeningRow]:
+    """Return what each community in `user`'s units reported in the month from `first`."""
+    after = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    units = list(units_visible_to(user).filter(kind=Unit.Kind.COMMUNITY).order_by("path"))
+    ids = [u.pk for u in units]
+    visits = dict(
+        ScreeningVisit.objects.filter(dispute__owner_unit_id__in=ids, on__gte=first, on__lt=after)
+        .values_list("dispute__owner_unit_id")
+        .annotate(n=Count("pk"))
+    )
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(after, dt.time.min))
+    new = dict(
+        Dispute.objects.filter(owner_unit_id__in=ids, created_at__gte=since, created_at__lt=until)
+        .values_list("owner_unit_id")
+        .annotate(n=Count("pk"))
+    )
+    high = dict(
+        Dispute.objects.filter(
+            owner_unit_id__in=ids,
+            risk_level__in=("high", "critical"),
+            status__in=(Dispute.Status.OPEN, Dispute.Status.RESOLVING),
+        )
+        .values_list("owner_unit_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        ScreeningRow(u, visits.get(u.pk, 0), new.get(u.pk, 0), high.get(u.pk, 0)) for u in units
+    ]

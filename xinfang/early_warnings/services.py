@@ -795,3 +795,51 @@ def briefings_generate(*, day: dt.date | None = None) -> list[Briefing]:
     """Generate the day's briefing of every street and district, each in its own transaction."""
     units = Unit.objects.filter(kind__in=BRIEFING_UNIT_KINDS).order_by("path")
     return [briefing_generate(unit=unit, day=day) for unit in units]
+
+
+# ---------------------------------------------------------------- sensitive periods
+
+
+def sensitive_detect(*, petition: Petition) -> Alert | None:
+    """Alert when a key person, or a party to a high-risk dispute, petitions in a sensitive period.
+
+    A party is the petitioner of a case linked to a dispute of high or critical risk not
+    yet resolved. One alert per period and person; the summary names no one, since the
+    alert's readers need not all know who petitioned (access.py decides on its page).
+    """
+    person_id = petition.petitioner_id
+    period = selectors.period_in_force(clock.local_date(petition.registered_at))
+    if person_id is None or period is None:
+        return None
+    key_person = KeyPerson.objects.filter(
+        petitioner_id=person_id, status=KeyPerson.Status.CONFIRMED
+    ).first()
+    dispute = (
+        Dispute.objects.filter(
+            risk_level__in=("high", "critical"),
+            status__in=(Dispute.Status.OPEN, Dispute.Status.RESOLVING),
+            petitions__petitioner_id=person_id,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if key_person is None and dispute is None:
+        return None
+    subject = f"sensitive:{period.pk}:person:{person_id}"
+    alert = Alert.objects.filter(kind=Alert.Kind.SENSITIVE, subject=subject).first()
+    if alert is not None:
+        alert.petitions.add(petition.pk)
+        return alert
+    who = _("重点人员") if key_person else _("高风险矛盾纠纷当事人")
+    alert = alert_raise(
+        kind=Alert.Kind.SENSITIVE,
+        severity=Alert.Severity.HIGH,
+        owner_unit_id=petition.owner_unit_id,
+        summary=_("%(who)s在敏感时期“%(period)s”信访：%(title)s")
+        % {"who": who, "period": period.name, "title": petition.title},
+        petition_ids=[petition.pk],
+        people_ids=[person_id],
+    )
+    alert.subject, alert.key_person, alert.dispute = subject, key_person, dispute
+    alert.save(update_fields=["subject", "key_person", "dispute"])
+    return alert

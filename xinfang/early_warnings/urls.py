@@ -22,6 +22,7 @@ urlpatterns = [
     path("key-persons/<int:pk>/edit/", views.key_person_edit, name="key_person_edit"),
     path("key-persons/<int:pk>/contacts/", views.key_person_contact, name="key_person_contact"),
     path("key-persons/<int:pk>/confirm/", views.key_person_confirm, name="key_person_confirm"),
+    path("disputes/screening/", views.screening, name="screening"),
     path("periods/", views.period_list, name="period_list"),
     path("briefings/", views.briefing_list, name="briefing_list"),
     path("briefings/generate/", views.briefing_generate, name="briefing_generate"),

@@ -5,6 +5,7 @@ Views validate input, call one service or selector, and render; a refused step c
 back to the alert page as a message, never half done.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,7 @@ from xinfang.early_warnings.forms import (
 from xinfang.early_warnings.models import Alert, Dispute, KeyPerson, RiskLevel, SensitivePeriod
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions.access import access_petition, sees_personal_data, visible_q
+from xinfang.petitions.validators import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 20
 
@@ -100,6 +102,9 @@ def alert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         {
             "alert": alert,
             "evidence": selectors.alert_evidence(request.user, alert),
+            # Linked only where the reader may open them (their owners may differ).
+            "dispute": selectors.disputes_for_user(request.user).filter(alerts=alert).first(),
+            "key_person": selectors.key_persons_for_user(request.user).filter(alerts=alert).first(),
             "events": alert.events.select_related("actor", "unit"),
             "may_handle": not request.user.is_read_only and not alert.is_closed,
             "personal": sees_personal_data(request.user),
@@ -491,3 +496,21 @@ def briefing_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="briefing-{row.day.isoformat()}.pdf"'
     return response
+
+
+@login_required
+def screening(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Show the month's screening (排查): what each community reported, and who reported nothing."""
+    today = clock.today()
+    try:
+        first = dt.date.fromisoformat(request.GET.get("month", "") + "-01")
+    except ValueError:
+        first = today.replace(day=1)
+    if not MIN_DATE <= first <= MAX_DATE:
+        first = today.replace(day=1)
+    rows = selectors.screening_month(request.user, first)
+    return render(
+        request,
+        "early_warnings/screening.html",
+        {"rows": rows, "month": first, "silent": sum(not r.reported for r in rows)},
+    )

@@ -244,3 +244,68 @@ def test_the_key_person_form_refuses_a_cadence_of_zero_days(street: Any, client:
     data = {k.removesuffix("_id"): v for k, v in _person(street, cadence_days=0).items()}
     refused = client.post(reverse("early_warnings:key_person_create"), data)
     assert refused.status_code == 400 and "至少为 1 天" in refused.content.decode()
+
+
+def test_a_key_person_petitioning_in_a_sensitive_period_raises_one_alert_for_the_period(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = petition_by(street, 3, ELECTION[0], START - dt.timedelta(days=30))
+    person = services.key_person_save(
+        actor=street.registrar, data=_person(street, owner_unit_id=street.street.pk)
+    )
+    KeyPerson.objects.filter(pk=person.pk).update(petitioner_id=first.petitioner_id)
+    services.period_save(
+        actor=street.registrar,
+        data={"name": "春节", "starts_on": START, "ends_on": START + dt.timedelta(days=10),
+              "level": "raised", "note": ""},
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        petition_by(street, 3, UNRELATED_TEXT, START + dt.timedelta(days=1))
+        petition_by(street, 3, UNRELATED_TEXT + "再次", START + dt.timedelta(days=2))
+    alert = Alert.objects.get(kind=Alert.Kind.SENSITIVE)
+    assert alert.key_person_id == person.pk and alert.petitions.count() == 2
+    assert "居民3" not in alert.summary and "春节" in alert.summary
+
+
+def test_a_party_to_a_high_risk_dispute_petitioning_in_a_sensitive_period_is_alerted(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    earlier = petition_by(street, 4, ELECTION[0], START - dt.timedelta(days=30))
+    dispute = services.dispute_save(
+        actor=street.leader, data=_dispute(street, owner_unit_id=street.street.pk)
+    )
+    services.dispute_link_petition(
+        actor=street.leader, dispute_id=dispute.pk, number=earlier.number
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        petition_by(street, 4, UNRELATED_TEXT, START)  # no period yet: nothing
+    assert not Alert.objects.filter(kind=Alert.Kind.SENSITIVE).exists()
+    services.period_save(
+        actor=street.registrar,
+        data={"name": "两会", "starts_on": START, "ends_on": START + dt.timedelta(days=10),
+              "level": "high", "note": ""},
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        petition_by(street, 4, UNRELATED_TEXT + "再次", START + dt.timedelta(days=1))
+    assert Alert.objects.get(kind=Alert.Kind.SENSITIVE).dispute == dispute
+
+
+def test_the_months_screening_shows_the_communities_that_reported_nothing(
+    street: Any, client: Any
+) -> None:
+    with travel(dt.date(2026, 3, 20)):
+        dispute = services.dispute_save(actor=street.leader, data=_dispute(street))
+        services.dispute_visit_add(
+            actor=street.leader,
+            dispute_id=dispute.pk,
+            on=dt.date(2026, 3, 18),
+            visitor="网格员",
+            findings="情绪稳定",
+        )
+    rows = {r.unit: r for r in selectors.screening_month(street.leader, dt.date(2026, 3, 1))}
+    assert (rows[street.lakeside].visits, rows[street.lakeside].high_risk) == (1, 1)
+    assert not rows[street.yashiyuan].reported
+    client.force_login(street.leader)
+    page = client.get(reverse("early_warnings:screening"), {"month": "2026-03"}).content.decode()
+    assert "1 个社区本月未上报" in page and "未上报" in page
+    assert client.get(reverse("early_warnings:screening"), {"month": "x"}).status_code == 200
