@@ -42,7 +42,7 @@ from xinfang.accounts.models import ApiToken
 from xinfang.api.urls import api
 from xinfang.common import clock
 from xinfang.early_warnings.briefing import figures
-from xinfang.early_warnings.models import Briefing, Dispute, KeyPerson
+from xinfang.early_warnings.models import Briefing, Dispute, KeyPerson, KeyProject
 from xinfang.early_warnings.services import alert_raise
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
@@ -108,7 +108,7 @@ class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
     # Which object the path's `pk` names: the case, its petitioner, or its alert, dispute,
-    # key person or daily briefing.
+    # key person, daily briefing or key project.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -217,6 +217,10 @@ TABLE: dict[str, Row] = {
     "early_warnings:key_person_edit":       row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           404,      SEE, of="key_person"),
     "early_warnings:key_person_contact":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
     "early_warnings:key_person_confirm":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
+    "early_warnings:project_list":          row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:project_create":        row("GET",   LOGIN,     200,       200,      200,         200,           404,      200),
+    "early_warnings:project_detail":        row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="project"),
+    "early_warnings:project_link":          row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="project"),
     "early_warnings:screening":             row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     "early_warnings:period_list":           row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     # The daily briefing is the leaders' (and the auditor's) of units in their subtree; a
@@ -372,6 +376,7 @@ class Target:
     dispute: int = 0
     key_person: int = 0
     briefing: int = 0
+    project: int = 0
 
 
 @dataclass
@@ -398,6 +403,7 @@ MISSING_TARGET = Target(
     dispute=MISSING,
     key_person=MISSING,
     briefing=MISSING,
+    project=MISSING,
 )
 
 
@@ -544,8 +550,14 @@ def _with_alert(target: Target) -> Target:
             "generated_at": now,
         },
     )
+    project = KeyProject.objects.create(name="矩阵项目", started_on=clock.today(), **owned)
     return replace(
-        target, alert=alert.pk, dispute=dispute.pk, key_person=person.pk, briefing=briefing.pk
+        target,
+        alert=alert.pk,
+        dispute=dispute.pk,
+        key_person=person.pk,
+        briefing=briefing.pk,
+        project=project.pk,
     )
 
 
@@ -568,6 +580,7 @@ def _fill(route: str, row: Row, target: Target) -> str:
             "dispute": target.dispute,
             "key_person": target.key_person,
             "briefing": target.briefing,
+            "project": target.project,
         }.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,

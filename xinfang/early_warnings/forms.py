@@ -9,8 +9,15 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.accounts.models import User
 from xinfang.common.pagination import MAX_PAGE
-from xinfang.early_warnings.models import Alert, Dispute, KeyPerson, RiskLevel, SensitivePeriod
-from xinfang.early_warnings.selectors import AlertFilters
+from xinfang.early_warnings.models import (
+    Alert,
+    Dispute,
+    KeyPerson,
+    KeyProject,
+    RiskLevel,
+    SensitivePeriod,
+)
+from xinfang.early_warnings.selectors import AlertFilters, projects_for_user
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions.forms import BoundedDateField, IdChoiceField, IdField, TextField
@@ -64,23 +71,48 @@ def _users_of(user: Any) -> Any:
     )
 
 
+class ProjectForm(forms.Form):
+    name = TextField(label=_("名称"), max_length=120)
+    description = TextField(
+        label=_("概况"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    started_on = BoundedDateField(label=_("开始日期"))
+    owner_unit = IdChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(IdChoiceField, self.fields["owner_unit"]).queryset = units_visible_to(user)
+
+    def data_for_service(self) -> dict[str, Any]:
+        """Return the cleaned fields as the service takes them."""
+        d = dict(self.cleaned_data)
+        owner = d.pop("owner_unit")
+        d["owner_unit_id"] = owner.pk if owner else None
+        return d
+
+
 class _OwnedForm(forms.Form):
     """A register's form: the owner among the user's units, the cadre among their users."""
 
     owner_unit = IdChoiceField(label=_("责任单位"), queryset=Unit.objects.none(), required=False)
     cadre = IdChoiceField(label=_("责任干部"), queryset=User.objects.none(), required=False)
+    project = IdChoiceField(
+        label=_("所属重点项目"), queryset=KeyProject.objects.none(), required=False
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(IdChoiceField, self.fields["owner_unit"]).queryset = units_visible_to(user)
         cast(IdChoiceField, self.fields["cadre"]).queryset = _users_of(user)
+        cast(IdChoiceField, self.fields["project"]).queryset = projects_for_user(user)
 
     def data_for_service(self) -> dict[str, Any]:
         """Return the cleaned fields as the service takes them (ids for the relations)."""
         d = dict(self.cleaned_data)
-        owner, cadre = d.pop("owner_unit"), d.pop("cadre")
+        owner, cadre, project = d.pop("owner_unit"), d.pop("cadre"), d.pop("project")
         d["owner_unit_id"] = owner.pk if owner else None
         d["cadre_id"] = cadre.pk if cadre else None
+        d["project_id"] = project.pk if project else None
         return d
 
 

@@ -80,6 +80,32 @@ class RiskLevel(models.TextChoices):
     CRITICAL = "critical", _("极高")
 
 
+class KeyProject(models.Model):
+    """A key project (重点项目, e.g. the village-in-city renovation) and what hangs on it."""
+
+    name = models.CharField(_("名称"), max_length=120)
+    description = models.TextField(_("概况"), blank=True)
+    owner_unit = models.ForeignKey(
+        "organization.Unit", verbose_name=_("责任单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("开始日期"))
+    petitions = models.ManyToManyField(
+        "petitions.Petition", verbose_name=_("关联信访事项"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("登记时间"))
+
+    class Meta:
+        verbose_name = _("重点项目")
+        verbose_name_plural = _("重点项目")
+        indexes = [models.Index(fields=["owner_unit"], name="ew_project_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("early_warnings:project_detail", args=[self.pk])
+
+
 class Dispute(models.Model):
     class Kind(models.TextChoices):
         RENOVATION = "renovation", _("征迁改造")
@@ -119,6 +145,14 @@ class Dispute(models.Model):
     )
     petitions = models.ManyToManyField(
         "petitions.Petition", verbose_name=_("关联信访事项"), blank=True, related_name="+"
+    )
+    project = models.ForeignKey(
+        KeyProject,
+        verbose_name=_("所属重点项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="disputes",
     )
     created_at = models.DateTimeField(_("登记时间"))
     updated_at = models.DateTimeField(_("更新时间"))
@@ -203,6 +237,14 @@ class KeyPerson(models.Model):
         related_name="+",
     )
     cadence_days = models.PositiveSmallIntegerField(_("联系周期（天）"), default=14)
+    project = models.ForeignKey(
+        KeyProject,
+        verbose_name=_("所属重点项目"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="key_persons",
+    )
     last_contact_on = models.DateField(_("最近联系"), null=True, blank=True)
     created_at = models.DateTimeField(_("列管时间"))
 

@@ -16,6 +16,7 @@ from xinfang.early_warnings.models import (
     Briefing,
     Dispute,
     KeyPerson,
+    KeyProject,
     ScreeningVisit,
     SensitivePeriod,
     TextBand,
@@ -360,3 +361,65 @@ def screening_month(user: Any, first: dt.date) -> list[ScreeningRow]:
     return [
         ScreeningRow(u, visits.get(u.pk, 0), new.get(u.pk, 0), high.get(u.pk, 0)) for u in units
     ]
+
+
+# ---------------------------------------------------------------- key projects
+
+
+def projects_for_user(user: Any) -> QuerySet[KeyProject]:
+    """Return the key projects `user` may see: owned within their unit's subtree."""
+    return KeyProject.objects.filter(_scope(user))
+
+
+def access_project(user: Any, pk: int) -> KeyProject:
+    """Return key project `pk` if `user` may see it; NotFound otherwise, alike for both."""
+    try:
+        return projects_for_user(user).select_related("owner_unit").get(pk=pk)
+    except (KeyProject.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("重点项目不存在或您无权查看。")) from None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectPage:
+    petitions: list[Petition]
+    disputes: list[Dispute]
+    key_persons: list[KeyPerson]
+    timeline: list[tuple[dt.date, str, str, str]]  # day, what, title, link
+    open_petitions: int
+    people_involved: int
+
+
+def project_page(user: Any, project: KeyProject) -> ProjectPage:
+    """Return what hangs on `project` that `user` may see, with its timeline and figures."""
+    petitions = list(project.petitions.filter(visible_q(user)).order_by("-registered_at")[:200])
+    disputes = list(disputes_for_user(user).filter(project=project).order_by("-created_at"))
+    people = list(key_persons_for_user(user).filter(project=project).order_by("name"))
+    visits = ScreeningVisit.objects.filter(dispute__in=disputes).select_related("dispute")
+    timeline = [(project.started_on, _("项目开始"), project.name, "")]
+    timeline += [
+        (
+            clock.local_date(p.registered_at),
+            _("信访"),
+            f"{p.number} {p.title}",
+            p.get_absolute_url(),
+        )
+        for p in petitions
+    ]
+    timeline += [
+        (clock.local_date(d.created_at), _("矛盾纠纷"), d.title, d.get_absolute_url())
+        for d in disputes
+    ]
+    timeline += [
+        (v.on, _("摸排"), f"{v.dispute.title}：{v.findings}", v.dispute.get_absolute_url())
+        for v in visits
+    ]
+    return ProjectPage(
+        petitions=petitions,
+        disputes=disputes,
+        key_persons=people,
+        timeline=sorted(timeline, key=lambda t: t[0], reverse=True),
+        open_petitions=Petition.objects.open()
+        .filter(visible_q(user), pk__in=[p.pk for p in petitions])
+        .count(),
+        people_involved=sum(d.people_involved for d in disputes),
+    )

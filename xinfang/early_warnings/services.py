@@ -28,6 +28,7 @@ from xinfang.early_warnings.models import (
     ContactLog,
     Dispute,
     KeyPerson,
+    KeyProject,
     ScreeningVisit,
     SensitivePeriod,
     TextBand,
@@ -404,7 +405,18 @@ DISPUTE_FIELDS: Final = (
     "status",
     "owner_unit_id",
     "cadre_id",
+    "project_id",
 )
+
+
+def _project(actor: Any, project_id: int | None) -> int | None:
+    """Return the project id, refusing one the actor may not see."""
+    if (
+        project_id is not None
+        and not selectors.projects_for_user(actor).filter(pk=project_id).exists()
+    ):
+        raise ValidationFailed(_("重点项目不存在或您无权查看。"), field="project")
+    return project_id
 
 
 @transaction.atomic
@@ -415,6 +427,7 @@ def dispute_save(
     _writer(actor)
     data = {k: data.get(k) for k in DISPUTE_FIELDS if k in data}
     data["owner_unit_id"] = _owner(actor, data.get("owner_unit_id"))
+    data["project_id"] = _project(actor, data.get("project_id"))
     if not str(data.get("risk_reason") or "").strip():
         raise ValidationFailed(_("请写明风险研判依据。"), field="risk_reason")
     now = clock.now()
@@ -478,15 +491,22 @@ def dispute_link_petition(
     """Link the case with `number`, one the actor may see, to a dispute."""
     _writer(actor)
     dispute = _dispute_for_update(actor, dispute_id)
+    petition = _visible_case(actor, number)
+    dispute.petitions.add(petition)
+    audit_record(actor=actor, kind="change", obj=dispute, fields=["petitions"], ip=ip)
+    return petition
+
+
+def _visible_case(actor: Any, number: str) -> Petition:
+    """Return the case numbered `number` if the actor may see it; NotFound otherwise."""
     # The number is XF<year>-<id>; the id finds the row, the whole number must match it.
-    found = re.fullmatch(r"XF\d{4}-0*(\d{1,18})", number.strip().upper())
+    number = number.strip().upper()
+    found = re.fullmatch(r"XF\d{4}-0*(\d{1,18})", number)
     petition = (
         Petition.objects.filter(visible_q(actor), pk=int(found.group(1))).first() if found else None
     )
-    if petition is None or petition.number != number.strip().upper():
+    if petition is None or petition.number != number:
         raise NotFound(_("信访事项不存在或您无权查看。"))
-    dispute.petitions.add(petition)
-    audit_record(actor=actor, kind="change", obj=dispute, fields=["petitions"], ip=ip)
     return petition
 
 
@@ -498,6 +518,7 @@ KEY_PERSON_FIELDS: Final = (
     "owner_unit_id",
     "cadre_id",
     "cadence_days",
+    "project_id",
 )
 
 
@@ -509,6 +530,7 @@ def key_person_save(
     _writer(actor)
     data = {k: data.get(k) for k in KEY_PERSON_FIELDS if k in data}
     data["owner_unit_id"] = _owner(actor, data.get("owner_unit_id"))
+    data["project_id"] = _project(actor, data.get("project_id"))
     cadence = data.get("cadence_days")
     if cadence is None or cadence < 1:
         raise ValidationFailed(
@@ -843,3 +865,51 @@ def sensitive_detect(*, petition: Petition) -> Alert | None:
     alert.subject, alert.key_person, alert.dispute = subject, key_person, dispute
     alert.save(update_fields=["subject", "key_person", "dispute"])
     return alert
+
+
+# ---------------------------------------------------------------- key projects
+
+
+@transaction.atomic
+def project_save(
+    *, actor: Any, data: dict[str, Any], project_id: int | None = None, ip: str | None = None
+) -> KeyProject:
+    """Register a key project, or change one the actor sees; it must have an owner unit."""
+    _writer(actor)
+    fields = {k: data.get(k) for k in ("name", "description", "started_on")}
+    fields["owner_unit_id"] = _owner(actor, data.get("owner_unit_id"))
+    if not str(fields["name"] or "").strip():
+        raise ValidationFailed(_("请填写名称。"), field="name")
+    if project_id is None:
+        project = KeyProject(created_at=clock.now())
+    else:
+        found = selectors.projects_for_user(actor).select_for_update().filter(pk=project_id).first()
+        if found is None:
+            raise NotFound(_("重点项目不存在或您无权查看。"))
+        project = found
+    changed = _changes(project, fields)
+    project.save()
+    audit_record(
+        actor=actor,
+        kind="create" if project_id is None else "change",
+        obj=project,
+        fields=changed,
+        summary=project.name,
+        ip=ip,
+    )
+    return project
+
+
+@transaction.atomic
+def project_link_petition(
+    *, actor: Any, project_id: int, number: str, ip: str | None = None
+) -> Petition:
+    """Link the case with `number`, one the actor may see, to a key project."""
+    _writer(actor)
+    project = selectors.projects_for_user(actor).select_for_update().filter(pk=project_id).first()
+    if project is None:
+        raise NotFound(_("重点项目不存在或您无权查看。"))
+    petition = _visible_case(actor, number)
+    project.petitions.add(petition)
+    audit_record(actor=actor, kind="change", obj=project, fields=["petitions"], ip=ip)
+    return petition

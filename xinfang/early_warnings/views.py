@@ -32,6 +32,7 @@ from xinfang.early_warnings.forms import (
     KeyPersonForm,
     LinkForm,
     PeriodForm,
+    ProjectForm,
     VisitForm,
 )
 from xinfang.early_warnings.models import Alert, Dispute, KeyPerson, RiskLevel, SensitivePeriod
@@ -224,7 +225,11 @@ def dispute_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.user.is_read_only:
         raise Http404
     initial = {f: getattr(dispute, f) for f in services.DISPUTE_FIELDS if not f.endswith("_id")}
-    initial |= {"owner_unit": dispute.owner_unit_id, "cadre": dispute.cadre_id}
+    initial |= {
+        "owner_unit": dispute.owner_unit_id,
+        "cadre": dispute.cadre_id,
+        "project": dispute.project_id,
+    }
     form = DisputeForm(request.POST or None, user=request.user, initial=initial)
     return _form_page(
         request,
@@ -354,7 +359,11 @@ def key_person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.user.is_read_only:
         raise Http404
     initial = {f: getattr(person, f) for f in services.KEY_PERSON_FIELDS if not f.endswith("_id")}
-    initial |= {"owner_unit": person.owner_unit_id, "cadre": person.cadre_id}
+    initial |= {
+        "owner_unit": person.owner_unit_id,
+        "cadre": person.cadre_id,
+        "project": person.project_id,
+    }
     form = KeyPersonForm(request.POST or None, user=request.user, initial=initial)
     return _form_page(
         request,
@@ -514,3 +523,60 @@ def screening(request: AuthenticatedHttpRequest) -> HttpResponse:
         "early_warnings/screening.html",
         {"rows": rows, "month": first, "silent": sum(not r.reported for r in rows)},
     )
+
+
+# ---------------------------------------------------------------- key projects
+
+
+@login_required
+def project_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """List the key projects of the user's units."""
+    rows = selectors.projects_for_user(request.user).select_related("owner_unit")
+    return render(
+        request,
+        "early_warnings/project_list.html",
+        {"projects": rows.order_by("-started_on", "pk")[:200]},
+    )
+
+
+@login_required
+def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Register a key project."""
+    if request.user.is_read_only:
+        raise Http404
+    form = ProjectForm(
+        request.POST or None,
+        user=request.user,
+        initial={"owner_unit": request.user.unit, "started_on": clock.today()},
+    )
+    return _form_page(
+        request,
+        form,
+        lambda data: services.project_save(actor=request.user, data=data, ip=client_ip(request)),
+        _("登记重点项目"),
+        reverse("early_warnings:project_list"),
+    )
+
+
+@login_required
+def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Show a key project: its disputes, cases and people, its timeline and figures."""
+    project = _or_404(selectors.access_project, request, pk)
+    return render(
+        request,
+        "early_warnings/project_detail.html",
+        {
+            "project": project,
+            "page": selectors.project_page(request.user, project),
+            "may_edit": not request.user.is_read_only,
+        },
+    )
+
+
+project_link = _sub_step(
+    selectors.access_project,
+    LinkForm,
+    services.project_link_petition,
+    "project_id",
+    _("已关联信访事项。"),
+)

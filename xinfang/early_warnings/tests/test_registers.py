@@ -309,3 +309,39 @@ def test_the_months_screening_shows_the_communities_that_reported_nothing(
     page = client.get(reverse("early_warnings:screening"), {"month": "2026-03"}).content.decode()
     assert "1 个社区本月未上报" in page and "未上报" in page
     assert client.get(reverse("early_warnings:screening"), {"month": "x"}).status_code == 200
+
+
+def test_a_key_project_gathers_its_disputes_cases_and_people_on_one_page(
+    street: Any, client: Any
+) -> None:
+    with pytest.raises(ValidationFailed, match="责任单位"):
+        services.project_save(
+            actor=street.leader,
+            data={"name": "城中村改造", "description": "", "started_on": START},
+        )
+    project = services.project_save(
+        actor=street.leader,
+        data={
+            "name": "城中村改造",
+            "description": "",
+            "started_on": START,
+            "owner_unit_id": street.street.pk,
+        },
+    )
+    services.dispute_save(
+        actor=street.leader,
+        data=_dispute(street, title="拆迁补偿争议", project_id=project.pk, people_involved=30),
+    )
+    services.key_person_save(actor=street.leader, data=_person(street, project_id=project.pk))
+    case = petition_by(street, 1, UNRELATED_TEXT, START + dt.timedelta(days=3))
+    services.project_link_petition(actor=street.leader, project_id=project.pk, number=case.number)
+    page = selectors.project_page(street.leader, project)
+    assert (len(page.petitions), page.open_petitions, page.people_involved) == (1, 1, 30)
+    # Newest first: the dispute was entered today, after the March case and the start.
+    assert [what for _d, what, _t, _l in page.timeline] == ["矛盾纠纷", "信访", "项目开始"]
+    # The community's handler sees neither the street's project nor can they attach to it.
+    with pytest.raises(ValidationFailed, match="重点项目"):
+        services.dispute_save(actor=street.handler, data=_dispute(street, project_id=project.pk))
+    client.force_login(street.leader)
+    html = client.get(project.get_absolute_url()).content.decode()
+    assert "拆迁补偿争议" in html and case.number in html and "王某" in html
