@@ -529,6 +529,9 @@ class IntakeBodies:
             "origin_reference": "",
             "origin_deadline": "",
             "merit": "",
+            # The 200 bodies rotate, so the same person brings the same matter again and
+            # again: confirmed as a new matter, as a registrar would for a new one.
+            "not_repeat": "on",
             "person-TOTAL_FORMS": "1",
             "person-INITIAL_FORMS": "0",
             "person-MIN_NUM_FORMS": "0",
@@ -549,6 +552,7 @@ class IntakeBodies:
                 "category": f["category"],
                 "community": f["community"],
                 "petitioners": [f["person"]],
+                "not_repeat": True,  # as the form's bodies
             },
             ensure_ascii=False,
         )

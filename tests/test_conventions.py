@@ -19,6 +19,11 @@ STATUS_WRITE = re.compile(
 )
 # The one module that may, and the model whose own methods describe the status.
 STATUS_WRITERS = ("xinfang/petitions/services/transitions.py",)
+# Services that write the status of their own models, by the names they hold them under:
+# early warnings' alerts and key persons (never a petition).
+OWN_STATUS_WRITES = {
+    "xinfang/early_warnings/services.py": re.compile(r"^(?:alert|person)\.status\s*="),
+}
 
 
 def _status_writes(text: str) -> list[str]:
@@ -48,7 +53,12 @@ def test_only_the_transition_service_assigns_a_status() -> None:
         rel = path.relative_to(ROOT).as_posix()
         if "/tests/" in rel or "/migrations/" in rel or rel in STATUS_WRITERS:
             continue
-        offenders += [f"{rel}: {line}" for line in _status_writes(path.read_text(encoding="utf-8"))]
+        own = OWN_STATUS_WRITES.get(rel)
+        offenders += [
+            f"{rel}: {line}"
+            for line in _status_writes(path.read_text(encoding="utf-8"))
+            if own is None or not own.match(line)
+        ]
     assert offenders == []
 
 

@@ -46,6 +46,9 @@ from xinfang.assessment.kpis import Period
 from xinfang.assessment.models import Scheme, SpotCheck
 from xinfang.assessment.tests.factories import scheme
 from xinfang.common import clock
+from xinfang.early_warnings.briefing import figures
+from xinfang.early_warnings.models import Briefing, Dispute, KeyPerson, KeyProject
+from xinfang.early_warnings.services import alert_raise
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
 from xinfang.petitions import services
@@ -109,7 +112,8 @@ REFUSED = (403, 404, 403)  # a step refused through the API: 403, once the case 
 class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
-    # Which object the path's `pk` names: the case, its petitioner, or an assessment.
+    # Which object the path's `pk` names: the case, its petitioner, an assessment, or its
+    # alert, dispute, key person, daily briefing or key project.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -196,6 +200,40 @@ TABLE: dict[str, Row] = {
     "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
     "early_warnings:similar_panel":         row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     "routing:acceptance":                   row("GET",   LOGIN,     200,       404,      404,         200,           200,      200),
+    # ---- early_warnings: the alerts, scoped by their owner unit like cases; a step on an
+    # alert the user sees comes back to its page (refusals as a message, the auditor's too).
+    "early_warnings:alert_list":            row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:alert_detail":          row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="alert"),
+    "early_warnings:alert_acknowledge":     row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
+    "early_warnings:alert_act":             row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
+    "early_warnings:alert_close":           row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="alert"),
+    # The registers, scoped like cases; the read-only auditor has no forms (404), and an
+    # addition to an entry comes back to its page (refusals as a message). Sensitive
+    # periods are the street's: everyone reads them, the office enters them.
+    "early_warnings:dispute_list":          row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:dispute_create":        row("GET",   LOGIN,     200,       200,      200,         200,           404,      200),
+    "early_warnings:dispute_detail":        row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="dispute"),
+    "early_warnings:dispute_edit":          row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           404,      SEE, of="dispute"),
+    "early_warnings:dispute_visit":         row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="dispute"),
+    "early_warnings:dispute_link":          row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="dispute"),
+    "early_warnings:key_person_list":       row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:key_person_create":     row("GET",   LOGIN,     200,       200,      200,         200,           404,      200),
+    "early_warnings:key_person_detail":     row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="key_person"),
+    "early_warnings:key_person_edit":       row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           404,      SEE, of="key_person"),
+    "early_warnings:key_person_contact":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
+    "early_warnings:key_person_confirm":    row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="key_person"),
+    "early_warnings:project_list":          row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:project_create":        row("GET",   LOGIN,     200,       200,      200,         200,           404,      200),
+    "early_warnings:project_detail":        row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="project"),
+    "early_warnings:project_link":          row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="project"),
+    "early_warnings:screening":             row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "early_warnings:period_list":           row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    # The daily briefing is the leaders' (and the auditor's) of units in their subtree; a
+    # street's or district's leaders generate theirs (a community's leader has none).
+    "early_warnings:briefing_list":         row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
+    "early_warnings:briefing_generate":     row("POST",  LOGIN,     404,       404,      404,         302,           404,      302),
+    "early_warnings:briefing_detail":       row("GET",   LOGIN,     404,       404,      SEE,         SEE,           SEE,      SEE, of="briefing"),
+    "early_warnings:briefing_pdf":          row("GET",   LOGIN,     404,       404,      SEE,         SEE,           SEE,      SEE, of="briefing"),
     # The leaders' dashboard (auditors read it too) and the cases behind one of its figures.
     "assessment:dashboard":                 row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:cases":                     row("GET",   LOGIN,     200,       200,      200,         200,           200,      200, query=_kpi),
@@ -371,6 +409,13 @@ class Target:
     assessment: int = MISSING
     letter: int = MISSING
     spotcheck: int = MISSING
+    # early_warnings: the alert raised on the case, a dispute and a key person, all owned
+    # by the case's unit.
+    alert: int = 0
+    dispute: int = 0
+    key_person: int = 0
+    briefing: int = 0
+    project: int = 0
 
 
 @dataclass
@@ -388,7 +433,17 @@ class World:
         return case
 
 
-MISSING_TARGET = Target(MISSING, MISSING, MISSING, "13000000000")
+MISSING_TARGET = Target(
+    MISSING,
+    MISSING,
+    MISSING,
+    "13000000000",
+    alert=MISSING,
+    dispute=MISSING,
+    key_person=MISSING,
+    briefing=MISSING,
+    project=MISSING,
+)
 
 
 def _case(
@@ -516,9 +571,9 @@ def _build() -> World:
         for root in (street, other_district)
     )
     cases = {
-        name: replace(t, assessment=far, letter=far_letter, spotcheck=far_check)
+        name: replace(_with_alert(t), assessment=far, letter=far_letter, spotcheck=far_check)
         if name in FOREIGN_CASES
-        else replace(t, assessment=own, letter=own_letter, spotcheck=own_check)
+        else replace(_with_alert(t), assessment=own, letter=own_letter, spotcheck=own_check)
         for name, t in cases.items()
     }
     tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
@@ -561,6 +616,45 @@ def _letters(
     )
 
 
+def _with_alert(target: Target) -> Target:
+    """Raise an alert on the case, owned by its unit, naming its petitioner as evidence."""
+    petition = Petition.objects.get(pk=target.case)
+    alert = alert_raise(
+        kind="collective",
+        severity="medium",
+        owner_unit_id=petition.owner_unit_id,
+        summary="矩阵预警",
+        petition_ids=[petition.pk],
+        people_ids=[petition.petitioner_id],
+    )
+    now = clock.now()
+    owned = {"owner_unit_id": petition.owner_unit_id, "created_at": now}
+    dispute = Dispute.objects.create(
+        title="矩阵纠纷", kind="other", place="矩阵", parties="甲；乙", risk_level="low",
+        risk_reason="矩阵", updated_at=now, **owned,
+    )  # fmt: skip
+    person = KeyPerson.objects.create(name="矩阵人员", reason="at_risk", **owned)
+    # One briefing a unit and day: the two cases of 湖滨花园 share theirs.
+    briefing, _new = Briefing.objects.get_or_create(
+        owner_unit_id=petition.owner_unit_id,
+        day=clock.today(),
+        defaults={
+            "figures": figures(petition.owner_unit, clock.today()),
+            "pdf": b"%PDF-1.4 matrix",
+            "generated_at": now,
+        },
+    )
+    project = KeyProject.objects.create(name="矩阵项目", started_on=clock.today(), **owned)
+    return replace(
+        target,
+        alert=alert.pk,
+        dispute=dispute.pk,
+        key_person=person.pk,
+        briefing=briefing.pk,
+        project=project.pk,
+    )
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
     """Build the units, users and cases once for the module, rolled back at its end."""
@@ -579,6 +673,11 @@ def _fill(route: str, row: Row, target: Target) -> str:
             "assessment": target.assessment,
             "letter": target.letter,
             "spotcheck": target.spotcheck,
+            "alert": target.alert,
+            "dispute": target.dispute,
+            "key_person": target.key_person,
+            "briefing": target.briefing,
+            "project": target.project,
         }.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,

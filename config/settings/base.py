@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "xinfang.routing",
     "xinfang.assessment",
     "xinfang.early_warnings",
+    "xinfang.notifications",
     "xinfang.portal",
     "xinfang.api",
     "xinfang.demo",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "xinfang.early_warnings.context_processors.open_alerts",
             ],
         },
     },
@@ -162,6 +164,16 @@ XINFANG_API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=5)
 # site's own address when unset; petitioners usually reach another one).
 XINFANG_OFFICE_PHONE = env.str("OFFICE_PHONE", default="")
 XINFANG_PUBLIC_URL = env.str("PUBLIC_URL", default="")
+
+# Notifications (notifications/): the SMS gateway class, and where the file gateway of
+# development writes (one JSON line per message). Mail goes through Django's EMAIL_*
+# settings; without an SMTP server set, development prints it to the console.
+XINFANG_SMS_GATEWAY = env.str(
+    "SMS_GATEWAY", default="xinfang.notifications.gateways.FileSmsGateway"
+)
+XINFANG_SMS_OUTBOX = env.path("SMS_OUTBOX", default=VAR_DIR / "outbox" / "sms.jsonl")
+EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xinfang@localhost")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -8,6 +8,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ATTACHMENT_ROOT = BASE_DIR / "var" / "test-attachments"
 ROUTING_MODEL_DIR = BASE_DIR / "var" / "test-models"
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
+XINFANG_SMS_OUTBOX = BASE_DIR / "var" / "test-outbox" / "sms.jsonl"
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "xinfang-test", "immediate": True}
 
 # django-axes refuses authenticate() without a request, and Client.login() passes none:

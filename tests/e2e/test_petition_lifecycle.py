@@ -18,12 +18,18 @@ def _act(page: Any, action: str, fill: dict[str, str] | None = None) -> None:
     details.locator("summary").click()
     for name, value in (fill or {}).items():
         field = details.locator(f"[name='{name}']")
-        if field.evaluate("e => e.tagName") == "SELECT":
+        if field.first.get_attribute("type") == "radio":
+            details.locator(f"[name='{name}'][value='{value}']").check()
+        elif field.evaluate("e => e.tagName") == "SELECT":
             field.select_option(value)
         else:
             field.fill(value)
     details.locator("button[type=submit]").click()
     page.wait_for_load_state("load")
+    # The steps that speak to the petitioner for good are shown once more to confirm.
+    if page.locator("#confirm-button").count():
+        page.click("#confirm-button")
+        page.wait_for_load_state("load")
 
 
 def test_collective_visit_runs_from_intake_to_evaluation(page: Any, street: Any) -> None:

@@ -51,6 +51,9 @@ def _is_boolean_choice(field: forms.ChoiceField) -> bool:
 
 def field_schema(field: forms.Field) -> tuple[Any, JsonSchema]:
     """Return the JSON type pydantic checks for `field` and the schema that declares its rules."""
+    if hasattr(field, "api_schema"):  # a field that declares its own (forms.CaseNumberField)
+        declared: tuple[Any, JsonSchema] = field.api_schema()
+        return declared
     if isinstance(field, forms.NullBooleanField):
         return bool, {"type": "boolean"}
     if isinstance(field, forms.BooleanField):

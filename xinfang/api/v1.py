@@ -154,7 +154,10 @@ def petition_list(
     if not form.is_valid():
         raise InvalidFields.from_form(form)
     page = form.cleaned_data["page"] or 1
-    found = selectors.petition_search(user, form.filters())
+    filters = form.filters()
+    people = selectors.person_search(user, filters.q)
+    found = selectors.petition_search(user, filters, people=people)
+    services.petitioners_searched(actor=user, search=people, ip=client_ip(request))
     # kpi=&part=: exactly the cases behind a figure of the KPI engine.
     found = kpi_narrow(user, found, kpi, form.cleaned_data["unit"])
     start = (page - 1) * page_size

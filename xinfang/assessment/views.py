@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -37,7 +37,7 @@ from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError, NotFound, PermissionDenied
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions import access
+from xinfang.petitions import access, exports
 from xinfang.petitions.selectors import PetitionFilters, petition_search
 from xinfang.petitions.workflow import LEADER_ROLES
 
@@ -173,7 +173,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def kpi_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def kpi_case_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """List exactly the cases behind a figure (and a breakdown's segment) of the dashboard."""
     user = request.user
     form = CaseListForm(request.GET)
@@ -200,6 +200,11 @@ def kpi_case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         qs = qs.filter(community_id=d["community"])
     if d["owner"]:
         qs = qs.filter(owner_unit_id=d["owner"])
+    fmt = request.GET.get("export", "")
+    if fmt in exports.FORMATS:
+        return exports.ledger_response(
+            user=user, cases=qs, fmt=fmt, name=_("考核事项清单"), ip=client_ip(request)
+        )
     period = selectors.kpi_period(d["start"], d["end"], today)
     spec = kpis.BY_KEY.get(d["kpi"])
     page = CappedPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))

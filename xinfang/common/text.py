@@ -1,4 +1,4 @@
-"""Chinese text helpers shared by search and routing."""
+"""Chinese text helpers shared by search and routing, and the masks of personal numbers."""
 
 import logging
 from functools import cache
@@ -16,3 +16,13 @@ def jieba() -> ModuleType:
     segmenter.initialize()
     module: ModuleType = segmenter  # jieba ships no type information
     return module
+
+
+def mask_phone(phone: str) -> str:
+    """Return the phone with its middle four digits hidden, as Chinese services print it."""
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else phone
+
+
+def mask_id_number(id_number: str) -> str:
+    """Return the ID number with all but its region prefix and last four digits hidden."""
+    return f"{id_number[:3]}***********{id_number[-4:]}" if id_number else ""

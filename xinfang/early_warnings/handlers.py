@@ -6,9 +6,15 @@ from xinfang.petitions.models import Petition
 
 
 def detect_on_register(event: CaseEvent) -> None:
-    """Index the new case's text, then look for a collective petition it completes."""
-    petition = Petition.objects.filter(pk=event.petition_id).first()
+    """Index the case's text and run each detector on it: collective, repeat, sensitive."""
+    petition = (
+        Petition.objects.select_related("registered_unit", "petitioner")
+        .filter(pk=event.petition_id)
+        .first()
+    )
     if petition is None:  # deleted since
         return
     if services.signature_index(petition=petition) is not None:
         services.collective_detect(petition=petition)
+    services.key_person_propose_repeat(petition=petition)
+    services.sensitive_detect(petition=petition)

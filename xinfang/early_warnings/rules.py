@@ -1,4 +1,5 @@
-"""The detectors' arithmetic: text signatures, similarity scores, forming collective petitions.
+"""The detectors' arithmetic: text signatures, similarity scores, forming collective
+petitions, surges, key persons' contact dates, and the thresholds of sensitive periods.
 
 Pure: no ORM, no clock; the callers hand in texts, places and times.
 
@@ -32,6 +33,7 @@ similar.
 
 import datetime as dt
 import hashlib
+import math
 import re
 import struct
 from collections.abc import Iterable, Sequence
@@ -218,3 +220,130 @@ def check_thresholds(min_people: int, window_days: int) -> list[tuple[str, str]]
 def best_first(scored: Sequence[tuple[int, Match]], limit: int) -> list[tuple[int, Match]]:
     """Return the `limit` best (id, match) pairs, best score first, then newest id."""
     return sorted(scored, key=lambda p: (-p[1].score, -p[0]))[:limit]
+
+
+# ---------------------------------------------------------------- registers
+
+# A dispute's statuses move forward only: open → being resolved → resolved or escalated;
+# one still open may also be escalated at once (beyond the unit from the start).
+DISPUTE_MOVES: Final = {
+    "open": frozenset({"open", "resolving", "escalated"}),
+    "resolving": frozenset({"resolving", "resolved", "escalated"}),
+    "resolved": frozenset({"resolved"}),
+    "escalated": frozenset({"escalated"}),
+}
+
+
+def dispute_move_allowed(current: str, new: str) -> bool:
+    """Return whether a dispute may go from status `current` to `new`."""
+    return new in DISPUTE_MOVES.get(current, frozenset())
+
+
+def contact_due(last_contact: dt.date | None, listed: dt.date, cadence_days: int) -> dt.date:
+    """Return the day a key person is next due a contact: a cadence after the last one."""
+    return (last_contact or listed) + dt.timedelta(days=cadence_days)
+
+
+def contact_overdue(
+    last_contact: dt.date | None, listed: dt.date, cadence_days: int, today: dt.date
+) -> bool:
+    """Return whether a key person's contact is past due on `today`."""
+    return contact_due(last_contact, listed, cadence_days) < today
+
+
+REPEAT_COUNT: Final = 3
+REPEAT_DAYS: Final = 90
+
+
+def is_repeat_petitioner(
+    registered: Iterable[dt.date], today: dt.date, *, count: int = REPEAT_COUNT
+) -> bool:
+    """Return whether `count` petitions fall within the REPEAT_DAYS up to `today`."""
+    since = today - dt.timedelta(days=REPEAT_DAYS - 1)
+    return sum(since <= day <= today for day in registered) >= count
+
+
+# ---------------------------------------------------------------- sensitive periods
+
+# During a sensitive period a forming collective petition is reported earlier: with one
+# person fewer over a window half as long again ("raised"), or two fewer over twice the
+# window ("high"), never under MIN_PEOPLE_FLOOR; a surge needs a smaller tail (SURGE_P).
+TIGHTEN: Final = {"raised": (1, 1.5), "high": (2, 2.0)}
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    min_people: int
+    window_days: int
+    surge_p: float
+    period: str = ""  # the level of the sensitive period in force, "" outside one
+
+
+def limits_in_force(min_people: int, window_days: int, period_level: str = "") -> Limits:
+    """Return the thresholds in force, tightened during a sensitive period of `period_level`."""
+    if period_level not in TIGHTEN:
+        return Limits(min_people, window_days, SURGE_P)
+    fewer, longer = TIGHTEN[period_level]
+    return Limits(
+        min_people=max(MIN_PEOPLE_FLOOR, min_people - fewer),
+        window_days=round(window_days * longer),
+        surge_p=SURGE_P_SENSITIVE,
+        period=period_level,
+    )
+
+
+def check_period(starts: dt.date, ends: dt.date) -> list[tuple[str, str]]:
+    """Return (field, reason key) when a period cannot be used: it ends before it starts."""
+    return [("ends_on", "period_reversed")] if ends < starts else []
+
+
+# ---------------------------------------------------------------- surges
+
+# A week's count is a surge when a Poisson variable with the trailing weeks' mean would
+# reach it with probability under SURGE_P (one false alarm in a thousand quiet weeks per
+# series), and it is at least SURGE_MIN_COUNT, so that a series of zeros does not alarm
+# on a single case. During a sensitive period the tail allowed is ten times larger.
+SURGE_P: Final = 0.001
+SURGE_P_SENSITIVE: Final = 0.01
+SURGE_MIN_COUNT: Final = 5
+SURGE_TRAILING_WEEKS: Final = 8
+# An empty history still has some expected level: half a case a week.
+SURGE_MIN_MEAN: Final = 0.5
+
+
+def poisson_upper_tail(k: int, mean: float) -> float:
+    """Return P(X ≥ k) for X ~ Poisson(mean), summed exactly over the lower terms."""
+    if k <= 0:
+        return 1.0
+    term = math.exp(-mean)  # P(X = 0)
+    below = term
+    for i in range(1, k):
+        term *= mean / i
+        below += term
+    return max(0.0, 1.0 - below)
+
+
+@dataclass(frozen=True, slots=True)
+class Surge:
+    count: int
+    mean: float
+    p: float
+
+
+def surge(this_week: int, trailing: Sequence[int], *, p: float = SURGE_P) -> Surge | None:
+    """Return the surge `this_week`'s count is against the `trailing` weeks, or None.
+
+    The expected level is the trailing weeks' mean (at least SURGE_MIN_MEAN); the week is
+    a surge when P(X ≥ this_week) < p under Poisson(mean) and the count reaches
+    SURGE_MIN_COUNT.
+    """
+    mean = max(SURGE_MIN_MEAN, sum(trailing) / len(trailing)) if trailing else SURGE_MIN_MEAN
+    tail = poisson_upper_tail(this_week, mean)
+    if this_week < SURGE_MIN_COUNT or tail >= p:
+        return None
+    return Surge(count=this_week, mean=round(mean, 2), p=tail)
+
+
+def week_start(day: dt.date) -> dt.date:
+    """Return the Monday of `day`'s week."""
+    return day - dt.timedelta(days=day.weekday())

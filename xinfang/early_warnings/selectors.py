@@ -4,13 +4,30 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinfang.common import clock
+from xinfang.common.errors import NotFound
 from xinfang.early_warnings import rules
-from xinfang.early_warnings.models import TextBand, TextSignature, Thresholds
+from xinfang.early_warnings.models import (
+    Alert,
+    Briefing,
+    Dispute,
+    KeyPerson,
+    KeyProject,
+    ScreeningVisit,
+    SensitivePeriod,
+    TextBand,
+    TextSignature,
+    Thresholds,
+)
+from xinfang.organization.models import Unit
+from xinfang.organization.selectors import units_visible_to
+from xinfang.petitions import access
 from xinfang.petitions.access import visible_q
-from xinfang.petitions.models import Petition
+from xinfang.petitions.models import Petition, Petitioner
 
 # Scored per lookup at most: the cases sharing the most bands, the likeliest matches.
 MAX_CANDIDATES: Final = 500
@@ -107,3 +124,302 @@ def people_of(petition_ids: list[int]) -> dict[int, frozenset[int]]:
 def thresholds() -> Thresholds:
     """Return the detection thresholds in force (the defaults until the office sets them)."""
     return Thresholds.objects.order_by("pk").first() or Thresholds()
+
+
+# ---------------------------------------------------------------- alerts
+
+OPEN_STATUSES: Final = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED, Alert.Status.ACTING)
+
+
+def alerts_for_user(user: Any) -> QuerySet[Alert]:
+    """Return the alerts `user` may see: those owned within their unit's subtree, as cases."""
+    return Alert.objects.filter(access.unit_q(user.unit if user.is_authenticated else None))
+
+
+def open_alert_count(user: Any) -> int:
+    """Return how many alerts not yet closed `user` may see (the header's count)."""
+    return alerts_for_user(user).filter(status__in=OPEN_STATUSES).count()
+
+
+@dataclass(frozen=True, slots=True)
+class AlertFilters:
+    status: str = ""  # a status, "active" for every status but closed, or "" for all
+    kind: str = ""
+    severity: str = ""
+    unit_id: int | None = None
+    raised_from: dt.datetime | None = None
+    raised_before: dt.datetime | None = None
+
+
+def alert_list(user: Any, filters: AlertFilters) -> QuerySet[Alert]:
+    """Return the alerts `user` may see that pass `filters`, newest first."""
+    qs = alerts_for_user(user).select_related("owner_unit", "escalated_to")
+    if filters.status == "active":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind=filters.kind)
+    if filters.severity:
+        qs = qs.filter(severity=filters.severity)
+    if filters.unit_id is not None:
+        qs = qs.filter(owner_unit_id=filters.unit_id)
+    if filters.raised_from is not None:
+        qs = qs.filter(raised_at__gte=filters.raised_from)
+    if filters.raised_before is not None:
+        qs = qs.filter(raised_at__lt=filters.raised_before)
+    return qs.order_by("-raised_at", "-pk")
+
+
+def access_alert(user: Any, pk: int) -> Alert:
+    """Return alert `pk` if `user` may see it; NotFound otherwise, alike for both."""
+    try:
+        return (
+            alerts_for_user(user)
+            .select_related("owner_unit", "escalated_to", "acknowledged_by")
+            .get(pk=pk)
+        )
+    except (Alert.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("预警不存在或您无权查看。")) from None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceCase:
+    petition: Petition
+    identity: bool  # whether the reader may see who petitioned (access.can_see_identity)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    cases: list[EvidenceCase]
+    hidden_cases: int  # evidence cases out of the reader's scope
+    people: list[Petitioner]
+    hidden_people: int  # people the reader may not know of (Art. 46, or out of scope)
+
+
+def alert_evidence(user: Any, alert: Alert) -> Evidence:
+    """Return the cases and people behind `alert`, as much of them as `user` may see."""
+    all_cases = alert.petitions.order_by("registered_at", "pk")
+    cases = list(
+        all_cases.filter(visible_q(user)).select_related("petitioner", "community", "category")
+    )
+    people_ids = list(alert.people.values_list("pk", flat=True))
+    people = list(
+        Petitioner.objects.filter(access.registry_q(user), pk__in=people_ids).order_by("name")
+    )
+    return Evidence(
+        cases=[EvidenceCase(p, access.can_see_identity(user, p)) for p in cases],
+        hidden_cases=all_cases.count() - len(cases),
+        people=people,
+        hidden_people=len(people_ids) - len(people),
+    )
+
+
+# ---------------------------------------------------------------- registers
+
+
+def _scope(user: Any) -> Q:
+    return access.unit_q(user.unit if user.is_authenticated else None)
+
+
+def disputes_for_user(user: Any) -> QuerySet[Dispute]:
+    """Return the disputes `user` may see: owned within their unit's subtree, as cases."""
+    return Dispute.objects.filter(_scope(user))
+
+
+def dispute_list(
+    user: Any, *, status: str = "", risk_level: str = "", kind: str = ""
+) -> QuerySet[Dispute]:
+    """Return the disputes `user` may see, highest risk and newest first."""
+    qs = disputes_for_user(user).select_related("owner_unit", "cadre")
+    if status == "active":
+        qs = qs.filter(status__in=(Dispute.Status.OPEN, Dispute.Status.RESOLVING))
+    elif status:
+        qs = qs.filter(status=status)
+    if risk_level:
+        qs = qs.filter(risk_level=risk_level)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-updated_at", "-pk")
+
+
+def access_dispute(user: Any, pk: int) -> Dispute:
+    """Return dispute `pk` if `user` may see it; NotFound otherwise, alike for both."""
+    try:
+        return disputes_for_user(user).select_related("owner_unit", "cadre").get(pk=pk)
+    except (Dispute.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("矛盾纠纷不存在或您无权查看。")) from None
+
+
+def key_persons_for_user(user: Any) -> QuerySet[KeyPerson]:
+    """Return the key persons `user` may see: owned within their unit's subtree."""
+    return KeyPerson.objects.filter(_scope(user))
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPersonRow:
+    person: KeyPerson
+    due: dt.date
+    overdue: bool
+
+
+def key_person_list(user: Any, *, today: dt.date, status: str = "") -> list[KeyPersonRow]:
+    """Return the key persons `user` may see with their next contact date, overdue first."""
+    qs = key_persons_for_user(user).select_related("owner_unit", "cadre")
+    qs = qs.filter(status=status) if status else qs.exclude(status=KeyPerson.Status.REMOVED)
+    rows = []
+    for p in qs.order_by("pk")[:500]:
+        listed = clock.local_date(p.created_at)
+        due = rules.contact_due(p.last_contact_on, listed, p.cadence_days)
+        rows.append(KeyPersonRow(p, due, p.status == KeyPerson.Status.CONFIRMED and due < today))
+    return sorted(rows, key=lambda r: (not r.overdue, r.person.status != "proposed", r.due))
+
+
+def access_key_person(user: Any, pk: int) -> KeyPerson:
+    """Return key person `pk` if `user` may see them; NotFound otherwise, alike for both."""
+    try:
+        return key_persons_for_user(user).select_related("owner_unit", "cadre").get(pk=pk)
+    except (KeyPerson.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("重点人员不存在或您无权查看。")) from None
+
+
+def period_in_force(day: dt.date) -> SensitivePeriod | None:
+    """Return the sensitive period `day` falls in (the highest level if several), or None."""
+    periods = SensitivePeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    return (
+        sorted(periods, key=lambda p: (p.level != SensitivePeriod.Level.HIGH, p.starts_on))[0]
+        if periods
+        else None
+    )
+
+
+def limits_in_force(day: dt.date) -> rules.Limits:
+    """Return the detection thresholds in force on `day`, tightened in a sensitive period."""
+    base = thresholds()
+    period = period_in_force(day)
+    return rules.limits_in_force(base.min_people, base.window_days, period.level if period else "")
+
+
+# ---------------------------------------------------------------- the daily briefing
+
+BRIEFING_ROLES: Final = frozenset({"unit_leader", "leading_group", "admin", "auditor"})
+
+
+def briefings_for_user(user: Any) -> QuerySet[Briefing]:
+    """Return the briefings `user` may read: leaders' and auditors', of units in their subtree."""
+    if not user.is_authenticated or user.role not in BRIEFING_ROLES:
+        return Briefing.objects.none()
+    return Briefing.objects.filter(_scope(user))
+
+
+def access_briefing(user: Any, pk: int) -> Briefing:
+    """Return briefing `pk` if `user` may read it; NotFound otherwise, alike for both."""
+    try:
+        return briefings_for_user(user).select_related("owner_unit").get(pk=pk)
+    except (Briefing.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("每日信访动态不存在或您无权查看。")) from None
+
+
+@dataclass(frozen=True, slots=True)
+class ScreeningRow:
+    unit: Unit
+    visits: int  # screening visits recorded in the month on the unit's disputes
+    new_disputes: int
+    high_risk: int  # unresolved disputes of high or critical risk, now
+
+    @property
+    def reported(self) -> bool:
+        return self.visits > 0 or self.new_disputes > 0
+
+
+def screening_month(user: Any, first: dt.date) -> list[ScreeningRow]:
+    """Return what each community in `user`'s units reported in the month from `first`."""
+    after = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    units = list(units_visible_to(user).filter(kind=Unit.Kind.COMMUNITY).order_by("path"))
+    ids = [u.pk for u in units]
+    visits = dict(
+        ScreeningVisit.objects.filter(dispute__owner_unit_id__in=ids, on__gte=first, on__lt=after)
+        .values_list("dispute__owner_unit_id")
+        .annotate(n=Count("pk"))
+    )
+    since = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(after, dt.time.min))
+    new = dict(
+        Dispute.objects.filter(owner_unit_id__in=ids, created_at__gte=since, created_at__lt=until)
+        .values_list("owner_unit_id")
+        .annotate(n=Count("pk"))
+    )
+    high = dict(
+        Dispute.objects.filter(
+            owner_unit_id__in=ids,
+            risk_level__in=("high", "critical"),
+            status__in=(Dispute.Status.OPEN, Dispute.Status.RESOLVING),
+        )
+        .values_list("owner_unit_id")
+        .annotate(n=Count("pk"))
+    )
+    return [
+        ScreeningRow(u, visits.get(u.pk, 0), new.get(u.pk, 0), high.get(u.pk, 0)) for u in units
+    ]
+
+
+# ---------------------------------------------------------------- key projects
+
+
+def projects_for_user(user: Any) -> QuerySet[KeyProject]:
+    """Return the key projects `user` may see: owned within their unit's subtree."""
+    return KeyProject.objects.filter(_scope(user))
+
+
+def access_project(user: Any, pk: int) -> KeyProject:
+    """Return key project `pk` if `user` may see it; NotFound otherwise, alike for both."""
+    try:
+        return projects_for_user(user).select_related("owner_unit").get(pk=pk)
+    except (KeyProject.DoesNotExist, ValueError, TypeError, OverflowError):
+        raise NotFound(_("重点项目不存在或您无权查看。")) from None
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectPage:
+    petitions: list[Petition]
+    disputes: list[Dispute]
+    key_persons: list[KeyPerson]
+    timeline: list[tuple[dt.date, str, str, str]]  # day, what, title, link
+    open_petitions: int
+    people_involved: int
+
+
+def project_page(user: Any, project: KeyProject) -> ProjectPage:
+    """Return what hangs on `project` that `user` may see, with its timeline and figures."""
+    petitions = list(project.petitions.filter(visible_q(user)).order_by("-registered_at")[:200])
+    disputes = list(disputes_for_user(user).filter(project=project).order_by("-created_at"))
+    people = list(key_persons_for_user(user).filter(project=project).order_by("name"))
+    visits = ScreeningVisit.objects.filter(dispute__in=disputes).select_related("dispute")
+    timeline = [(project.started_on, _("项目开始"), project.name, "")]
+    timeline += [
+        (
+            clock.local_date(p.registered_at),
+            _("信访"),
+            f"{p.number} {p.title}",
+            p.get_absolute_url(),
+        )
+        for p in petitions
+    ]
+    timeline += [
+        (clock.local_date(d.created_at), _("矛盾纠纷"), d.title, d.get_absolute_url())
+        for d in disputes
+    ]
+    timeline += [
+        (v.on, _("摸排"), f"{v.dispute.title}：{v.findings}", v.dispute.get_absolute_url())
+        for v in visits
+    ]
+    return ProjectPage(
+        petitions=petitions,
+        disputes=disputes,
+        key_persons=people,
+        timeline=sorted(timeline, key=lambda t: t[0], reverse=True),
+        open_petitions=Petition.objects.open()
+        .filter(visible_q(user), pk__in=[p.pk for p in petitions])
+        .count(),
+        people_involved=sum(d.people_involved for d in disputes),
+    )

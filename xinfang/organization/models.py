@@ -12,8 +12,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.common.memo import Memo
+from xinfang.common.models import MemoModel
 
-class Unit(models.Model):
+
+class Unit(MemoModel):
     class Kind(models.TextChoices):
         DISTRICT = "district", _("区")
         STREET = "street", _("街道")
@@ -42,6 +45,10 @@ class Unit(models.Model):
     residents = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     sort = models.PositiveSmallIntegerField(_("排序"), default=0)
 
+    # The tree's ids, paths and kinds, which every intake form checks its choices against;
+    # see common/memo.py (unit_move, which writes paths with update(), clears it itself).
+    memo = Memo(seconds=30)
+
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
@@ -65,6 +72,7 @@ class Unit(models.Model):
         super().save(*args, **kwargs)
         self.path = f"{self.parent.path if self.parent else '/'}{self.pk}/"
         Unit.objects.filter(pk=self.pk).update(path=self.path)
+        self.memo.clear()  # the tree kept in memory must have the path, not the blank
 
     def is_within(self, other: "Unit") -> bool:
         """Return whether this unit is `other` or lies below it."""

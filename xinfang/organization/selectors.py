@@ -28,19 +28,39 @@ class UnitScope:
     broad: bool
 
 
+def _tree() -> list[tuple[int, str, str]]:
+    """Return every unit's (id, path, kind), kept in memory (Unit.memo: common/memo.py).
+
+    A save in this process clears it at once; another process sees a new unit or a move
+    within the memo's 30 seconds. Units change a few times a year, through the admin.
+    """
+    tree: list[tuple[int, str, str]] = Unit.memo.get(
+        "tree", lambda: list(Unit.objects.values_list("pk", "path", "kind"))
+    )
+    return tree
+
+
 def unit_scope(unit: Unit | None) -> UnitScope:
-    """Return the scope of `unit`'s subtree in one query over the (small) unit table.
+    """Return the scope of `unit`'s subtree, from the (small) unit tree kept in memory.
 
     Callers drop the filter for a user who sees everything, and filter a broad scope
     without the unit index (common.lookups).
     """
     if unit is None:
         return UnitScope([], broad=False)
-    rows = list(Unit.objects.values_list("pk", "path"))
-    ids = [pk for pk, path in rows if path.startswith(unit.path)]
-    if len(ids) == len(rows):
+    tree = _tree()
+    ids = [pk for pk, path, _kind in tree if path.startswith(unit.path)]
+    if len(ids) == len(tree):
         return UnitScope(None, broad=True)
-    return UnitScope(ids, broad=2 * len(ids) > len(rows))
+    return UnitScope(ids, broad=2 * len(ids) > len(tree))
+
+
+def subtree_ids(unit: Unit | None, kind: str | None = None) -> frozenset[int]:
+    """Return the ids of `unit`'s subtree (of one kind), from the tree kept in memory."""
+    if unit is None:
+        return frozenset()
+    tree = _tree()
+    return frozenset(pk for pk, path, k in tree if path.startswith(unit.path) and kind in (None, k))
 
 
 def units_visible_to(user: Any) -> QuerySet[Unit]:

@@ -101,6 +101,10 @@ def unit_move(*, actor: Any, unit: Unit, new_parent: Unit | None, ip: str | None
     Unit.objects.filter(path__startswith=old_prefix).update(
         path=Concat(Value(new_prefix), Substr("path", len(old_prefix) + 1))
     )
+    # update() bypasses the model's save: clear the tree kept in memory now, for the rest
+    # of this transaction, and again once it commits, for what was read meanwhile.
+    Unit.memo.clear()
+    transaction.on_commit(Unit.memo.clear)
     audit_record(
         actor=actor,
         kind=AuditEntry.Kind.CHANGE,

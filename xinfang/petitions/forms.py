@@ -8,15 +8,17 @@ in actions and services. Each action form builds the typed input its action
 takes (to_input()).
 """
 
+from collections.abc import Callable, Collection
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from xinfang.common.pagination import MAX_PAGE
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import assignable_units, units_visible_to
+from xinfang.organization.selectors import assignable_units, subtree_ids, units_visible_to
 from xinfang.petitions.inputs import (
     MAX_REPRESENTATIVES,
     AssignInput,
@@ -44,6 +46,7 @@ from xinfang.petitions.models import (
 )
 from xinfang.petitions.selectors import PetitionFilters
 from xinfang.petitions.validators import (
+    CASE_NUMBER,
     MAX_DATE,
     MAX_ID,
     MIN_DATE,
@@ -67,15 +70,43 @@ class TextField(forms.CharField):
         return text
 
 
+# Dates are written 2026-12-01 whatever the browser's language; a few other ways of
+# writing the same are taken too.
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]
+
+
+class DateInput(forms.DateInput):
+    """A date typed or picked as 2026-12-01 (static/js/app.js adds the calendar).
+
+    Not `type=date`: the browser shows that in its own language's order (12/01/2026).
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            format="%Y-%m-%d",
+            attrs={
+                "data-datepicker": "",
+                "placeholder": "2026-12-01",
+                "pattern": r"\d{4}[\-\/.]\d{1,2}[\-\/.]\d{1,2}|\d{8}",
+                "inputmode": "numeric",
+                "autocomplete": "off",
+                "maxlength": "10",
+                "data-invalid": _("请按 2026-12-01 的格式填写日期（年-月-日）。"),
+            },
+        )
+
+
 class BoundedDateField(forms.DateField):
     """A date within the years 1900–2100."""
 
     min_value = MIN_DATE
     max_value = MAX_DATE
     default_validators = [validate_date_range]
+    input_formats = DATE_FORMATS
+    default_error_messages = {"invalid": _("请按 2026-12-01 的格式填写日期（年-月-日）。")}
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}))
+        kwargs.setdefault("widget", DateInput())
         super().__init__(**kwargs)
 
 
@@ -84,6 +115,27 @@ class IdField(forms.IntegerField):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class CaseNumberField(IdField):
+    """A case by its number as people know it (XF2026-0000302), or the digits of it (302)."""
+
+    widget = forms.TextInput
+    default_error_messages = {"invalid": _("请填写事项编号，如XF2026-0000302。")}
+
+    def to_python(self, value: Any) -> int | None:
+        if isinstance(value, str) and (number := CASE_NUMBER.match(value.strip())):
+            value = number.group(1)
+        return super().to_python(value)
+
+    def api_schema(self) -> tuple[Any, dict[str, Any]]:
+        """Declare the number as people write it, or the id as an integer."""
+        return str | int, {
+            "anyOf": [
+                {"type": "string", "maxLength": 30, "pattern": CASE_NUMBER.pattern},
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+            ]
+        }
 
 
 class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any model
@@ -98,6 +150,63 @@ class IdChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]  # of any
         return super().to_python(value)
 
 
+# Django's setter of ModelChoiceField.queryset (it also hands the widget its choices).
+_SET_QUERYSET: Callable[[Any, Any], None] = vars(forms.ModelChoiceField)["queryset"].fset
+
+
+class _LiveChoiceIterator(forms.models.ModelChoiceIterator):
+    """Django's choice iterator, reading the field's queryset when iterated, not when made."""
+
+    def __init__(self, field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
+        self.field = field  # and no queryset taken now: the field builds it on first read
+
+    # A read of the field's queryset, where Django's iterator keeps a copy of it.
+    @property
+    def queryset(self) -> Any:  # type: ignore[override]
+        return self.field.queryset
+
+
+class KnownIdChoiceField(IdChoiceField):
+    """A choice checked against the ids kept in memory (common/memo.py): no query on a POST.
+
+    A submitted id is valid when it is in `known()` and is returned as the id itself. The
+    queryset only lists the choices on the page: given as `choices_from`, it is built when
+    the page first needs it, so a valid POST builds none.
+    """
+
+    iterator = _LiveChoiceIterator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.choices_from: Callable[[], QuerySet[Any]] | None = None
+        super().__init__(*args, **kwargs)
+        self.known: Callable[[], Collection[int]] = frozenset
+
+    def _lazy_queryset(self) -> QuerySet[Any] | None:
+        if self.choices_from is not None:
+            choices, self.choices_from = self.choices_from, None
+            _SET_QUERYSET(self, choices())
+        queryset: QuerySet[Any] | None = vars(self).get("_queryset")
+        return queryset
+
+    queryset = property(_lazy_queryset, lambda self, qs: _SET_QUERYSET(self, qs))
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if not _is_id(value) or int(value) not in self.known():
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return int(value)
+
+
+def _unit_choice(form: forms.Form, name: str, user: Any, kind: str | None = None) -> None:
+    """Offer the units of the user's subtree (of one kind) in the form's field `name`."""
+    field = cast(KnownIdChoiceField, form.fields[name])
+    field.known = lambda: subtree_ids(user.unit, kind)
+    field.choices_from = lambda: (
+        units_visible_to(user).filter(kind=kind) if kind else units_visible_to(user)
+    )
+
+
 def _is_id(value: Any) -> bool:
     try:
         number = int(value)
@@ -107,10 +216,17 @@ def _is_id(value: Any) -> bool:
 
 
 class PersonForm(forms.Form):
-    name = TextField(label=_("姓名"), max_length=50)
+    # The identifiers first: intake looks the person up by them and fills in the rest.
     id_number = TextField(label=_("身份证号"), max_length=18, required=False)
     phone = TextField(label=_("联系电话"), max_length=20, required=False)
+    name = TextField(label=_("姓名"), max_length=50)
     address = TextField(label=_("住址"), max_length=200, required=False)
+    on_record = forms.ChoiceField(
+        label=_("与档案不一致时"),
+        choices=[("", "—"), ("keep", _("以档案为准")), ("update", _("以本次填写更新档案"))],
+        required=False,
+        help_text=_("身份证号已登记、但姓名或电话不同时选择"),
+    )
 
     def clean_id_number(self) -> str:
         value = normalize_id_number(self.cleaned_data["id_number"])
@@ -127,14 +243,18 @@ class PersonForm(forms.Form):
     def person(self) -> PetitionerData:
         d = self.cleaned_data
         return PetitionerData(
-            name=d["name"], id_number=d["id_number"], phone=d["phone"], address=d["address"]
+            name=d["name"],
+            id_number=d["id_number"],
+            phone=d["phone"],
+            address=d["address"],
+            on_record=d["on_record"],
         )
 
 
 class PetitionerForm(PersonForm):
     """A person entered into the registry, with the community they live in."""
 
-    community = IdChoiceField(
+    community = KnownIdChoiceField(
         label=_("所在社区"),
         queryset=Unit.objects.none(),
         required=False,
@@ -143,13 +263,11 @@ class PetitionerForm(PersonForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(IdChoiceField, self.fields["community"])
-        field.queryset = units_visible_to(user).filter(kind=Unit.Kind.COMMUNITY)
+        _unit_choice(self, "community", user, Unit.Kind.COMMUNITY)
 
     def person(self) -> PetitionerData:
         data = super().person()
-        community = self.cleaned_data["community"]
-        data.community_id = community.pk if community else None
+        data.community_id = self.cleaned_data["community"]
         return data
 
 
@@ -171,6 +289,14 @@ class PetitionerLookupForm(forms.Form):
 
     def clean_phone(self) -> str:
         return normalize_phone(self.cleaned_data["phone"])
+
+
+class IntakeLookupForm(PetitionerLookupForm):
+    """The intake panel's lookup: the person's fields, and the title typed so far."""
+
+    PERSON = ("id_number", "phone", "name", "address")
+
+    title = TextField(label=_("标题"), max_length=200, required=False)
 
 
 class BasePersonFormSet(forms.BaseFormSet):  # type: ignore[type-arg]  # of PersonForm
@@ -203,7 +329,7 @@ class IntakeForm(forms.Form):
     content = TextField(
         label=_("信访内容"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
-    category = IdChoiceField(
+    category = KnownIdChoiceField(
         label=_("问题分类"),
         queryset=Category.objects.filter(parent__isnull=False, is_active=True).select_related(
             "parent"
@@ -213,7 +339,7 @@ class IntakeForm(forms.Form):
     )
     is_anonymous = forms.BooleanField(label=_("匿名信访"), required=False)
     head_count = forms.IntegerField(label=_("人数"), min_value=1, max_value=9999, initial=1)
-    community = IdChoiceField(
+    community = KnownIdChoiceField(
         label=_("问题发生地（社区）"),
         queryset=Unit.objects.none(),
         required=False,
@@ -221,16 +347,23 @@ class IntakeForm(forms.Form):
     )
     address = TextField(label=_("问题发生地址"), max_length=200, required=False)
     accused = TextField(label=_("被反映人/单位"), max_length=200, required=False)
-    accused_unit = IdChoiceField(
+    accused_unit = KnownIdChoiceField(
         label=_("被反映单位（本街道内）"),
         queryset=Unit.objects.none(),
         required=False,
         error_messages={"invalid_choice": _("被反映单位不存在或不在本单位管辖范围内。")},
     )
-    repeat_of = IdField(
-        label=_("重复信访：原事项内部编号"),
+    repeat_of = CaseNumberField(
+        label=_("重复信访：原事项编号"),
         required=False,
-        help_text=_("同一事项再次反映时填写原事项编号，系统据此判定是否初信初访。"),
+        help_text=_(
+            "同一事项再次反映时填写原事项编号（如XF2026-0000302），系统据此判定是否初信初访。"
+        ),
+    )
+    not_repeat = forms.BooleanField(
+        label=_("确认为新事项"),
+        required=False,
+        help_text=_("信访人近30日内已登记相似事项、但本次确属新的事项时勾选"),
     )
     origin_authority = TextField(label=_("交办/转送机关"), max_length=100, required=False)
     origin_reference = TextField(label=_("来文编号"), max_length=60, required=False)
@@ -248,10 +381,9 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The place and the unit complained about lie within the registering office's units.
-        units = units_visible_to(user)
-        cast(IdChoiceField, self.fields["accused_unit"]).queryset = units
-        community = cast(IdChoiceField, self.fields["community"])
-        community.queryset = units.filter(kind=Unit.Kind.COMMUNITY)
+        _unit_choice(self, "accused_unit", user)
+        _unit_choice(self, "community", user, Unit.Kind.COMMUNITY)
+        cast(KnownIdChoiceField, self.fields["category"]).known = Category.active_leaf_ids
 
     def registration(self, people: list[PetitionerData]) -> RegistrationData:
         d = self.cleaned_data
@@ -262,12 +394,13 @@ class IntakeForm(forms.Form):
             petitioners=people,
             is_anonymous=d["is_anonymous"],
             head_count=d["head_count"],
-            category_id=d["category"].pk if d["category"] else None,
-            community_id=d["community"].pk if d["community"] else None,
+            category_id=d["category"],
+            community_id=d["community"],
             address=d["address"],
             accused=d["accused"],
-            accused_unit_id=d["accused_unit"].pk if d["accused_unit"] else None,
+            accused_unit_id=d["accused_unit"],
             repeat_of_id=d["repeat_of"],
+            not_repeat=d["not_repeat"],
             origin_authority=d["origin_authority"],
             origin_reference=d["origin_reference"],
             origin_deadline=d["origin_deadline"],
@@ -307,6 +440,10 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, petition: Any = None, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.petition, self.user = petition, user
+        # What must be filled in comes first, the optional note last.
+        self.order_fields(
+            sorted(self.fields, key=lambda n: (not self.fields[n].required, n == "note"))
+        )
 
     def input_fields(self) -> dict[str, Any]:
         """Return the cleaned fields as the input type names them."""
@@ -348,7 +485,11 @@ class NotAcceptForm(ActionForm):
 
 class MergeForm(ActionForm):
     input_type = MergeInput
-    original = IdField(label=_("原信访事项内部编号"))
+    original = CaseNumberField(
+        label=_("并入的信访事项编号"),
+        help_text=_("如 XF2026-0000302，或其数字部分 302"),
+        error_messages={"invalid": _("请填写信访事项编号，如 XF2026-0000302。")},
+    )
 
     def input_fields(self) -> dict[str, Any]:
         d = super().input_fields()
@@ -373,7 +514,13 @@ class ExtensionForm(ActionForm):
 
 class ReplyForm(ActionForm):
     input_type = ReplyInput
-    reply_kind = forms.ChoiceField(label=_("处理意见类型"), choices=ReplyKind.choices)
+    # No choice is made for the officer: each is a decision with consequences.
+    reply_kind = forms.ChoiceField(
+        label=_("处理意见类型"),
+        choices=ReplyKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择处理意见类型：支持、解释说明或不支持。")},
+    )
     text = TextField(
         label=_("处理意见书正文（事实、处理决定及依据）"),
         max_length=20000,
@@ -383,8 +530,18 @@ class ReplyForm(ActionForm):
 
 class EvaluateForm(ActionForm):
     input_type = EvaluateInput
-    satisfaction_unit = forms.ChoiceField(label=_("对承办单位"), choices=Satisfaction.choices)
-    satisfaction_office = forms.ChoiceField(label=_("对信访部门"), choices=Satisfaction.choices)
+    satisfaction_unit = forms.ChoiceField(
+        label=_("对承办单位"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择信访人对承办单位的评价。")},
+    )
+    satisfaction_office = forms.ChoiceField(
+        label=_("对信访部门"),
+        choices=Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择信访人对信访部门的评价。")},
+    )
 
 
 class FollowUpForm(ActionForm):
@@ -393,6 +550,8 @@ class FollowUpForm(ActionForm):
         label=_("问题是否实际解决"),
         choices=[("true", _("已解决")), ("false", _("未解决"))],
         coerce=lambda v: v == "true",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择问题是否实际解决。")},
     )
 
 
@@ -432,7 +591,10 @@ class SearchForm(forms.Form):
         label=_("关键词/编号"),
         max_length=200,
         required=False,
-        help_text=_("标题、内容关键词，或事项编号（如 XF2026-0000123）"),
+        help_text=_(
+            "标题、内容关键词，事项编号（如 XF2026-0000123 或 123），查询码；"
+            "可查看个人信息的角色还可按信访人姓名、身份证号或电话查询"
+        ),
     )
     status = forms.ChoiceField(
         label=_("状态"),
@@ -451,6 +613,17 @@ class SearchForm(forms.Form):
     created_after = BoundedDateField(label=_("登记自"), required=False)
     created_before = BoundedDateField(label=_("登记至"), required=False)
     overdue = forms.NullBooleanField(label=_("仅超期"), required=False)
+    due_after = BoundedDateField(label=_("期限自"), required=False)
+    due_before = BoundedDateField(label=_("期限至"), required=False)
+    sort = forms.ChoiceField(
+        label=_("排序"),
+        choices=[
+            ("", _("登记时间（新的在前）")),
+            ("due", _("期限（近的在前）")),
+            ("-due", _("期限（远的在前）")),
+        ],
+        required=False,
+    )
     page = forms.IntegerField(label=_("页码"), min_value=1, max_value=MAX_PAGE, required=False)
 
     def filters(self) -> PetitionFilters:
@@ -465,4 +638,7 @@ class SearchForm(forms.Form):
             created_after=d["created_after"],
             created_before=d["created_before"],
             overdue=d["overdue"],
+            due_after=d["due_after"],
+            due_before=d["due_before"],
+            sort=d["sort"],
         )

@@ -18,6 +18,9 @@ class PetitionerData:
     phone: str = ""
     address: str = ""
     community_id: int | None = None
+    # When the ID number is on file under another name or phone: "keep" the record as it
+    # is, or "update" it with what was typed. Undecided, registration asks (petitioners).
+    on_record: str = ""
 
 
 @dataclass
@@ -34,6 +37,8 @@ class RegistrationData:
     accused: str = ""
     accused_unit_id: int | None = None
     repeat_of_id: int | None = None
+    # Registered as a new matter although the person brought a similar one lately (repeats).
+    not_repeat: bool = False
     origin_authority: str = ""
     origin_reference: str = ""
     origin_deadline: dt.date | None = None

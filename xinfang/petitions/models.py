@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from xinfang.common.memo import Memo
 from xinfang.common.models import MemoModel
+from xinfang.common.text import mask_id_number, mask_phone
 from xinfang.petitions.workflow import (
     ACTION_LABELS,
     CONCLUDED_STATUSES,
@@ -154,6 +155,19 @@ class Category(MemoModel):
     def __str__(self) -> str:
         return f"{self.parent.name} / {self.name}" if self.parent is not None else self.name
 
+    @classmethod
+    def active_leaf_ids(cls) -> frozenset[int]:
+        """Return the ids of the categories a case may be filed under (kept in the memo)."""
+        ids: frozenset[int] = cls.memo.get(
+            "leaves",
+            lambda: frozenset(
+                cls.objects.filter(parent__isnull=False, is_active=True).values_list(
+                    "pk", flat=True
+                )
+            ),
+        )
+        return ids
+
     def clean(self) -> None:
         """Keep the taxonomy two levels deep, as the lists and the search filter read it."""
         if self.parent is None:
@@ -190,13 +204,20 @@ class Petitioner(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("petitions:petitioner_detail", args=[self.pk])
 
+    def differs_from(self, *, id_number: str, name: str, phone: str) -> list[str]:
+        """Return what was typed otherwise than this record, when its ID number was typed."""
+        if not id_number or self.id_number != id_number:
+            return []
+        typed = {"name": name, "phone": phone}
+        return [f for f, v in typed.items() if v and getattr(self, f) and v != getattr(self, f)]
+
     @property
     def masked_id_number(self) -> str:
-        return f"{self.id_number[:3]}***********{self.id_number[-4:]}" if self.id_number else ""
+        return mask_id_number(self.id_number)
 
     @property
     def masked_phone(self) -> str:
-        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else self.phone
+        return mask_phone(self.phone)
 
 
 class Channel(models.TextChoices):

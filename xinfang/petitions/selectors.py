@@ -21,6 +21,8 @@ from xinfang.organization.selectors import unit_subtree_ids
 from xinfang.petitions import access, deadlines, limits, search
 from xinfang.petitions.actions import ACTIONS
 from xinfang.petitions.models import (
+    QUERY_CODE_ALPHABET,
+    QUERY_CODE_LENGTH,
     Category,
     Petition,
     Petitioner,
@@ -28,6 +30,7 @@ from xinfang.petitions.models import (
     Supervision,
     TimeLimitRule,
 )
+from xinfang.petitions.validators import CASE_NUMBER, MAX_ID, normalize_id_number, normalize_phone
 from xinfang.petitions.workflow import HANDLING_STATUSES, OPEN_STATUSES, Action, Status
 
 DUE_SOON_DAYS = 3
@@ -42,7 +45,13 @@ def petitions_for_user(user: Any) -> QuerySet[Petition]:
     return Petition.objects.filter(access.visible_q(user)).select_related("handling_unit")
 
 
-_CASE_NUMBER = re.compile(r"^XF\d{4}-0*(\d+)$", re.IGNORECASE)
+# A query code as printed (ABCD-EFGH-JKLM), read out with spaces, or typed in one run.
+_CODE_SEPARATORS = re.compile(r"[\s\-－—]+")
+_ID_NUMBER = re.compile(r"^\d{17}[\dX]$|^\d{15}$")
+_PHONE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
+_NAME = re.compile(r"^[^\d\s]{1,50}$")
+# A name shared by more people than this is not narrowed further: the list says so by its size.
+PERSON_SEARCH_LIMIT = 200
 
 
 # Past this many matches a word is common enough that reading cases newest first finds a
@@ -61,11 +70,8 @@ def _fts_matches_at_least(match: str, n: int) -> bool:
     return bool(found >= n)
 
 
-def _text_q(q: str) -> Q:
-    """Return the filter of a search box entry: a case number, or words of the text."""
-    number = _CASE_NUMBER.match(q.strip())
-    if number:
-        return Q(pk=int(number.group(1)))
+def _words_q(q: str) -> Q:
+    """Return the filter of the words of a search box entry in titles and contents."""
     groups = search.query_groups(q)
     if not groups:
         return Q(title__icontains=q) | Q(content__icontains=q)
@@ -85,6 +91,88 @@ def _text_q(q: str) -> Q:
     return Q(title__icontains=q) | Q(content__icontains=q)
 
 
+def _query_code(q: str) -> str:
+    """Return the query code the entry spells, without its separators, or ""."""
+    code = _CODE_SEPARATORS.sub("", q).upper()
+    if len(code) == QUERY_CODE_LENGTH and all(c in QUERY_CODE_ALPHABET for c in code):
+        return code
+    return ""
+
+
+@dataclass(frozen=True)
+class PersonSearch:
+    """The people a search box entry names by an identifier, and which identifiers it was read as.
+
+    `fields` is empty when the entry names nobody that way or the role may not search so.
+    """
+
+    fields: tuple[str, ...] = ()
+    people: tuple[Petitioner, ...] = ()
+    term: str = ""
+
+    @property
+    def by_identifier(self) -> bool:
+        """Return whether the entry was an ID number or a phone: audited even when nobody matches."""
+        return bool({"id_number", "phone"} & set(self.fields))
+
+
+def person_search(user: Any, q: str) -> PersonSearch:
+    """Return the people the entry names by ID number, phone or name, for roles that see them.
+
+    Only people shown by a case whose identity the user may know are answered about
+    (access.registry_q), so the search reaches no one outside the user's scope.
+    """
+    term = q.strip()
+    if not term or not access.sees_personal_data(user):
+        return PersonSearch()
+    fields: list[str] = []
+    match = Q()
+    id_number = normalize_id_number(term)
+    phone = normalize_phone(term)
+    if _ID_NUMBER.match(id_number):
+        fields.append("id_number")
+        match |= Q(id_number=id_number)
+    elif _PHONE.match(phone):
+        fields.append("phone")
+        # Landlines are kept as typed, with or without the dash after the area code.
+        match |= Q(phone__in={phone, phone.replace("-", "")})
+    elif _NAME.match(term):
+        fields.append("name")
+        match |= Q(name=term)
+    if not fields:
+        return PersonSearch()
+    people = Petitioner.objects.filter(match).filter(access.registry_q(user)).only("pk", "name")
+    return PersonSearch(tuple(fields), tuple(people[:PERSON_SEARCH_LIMIT]), term)
+
+
+def _people_q(user: Any, people: PersonSearch) -> Q:
+    """Return the filter of the cases of the people found, only where their identity is shown."""
+    ids = [p.pk for p in people.people]
+    represented = Petition.representatives.through.objects.filter(petitioner_id__in=ids)
+    return access.identity_visible_q(user) & (
+        Q(petitioner_id__in=ids) | Q(pk__in=represented.values("petition_id"))
+    )
+
+
+def _box_q(user: Any, q: str, people: PersonSearch) -> Q:
+    """Return the filter of a search box entry: a case number, a query code, a person, or words."""
+    text = q.strip()
+    number = CASE_NUMBER.match(text)
+    if number and not text.isdigit():
+        # Written as a case number (with its prefix or year): nothing else is meant.
+        return Q(pk=int(number.group(1))) if int(number.group(1)) <= MAX_ID else Q(pk__in=[])
+    found = _words_q(text)
+    if number and int(number.group(1)) <= MAX_ID:
+        found |= Q(pk=int(number.group(1)))
+    code = _query_code(text)
+    if code:
+        # The query code names the petitioner's case: never shown to the accused unit.
+        found |= Q(query_code=code) & access.identity_visible_q(user)
+    if people.people:
+        found |= _people_q(user, people)
+    return found
+
+
 def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -99,13 +187,25 @@ class PetitionFilters:
     created_after: dt.date | None = None
     created_before: dt.date | None = None
     overdue: bool | None = None
+    due_after: dt.date | None = None
+    due_before: dt.date | None = None
+    # "" newest first, "due" the nearest deadline first, "-due" the furthest first.
+    sort: str = ""
 
 
-def petition_search(user: Any, f: PetitionFilters) -> QuerySet[Petition]:
-    """Return the user's visible petitions matching the filters, newest first."""
+SORTS = ("", "due", "-due")
+
+
+def petition_search(
+    user: Any, f: PetitionFilters, *, people: PersonSearch | None = None
+) -> QuerySet[Petition]:
+    """Return the user's visible petitions matching the filters, newest first or by deadline.
+
+    `people` is the person_search of `f.q` when the caller has it already (to audit it).
+    """
     qs = petitions_for_user(user)
     if f.q:
-        qs = qs.filter(_text_q(f.q))
+        qs = qs.filter(_box_q(user, f.q, people or person_search(user, f.q)))
     if f.status:
         if f.status == "open":
             qs = qs.filter(status__in=OPEN_STATUSES)
@@ -127,6 +227,15 @@ def petition_search(user: Any, f: PetitionFilters) -> QuerySet[Petition]:
         qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=clock.today())
     elif f.overdue is False:
         qs = qs.exclude(status__in=OPEN_STATUSES, due_date__lt=clock.today())
+    if f.due_after:
+        qs = qs.filter(due_date__gte=f.due_after)
+    if f.due_before:
+        qs = qs.filter(due_date__lte=f.due_before)
+    if f.sort == "due":
+        # Concluded cases carry no deadline: after every open one, newest first.
+        return qs.order_by(F("due_date").asc(nulls_last=True), "-registered_at", "-id")
+    if f.sort == "-due":
+        return qs.order_by(F("due_date").desc(nulls_last=True), "-registered_at", "-id")
     return qs.order_by("-registered_at", "-id")
 
 

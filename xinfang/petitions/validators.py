@@ -14,6 +14,8 @@ _LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 # A lone UTF-16 surrogate decodes from JSON ("\\ud800") but no database can store it.
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
+# A case number as people write it: XF2026-0000302, 2026-0000302, 0000302 or 302.
+CASE_NUMBER = re.compile(r"^(?:XF)?(?:\d{4}-)?0*(\d{1,18})$", re.IGNORECASE)
 # Every id is a positive 63-bit integer: a larger one overflows the database's column.
 MAX_ID = 2**63 - 1
 # The years a date of this work can fall in; outside them date arithmetic overflows.

@@ -4,12 +4,13 @@ Views validate input, call one service or selector, and render; DomainErrors bec
 form errors or messages, never half-done work.
 """
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,14 +18,16 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import audit_record, client_ip
-from xinfang.common.errors import DomainError, NotFound
+from xinfang.common.errors import DomainError, NotFound, ValidationFailed
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import (
     access,
     deadlines,
+    exports,
     notices,
     receipts,
+    repeats,
     selectors,
     services,
     tracking,
@@ -32,11 +35,11 @@ from xinfang.petitions import (
 from xinfang.petitions.forms import (
     ACTION_FORMS,
     IntakeForm,
+    IntakeLookupForm,
     PersonFormSet,
-    PetitionerLookupForm,
     SearchForm,
 )
-from xinfang.petitions.models import Channel, Petition
+from xinfang.petitions.models import Channel, LegalChannel, Petition, ReplyKind
 from xinfang.petitions.workflow import Action, Status
 
 PAGE_SIZE = 20
@@ -61,16 +64,23 @@ def workbench(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+def petition_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form = SearchForm(request.GET or None)
     filters, page_number = selectors.PetitionFilters(), None
     if form.is_valid():
         filters, page_number = form.filters(), form.cleaned_data["page"]
-    found = selectors.petition_search(request.user, filters)
+    people = selectors.person_search(request.user, filters.q)
+    found = selectors.petition_search(request.user, filters, people=people)
+    services.petitioners_searched(actor=request.user, search=people, ip=client_ip(request))
     # A search that cannot be run (a date past 2100, an id beyond any row) shows its
     # errors and no rows, rather than every case as if no filter had been given.
     if form.errors:
         found = found.none()
+    fmt = request.GET.get("export", "")
+    if fmt in exports.FORMATS and not form.errors:
+        return exports.ledger_response(
+            user=request.user, cases=found, fmt=fmt, name=_("信访事项台账"), ip=client_ip(request)
+        )
     page = CappedPaginator(found, PAGE_SIZE).get_page(page_number)
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,6 +96,7 @@ def petition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "units": units_visible_to(request.user),
             "categories": selectors.categories_tree(),
             "today": clock.today(),
+            "sees_people": access.sees_personal_data(request.user),
         },
         status=400 if form.errors else 200,
     )
@@ -97,6 +108,7 @@ def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = IntakeForm(request.POST or None, request.FILES or None, user=request.user)
     formset = PersonFormSet(request.POST or None, prefix="person")
+    asked: set[str | None] = set()  # the choices a refusal asks for, shown with it
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             petition = services.petition_register(
@@ -107,6 +119,7 @@ def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             )
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
+            asked.add(e.field)
         else:
             messages.success(
                 request,
@@ -114,33 +127,65 @@ def petition_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 % {"n": petition.number, "c": petition.query_code},
             )
             return redirect(petition)
-    return render(request, "petitions/petition_form.html", {"form": form, "formset": formset})
+    return render(
+        request,
+        "petitions/petition_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "ask_on_record": "on_record" in asked or _any_value(formset, "on_record"),
+            "ask_not_repeat": "repeat_of" in asked or bool(form["not_repeat"].value()),
+        },
+    )
+
+
+def _any_value(formset: Any, field: str) -> bool:
+    return any(f[field].value() for f in formset.forms)
 
 
 @login_required
 def petitioner_match_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Return the known-person panel for the intake form (HTMX)."""
+    """Return the known-person panel for the intake form (HTMX).
+
+    It names each person found, offers what their record knows for the empty fields,
+    warns when the ID number is on file under another name or phone, and shows the
+    cases of the last 30 days with a similar title, each one key from "link as repeat".
+    """
     if not access.may_register(request.user):
         raise Http404
-    lookup = PetitionerLookupForm(request.GET)
+    lookup = IntakeLookupForm(request.GET)
     # A lookup the form refuses (a NUL, an over-long value) simply finds nobody.
+    typed = lookup.cleaned_data if lookup.is_valid() else {}
     matches = (
-        selectors.petitioner_matches(request.user, **lookup.cleaned_data)
-        if lookup.is_valid()
+        selectors.petitioner_matches(request.user, **{k: typed[k] for k in IntakeLookupForm.PERSON})
+        if typed
         else []
     )
-    # The panel names each person it finds: a read of personal data like any other.
+    # The panel shows each person found, and hands the page their address and phone to
+    # fill in: a read of personal data like any other.
     services.petitioners_viewed(
         actor=request.user,
         people=[m.petitioner for m in matches],
-        fields=("name",),
+        fields=("name", "phone", "address"),
         where=_("登记时信访人匹配"),
         ip=client_ip(request),
     )
     rows = [
-        (m, list(selectors.petitioner_history(request.user, m.petitioner)[:5])) for m in matches
+        (
+            m,
+            list(selectors.petitioner_history(request.user, m.petitioner)[:5]),
+            m.petitioner.differs_from(
+                id_number=typed["id_number"], name=typed["name"], phone=typed["phone"]
+            ),
+        )
+        for m in matches
     ]
-    return render(request, "petitions/_known_person.html", {"matches": rows})
+    similar = repeats.likely_repeats(
+        request.user, [m.petitioner.pk for m in matches], typed.get("title", ""), clock.now()
+    )
+    return render(
+        request, "petitions/_known_person.html", {"matches": rows, "likely_repeats": similar}
+    )
 
 
 def _action_forms(
@@ -179,14 +224,17 @@ def petition_detail(
         if failed[0] not in actions:
             refusal = " ".join(failed[1].non_field_errors())
     today = clock.today()
+    events = list(selectors.petition_timeline(petition))
     return render(
         request,
         "petitions/petition_detail.html",
         {
+            "extension_request": _extension_request(petition, events),
+            "confirmed_actions": CONFIRMED_ACTIONS,
             "p": petition,
             "forms": forms,
             "refusal": refusal,
-            "events": selectors.petition_timeline(petition),
+            "events": events,
             "show_identity": shown.identity,
             "query_code": notices.format_query_code(petition.query_code),
             "full_personal": shown.personal,
@@ -205,7 +253,7 @@ def petition_detail(
             "calendar_known": deadlines.calendar_known((petition.due_date or today).year),
             "read_only": request.user.is_read_only,
         },
-        status=400 if failed is not None else 200,
+        status=400 if failed is not None and failed[1].errors else 200,
     )
 
 
@@ -218,7 +266,17 @@ def petition_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
     except ValueError:
         raise Http404 from None
     form = ACTION_FORMS[act](request.POST, petition=petition, user=request.user)
-    if form.is_valid():
+    if form.is_valid() and "back" in request.POST:
+        # Back from the confirmation, to change what was entered.
+        return petition_detail(request, pk, failed=(act, form))
+    if form.is_valid() and act in CONFIRMED_ACTIONS and request.POST.get("confirmed") != "1":
+        try:
+            shown = _confirmation(request, petition, act, form)
+        except DomainError as e:
+            form.add_error(e.field if e.field in form.fields else None, e.message)
+        else:
+            return render(request, "petitions/petition_confirm.html", shown)
+    elif form.is_valid():
         try:
             services.petition_transition(
                 actor=request.user,
@@ -234,6 +292,88 @@ def petition_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
             messages.success(request, _("已完成：%(a)s") % {"a": act.label})
             return redirect(petition)
     return petition_detail(request, pk, failed=(act, form))
+
+
+def _extension_request(petition: Petition, events: list[Any]) -> dict[str, Any] | None:
+    """Return the days and reason of the extension waiting for approval, if one is."""
+    if petition.status != Status.EXTENSION_REQUESTED:
+        return None
+    asked = next((e for e in reversed(events) if e.action == Action.REQUEST_EXTENSION), None)
+    reason = asked.details.get("reason", "") if asked else ""
+    return {"days": petition.extension_requested_days, "reason": reason}
+
+
+# The steps that end a case or speak to the petitioner for good: shown before they are taken.
+CONFIRMED_ACTIONS = frozenset({Action.REPLY, Action.NOT_ACCEPT, Action.MERGE})
+
+
+def _notice_preview(
+    request: AuthenticatedHttpRequest, petition: Petition, kind: str, **decision: Any
+) -> str:
+    """Return the notice of `kind` as it will be printed once `decision` is taken; "" if hidden."""
+    if not access.can_see_identity(request.user, petition):
+        return ""  # the unit complained about prints no notice (Art. 46)
+    draft = copy.copy(petition)
+    for name, value in decision.items():
+        setattr(draft, name, value)
+    base = tracking.public_base(request.build_absolute_uri("/"))
+    return notices.render_notice_html(draft, kind, base=base)
+
+
+def _confirmation(
+    request: AuthenticatedHttpRequest, petition: Petition, act: Action, form: Any
+) -> dict[str, Any]:
+    """Return what the confirmation page of `act` shows: the notice to be issued, or the target."""
+    d = form.cleaned_data
+    now = clock.now()
+    shown: dict[str, Any] = {
+        "p": petition,
+        "action": act,
+        "posted": [
+            (k, v)
+            for k, values in request.POST.lists()
+            if k not in ("csrfmiddlewaretoken", "confirmed", "back")
+            for v in values
+        ],
+    }
+    if act == Action.REPLY:
+        shown["notice"] = _notice_preview(
+            request,
+            petition,
+            "reply",
+            reply_kind=d["reply_kind"],
+            reply_text=d["text"],
+            replied_at=now,
+        )
+        shown["reply_kind"] = ReplyKind(d["reply_kind"]).label
+        shown["text"] = d["text"]
+    elif act == Action.NOT_ACCEPT:
+        shown["notice"] = _notice_preview(
+            request,
+            petition,
+            "non_acceptance",
+            status=Status.NOT_ACCEPTED,
+            routed_at=now,
+            not_accept_reason=d["reason"],
+            legal_channel=d["legal_channel"],
+        )
+        shown["reason"] = d["reason"]
+        shown["legal_channel"] = (
+            notices.LEGAL_CHANNEL_GUIDANCE[d["legal_channel"]] if d["legal_channel"] else ""
+        )
+        shown["legal_channel_label"] = (
+            LegalChannel(d["legal_channel"]).label if d["legal_channel"] else ""
+        )
+    else:
+        try:
+            original = access.access_petition(request.user, d["original"])
+        except NotFound as e:
+            raise NotFound(e.message, field="original") from None
+        if original.pk == petition.pk or original.status == Status.MERGED:
+            raise ValidationFailed(_("不能并入自身或已并单的事项。"), field="original")
+        shown["original"] = original
+        shown["original_identity"] = access.can_see_identity(request.user, original)
+    return shown
 
 
 @login_required

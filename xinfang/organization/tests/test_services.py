@@ -8,7 +8,7 @@ from xinfang.common.errors import ValidationFailed
 from xinfang.common.models import AuditEntry
 from xinfang.organization import services
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import unit_subtree
+from xinfang.organization.selectors import subtree_ids, unit_subtree
 from xinfang.organization.tests.factories import UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +63,20 @@ def test_moving_a_unit_rewrites_the_path_of_every_unit_below(tree: dict[str, Uni
     }
     assert lakeside not in unit_subtree(tree["street"])
     assert Unit.objects.get(pk=lakeside.pk).parent == tree["other_street"]
+
+
+def test_the_tree_kept_in_memory_follows_a_move_once_it_commits(
+    tree: dict[str, Unit], django_capture_on_commit_callbacks: Any
+) -> None:
+    street, lakeside = tree["street"], tree["lakeside"]
+    assert lakeside.pk in subtree_ids(street, Unit.Kind.COMMUNITY)  # the memo is now warm
+    with django_capture_on_commit_callbacks(execute=True):
+        services.unit_move(actor=tree["admin"], unit=lakeside, new_parent=tree["other_street"])
+    street.refresh_from_db()
+    assert lakeside.pk not in subtree_ids(street, Unit.Kind.COMMUNITY)
+    assert lakeside.pk in subtree_ids(tree["other_street"], Unit.Kind.COMMUNITY)
+    assert tree["grid"].pk not in subtree_ids(tree["other_street"], Unit.Kind.COMMUNITY)
+    assert tree["grid"].pk in subtree_ids(tree["other_street"])
 
 
 def test_a_unit_moves_to_the_top_of_the_tree_with_its_subtree(tree: dict[str, Unit]) -> None:

@@ -15,6 +15,7 @@ from xinfang.petitions.services.reference import (
     time_limit_save,
 )
 from xinfang.petitions.services.registration import petition_register
+from xinfang.petitions.services.searches import petitioners_searched
 from xinfang.petitions.services.transitions import petition_transition, transition_check
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "petition_register",
     "petition_transition",
     "petitioner_resolve",
+    "petitioners_searched",
     "petitioners_viewed",
     "time_limit_delete",
     "time_limit_save",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from xinfang.common.audit import audit_entry, audit_record, audit_write
 from xinfang.common.errors import ValidationFailed
 from xinfang.common.models import AuditEntry
+from xinfang.common.text import mask_phone
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Petitioner
 from xinfang.petitions.validators import (
@@ -92,6 +93,22 @@ def _known_person(data: PetitionerData) -> Petitioner | None:
     return Petitioner.objects.filter(rules).order_by(*order).first()
 
 
+ON_RECORD_CHOICES = ("keep", "update")
+
+
+def _mismatch_message(person: Petitioner, data: PetitionerData) -> str:
+    return _(
+        "身份证号%(id)s已登记为“%(name)s”（电话%(phone)s），与本次填写的“%(typed)s”（电话%(typed_phone)s）"
+        "不一致。请核对：以档案为准，或以本次填写更新信访人档案。"
+    ) % {
+        "id": person.masked_id_number,
+        "name": person.name,
+        "phone": person.masked_phone or _("未登记"),
+        "typed": data.name,
+        "typed_phone": mask_phone(data.phone) or _("未填"),
+    }
+
+
 # No savepoint when nested: a refusal inside registration fails the whole registration.
 @transaction.atomic(savepoint=False)
 def petitioner_resolve(
@@ -101,10 +118,24 @@ def petitioner_resolve(
     ip: str | None = None,
     audit: list[AuditEntry] | None = None,
 ) -> Petitioner:
-    """Return the known petitioner this person is, or register them.
+    """Return the known petitioner this person is, or register them."""
+    return petitioner_resolve_or_create(actor=actor, data=data, ip=ip, audit=audit)[0]
+
+
+@transaction.atomic(savepoint=False)
+def petitioner_resolve_or_create(
+    *,
+    actor: Any,
+    data: PetitionerData,
+    ip: str | None = None,
+    audit: list[AuditEntry] | None = None,
+) -> tuple[Petitioner, bool]:
+    """Return the known petitioner this person is, or register them; and whether they are new.
 
     A match on the ID number is the same person; without one, the same phone with the
-    same name is. Newly learnt identifiers are added to the known record.
+    same name is. Newly learnt identifiers are added to the known record. A name or phone
+    typed otherwise than the record of the ID number is refused until the registrar says
+    whether the record stands (`on_record="keep"`) or is updated (`"update"`, audited).
     """
     data = _clean_person(data)
     person = _known_person(data)
@@ -117,15 +148,35 @@ def petitioner_resolve(
             community_id=data.community_id,
         )
         _audit(audit, actor=actor, kind="create", obj=person, summary=person.name, ip=ip)
-        return person
-    changed = [
+        return person, True
+    differences = person.differs_from(id_number=data.id_number, name=data.name, phone=data.phone)
+    if differences and data.on_record not in ON_RECORD_CHOICES:
+        raise ValidationFailed(_mismatch_message(person, data), field="on_record")
+    replaced = differences if data.on_record == "update" else []
+    changed = replaced + [
         f
         for f in ("id_number", "phone", "address", "community_id")
-        if getattr(data, f) and not getattr(person, f)
+        if f not in replaced and getattr(data, f) and not getattr(person, f)
     ]
     if changed:
+        summary = (
+            _("以登记时填写更新档案：%(old)s → %(new)s")
+            % {
+                "old": "、".join(_shown(person, f) for f in replaced),
+                "new": "、".join(_shown(data, f) for f in replaced),
+            }
+            if replaced
+            else ""
+        )
         for f in changed:
             setattr(person, f, getattr(data, f))
         person.save(update_fields=changed)
-        _audit(audit, actor=actor, kind="change", obj=person, fields=changed, ip=ip)
-    return person
+        _audit(
+            audit, actor=actor, kind="change", obj=person, fields=changed, summary=summary, ip=ip
+        )
+    return person, False
+
+
+def _shown(who: Petitioner | PetitionerData, field: str) -> str:
+    value: str = getattr(who, field)
+    return mask_phone(value) if field == "phone" else value

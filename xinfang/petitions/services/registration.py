@@ -11,12 +11,12 @@ from xinfang.common import clock
 from xinfang.common.audit import audit_entry, audit_write
 from xinfang.common.errors import PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
-from xinfang.petitions import access, deadlines, limits, search
+from xinfang.petitions import access, deadlines, limits, repeats, search
 from xinfang.petitions.inputs import COLLECTIVE_MIN_PEOPLE, MAX_REPRESENTATIVES, RegistrationData
 from xinfang.petitions.models import Category, Channel, Petition, TimeLimitRule
 from xinfang.petitions.services.attachments import attach_all
 from xinfang.petitions.services.history import record_event
-from xinfang.petitions.services.petitioners import petitioner_resolve
+from xinfang.petitions.services.petitioners import petitioner_resolve_or_create
 from xinfang.petitions.workflow import Status
 
 K = TimeLimitRule.Key
@@ -51,6 +51,20 @@ def _check_registration(actor: Any, data: RegistrationData) -> None:
         )
 
 
+def _refuse_likely_repeat(actor: Any, known: list[int], title: str, now: Any) -> None:
+    """Refuse to count as first-time a matter a person on file brought lately (repeats.py)."""
+    similar = repeats.likely_repeats(actor, known, title, now)
+    if similar:
+        raise ValidationFailed(
+            _(
+                "该信访人近30日内已登记相似事项%(numbers)s。同一事项请关联为重复信访；"
+                "确属新的事项，请勾选“确认为新事项”。"
+            )
+            % {"numbers": "、".join(p.number for p in similar[:3])},
+            field="repeat_of",
+        )
+
+
 @transaction.atomic
 def petition_register(
     *,
@@ -78,7 +92,13 @@ def petition_register(
     if data.category_id and data.category_id not in category_ids:
         raise ValidationFailed(_("问题分类不存在。"), field="category")
     audit: list[AuditEntry] = []  # written together at the end: one statement
-    people = [petitioner_resolve(actor=actor, data=p, ip=ip, audit=audit) for p in data.petitioners]
+    resolved = [
+        petitioner_resolve_or_create(actor=actor, data=p, ip=ip, audit=audit)
+        for p in data.petitioners
+    ]
+    people = [person for person, _new in resolved]
+    if repeat_of is None and not data.not_repeat:
+        _refuse_likely_repeat(actor, [p.pk for p, new in resolved if not new], data.title, now)
     in_force = limits.time_limits()
     route_due = deadlines.due_date(clock.local_date(now), in_force[K.ROUTE])
     petition = Petition.objects.create(

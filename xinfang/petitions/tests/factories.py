@@ -35,6 +35,9 @@ def registration(**overrides: Any) -> inputs.RegistrationData:
         category_id=Category.objects.filter(parent__isnull=False)
         .values_list("pk", flat=True)
         .first(),
+        # Tests register this one person's one matter many times; the likely-repeat check
+        # has tests of its own (not_repeat=False).
+        not_repeat=True,
     )
     for key, value in overrides.items():
         setattr(data, key, value)

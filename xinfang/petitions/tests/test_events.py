@@ -12,6 +12,7 @@ from huey.contrib.djhuey import HUEY
 
 from xinfang.common import clock
 from xinfang.common.models import AuditEntry
+from xinfang.common.tests.queue import run_scheduled_retries
 from xinfang.petitions import events
 from xinfang.petitions.events import CaseEvent
 from xinfang.petitions.models import EventDelivery, Petition, PetitionEvent
@@ -64,15 +65,6 @@ def _register_event(petition: Petition) -> PetitionEvent:
 def _seconds_until(task: Any) -> float:
     """Return how long until the queue runs `task` (its eta is naive UTC)."""
     return (task.eta - dt.datetime.now(dt.UTC).replace(tzinfo=None)).total_seconds()
-
-
-def _run_scheduled_retries() -> int:
-    """Run the retries the queue holds as the consumer would once their time comes."""
-    tasks = HUEY.scheduled()
-    HUEY.storage.flush_schedule()
-    for task in tasks:
-        HUEY.execute(task, timestamp=task.eta)
-    return len(tasks)
 
 
 def test_a_handler_subscribed_in_code_receives_the_typed_event_after_commit_and_not_before(
@@ -156,10 +148,10 @@ def test_a_failing_handler_leaves_the_case_saved_and_is_retried_until_it_succeed
 
     [retry] = HUEY.scheduled()
     assert _seconds_until(retry) == pytest.approx(30, abs=5)
-    assert _run_scheduled_retries() == 1  # fails again, due a minute later
+    assert run_scheduled_retries() == 1  # fails again, due a minute later
     [retry] = HUEY.scheduled()
     assert _seconds_until(retry) == pytest.approx(60, abs=5)
-    assert _run_scheduled_retries() == 1
+    assert run_scheduled_retries() == 1
 
     delivery.refresh_from_db()
     assert delivery.attempts == 3
@@ -177,7 +169,7 @@ def test_a_handler_that_keeps_failing_is_given_up_after_the_last_attempt(
     subscribe("register", recorder)
     with django_capture_on_commit_callbacks(execute=True):
         petition = register(street.registrar)
-    while _run_scheduled_retries():
+    while run_scheduled_retries():
         pass
     assert len(recorder.received) == events.MAX_ATTEMPTS
     assert EventDelivery.objects.get().attempts == events.MAX_ATTEMPTS
@@ -204,7 +196,7 @@ def test_each_handler_of_a_kind_gets_the_event_and_a_failure_is_retried_alone(
     subscribe("register", flaky)
     event = _register_event(register(street.registrar))
     events.deliver_case_event(event.pk)
-    _run_scheduled_retries()
+    run_scheduled_retries()
     assert (len(steady.received), len(flaky.received)) == (1, 2)
     assert EventDelivery.objects.filter(done_at__isnull=False).count() == 2
 

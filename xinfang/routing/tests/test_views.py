@@ -80,3 +80,21 @@ def test_the_admin_puts_an_older_router_back_in_use(
 
     assert list(RouterModel.objects.filter(is_active=True)) == [category_router]
     assert newer.pk != category_router.pk
+
+
+def test_the_acceptance_page_speaks_plainly_and_in_percent(
+    client: Any, street: Any, category_router: RouterModel
+) -> None:
+    html = get(client, street.auditor, "routing:acceptance").content.decode()
+    assert "F1" not in html and "宏平均" not in html and "留出集" not in html
+    assert "第一条建议就对的比例" in html
+    accuracy = round(category_router.metrics["accuracy"] * 100)
+    assert f"<td>{accuracy}%</td>" in html
+
+
+def test_the_acceptance_page_is_in_the_administrators_menu(client: Any, street: Any) -> None:
+    url = reverse("routing:acceptance")
+    assert f'href="{url}"' in get(client, street.admin, "petitions:workbench").content.decode()
+    assert (
+        f'href="{url}"' not in get(client, street.handler, "petitions:workbench").content.decode()
+    )

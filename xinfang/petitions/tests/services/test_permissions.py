@@ -212,10 +212,11 @@ def many_cases(street: Any) -> None:
             register(street.registrar, title=f"事项{i}")
 
 
-def test_a_search_page_of_twenty_takes_two_queries(
+def test_a_search_page_of_twenty_takes_one_query(
     street: Any, many_cases: None, django_assert_num_queries: Any
 ) -> None:
-    with django_assert_num_queries(2):  # the user's subtree, then the page with its unit
+    # The page with its unit: the user's subtree comes from the unit tree kept in memory.
+    with django_assert_num_queries(1):
         page = list(selectors.petition_search(street.registrar, PetitionFilters())[:20])
         shown = [(p.number, p.title, p.status, p.handling_unit, p.due_date) for p in page]
     assert len(shown) == 20
@@ -224,8 +225,8 @@ def test_a_search_page_of_twenty_takes_two_queries(
 def test_the_workbench_takes_a_query_a_queue_and_a_count_a_full_one(
     street: Any, many_cases: None, django_assert_num_queries: Any
 ) -> None:
-    for user, n in ((street.registrar, 11), (street.handler, 8)):
-        # Subtree, counts by status, the overdue tile, then each queue (the user's 包案
+    for user, n in ((street.registrar, 10), (street.handler, 7)):
+        # (The subtree from the unit tree kept in memory.) Counts by status, the overdue tile, then each queue (the user's 包案
         # among them) and, when the queue is cut at its limit, its count.
         with django_assert_num_queries(n):
             bench = selectors.workbench_for_user(user)

@@ -1,6 +1,7 @@
 """petition_register and petitioner_resolve: channels, people, collective visits, codes."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -189,10 +190,43 @@ def test_same_id_number_is_the_same_petitioner_whatever_the_name_and_phone(stree
     )
     again = register(
         street.registrar,
-        petitioners=[PetitionerData(name="张叁", id_number=ID_NUMBER.lower(), phone="13900000009")],
+        petitioners=[
+            PetitionerData(
+                name="张叁", id_number=ID_NUMBER.lower(), phone="13900000009", on_record="keep"
+            )
+        ],
     )
     assert again.petitioner == first.petitioner
     assert Petitioner.objects.count() == 1
+
+
+def test_another_name_for_a_known_id_number_is_refused_until_the_registrar_chooses(
+    street: Any,
+) -> None:
+    register(
+        street.registrar,
+        petitioners=[PetitionerData(name="朱根保", id_number=ID_NUMBER, phone="13800000001")],
+    )
+    typed = PetitionerData(name="朱根宝", id_number=ID_NUMBER, phone="13900000009")
+    with pytest.raises(ValidationFailed) as refused:
+        register(street.registrar, petitioners=[typed])
+    assert refused.value.field == "on_record"
+    assert "朱根保" in refused.value.message and "朱根宝" in refused.value.message
+    assert "138****0001" in refused.value.message and "139****0009" in refused.value.message
+    assert Petition.objects.count() == 1  # nothing half-saved
+
+    kept = register(street.registrar, petitioners=[replace(typed, on_record="keep")])
+    person = Petitioner.objects.get()
+    assert kept.petitioner == person
+    assert (person.name, person.phone) == ("朱根保", "13800000001")
+
+    updated = register(street.registrar, petitioners=[replace(typed, on_record="update")])
+    person.refresh_from_db()
+    assert updated.petitioner == person
+    assert (person.name, person.phone) == ("朱根宝", "13900000009")
+    change = AuditEntry.objects.get(kind="change", object_type="petitioner")
+    assert set(change.fields) == {"name", "phone"}
+    assert "朱根保" in change.summary and "朱根宝" in change.summary
 
 
 def test_same_phone_and_name_is_the_same_petitioner(street: Any) -> None:
@@ -250,7 +284,9 @@ def test_an_id_number_match_outranks_an_older_record_with_the_same_phone_and_nam
     ).petitioner
     again = register(
         street.registrar,
-        petitioners=[PetitionerData(name="张三", phone="13800000001", id_number=ID_NUMBER)],
+        petitioners=[
+            PetitionerData(name="张三", phone="13800000001", id_number=ID_NUMBER, on_record="keep")
+        ],
     )
     assert again.petitioner == holder != older
 
