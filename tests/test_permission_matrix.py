@@ -195,6 +195,13 @@ TABLE: dict[str, Row] = {
     "assessment:cases":                     row("GET",   LOGIN,     200,       200,      200,         200,           200,      200, query=_kpi),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    # ---- portal: the public portal (no body: the form's refusal, never a case)
+    "portal:home":                          row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "portal:submit":                        row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "portal:otp":                           row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "portal:track_rate":                    row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "portal:track_review":                  row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "portal:track_notice":                  row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
     "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),
     "accounts:logout":                      row("POST",  LOGIN,     LOGIN,     LOGIN,    LOGIN,       LOGIN,         LOGIN,    LOGIN, public=True),
     "set_language":                         row("POST",  302,       302,       302,      302,         302,           302,      302, public=True),
