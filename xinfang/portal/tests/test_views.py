@@ -303,3 +303,17 @@ def test_the_reply_notice_downloads_with_the_code_and_digits_only(client, street
     absent = client.post(url, mine | {"phone_last4": KNOWN_LAST4, "kind": "extension"})
     assert absent.status_code == 404
     assert REPLY  # the reply the factories give
+
+
+def test_the_case_page_names_the_petitioner_as_the_one_who_rated(client, street):
+    petition = replied(street)
+    _post(
+        client,
+        "track_rate",
+        petition,
+        satisfaction_unit="satisfied",
+        satisfaction_office="satisfied",
+    )
+    client.force_login(street.registrar)
+    body = client.get(petition.get_absolute_url()).content.decode()
+    assert "信访人本人（网上）" in body
