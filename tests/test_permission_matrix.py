@@ -48,6 +48,7 @@ from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.notices import format_query_code
 from xinfang.petitions.tests.factories import act, register
 from xinfang.petitions.workflow import Action
+from xinfang.portal import services as portal_services
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,7 @@ REFUSED = (403, 404, 403)  # a step refused through the API: 403, once the case 
 class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
-    # Which object the path's `pk` names: the case, or its petitioner.
+    # Which object the path's `pk` names: the case, its petitioner, or a publicity page.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -202,6 +203,11 @@ TABLE: dict[str, Row] = {
     "portal:track_rate":                    row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
     "portal:track_review":                  row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
     "portal:track_notice":                  row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    # Publicity: read by everyone; written by the petition office (the editor takes ?id=).
+    "portal:info":                          row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "portal:info_page":                     row("GET",   SEE,       SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="page", public=True),
+    "portal:manage":                        row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    "portal:manage_edit":                   row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
     "POST /api/v1/public/otp":              row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
     "POST /api/v1/public/petitions":        row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
     "GET /api/v1/public/track":             row("GET",   400,       400,       400,      400,         400,           400,      400, public=True),
@@ -343,6 +349,9 @@ class Target:
     phone: str
     # What no response about this object may contain for a role that must not know it.
     secrets: tuple[str, ...] = ()
+    # The portal's publicity page (of="page"): published, or a draft for "foreign",
+    # which must answer as a page that does not exist.
+    page: int = MISSING
 
 
 @dataclass
@@ -350,10 +359,11 @@ class World:
     users: dict[str, Any]
     tokens: dict[str, str]
     cases: dict[str, Target]
+    pages: dict[str, int]
 
     def target(self, role: str, kind: str) -> Target:
         """Return the `kind` object of `role`, with what it must not show them."""
-        case = self.cases[NATURAL[role][KINDS.index(kind)]]
+        case = replace(self.cases[NATURAL[role][KINDS.index(kind)]], page=self.pages[kind])
         if kind == "accused":
             # The accused unit sees the case, not who complained: its title is no secret.
             return replace(case, secrets=case.secrets[1:])
@@ -406,6 +416,14 @@ def _case(
             letter.removesuffix(".pdf"),
         ),
     )
+
+
+def _page(registrar: Any, *, published: bool) -> int:
+    """Write a publicity page of the portal, published or a draft, and return its id."""
+    data = portal_services.PageData(
+        kind="faq", title="矩阵宣传", body="<p>矩阵</p>", is_published=published
+    )
+    return portal_services.publicity_page_save(actor=registrar, page_id=None, data=data).pk
 
 
 def _build() -> World:
@@ -474,7 +492,9 @@ def _build() -> World:
         ),
     }
     tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
-    return World(users, tokens, cases)
+    published, draft = (_page(registrar, published=True), _page(registrar, published=False))
+    pages = {"own": published, "foreign": draft, "accused": published}
+    return World(users, tokens, cases, pages)
 
 
 @pytest.fixture(scope="module")
@@ -490,7 +510,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 
 def _fill(route: str, row: Row, target: Target) -> str:
     values = {
-        "pk": target.person if row.of == "person" else target.case,
+        "pk": {"person": target.person, "page": target.page}.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,
         "attachment_pk": target.attachment,

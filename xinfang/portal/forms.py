@@ -11,7 +11,8 @@ from xinfang.organization.models import Unit
 from xinfang.petitions.forms import IdChoiceField, TextField
 from xinfang.petitions.models import QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH, Category, Satisfaction
 from xinfang.petitions.validators import normalize_id_number, normalize_phone, validate_id_number
-from xinfang.portal.services import OnlinePetition
+from xinfang.portal.models import PublicityPage
+from xinfang.portal.services import OnlinePetition, PageData
 
 _MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 MAX_FILES = 5
@@ -162,3 +163,26 @@ class ReviewForm(TrackForm):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("请写明您对处理意见的哪些方面不服，以及理由"),
     )
+
+
+class PageForm(forms.Form):
+    kind = forms.ChoiceField(label=_("栏目"), choices=PublicityPage.Kind.choices)
+    title = TextField(label=_("标题"), max_length=200)
+    body = TextField(
+        label=_("正文"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 16, "data-rich-text": "1"}),
+        help_text=_("可使用标题、加粗、列表和链接；其他格式和脚本会被自动清除"),
+    )
+    is_published = forms.BooleanField(label=_("发布到网上信访平台"), required=False)
+    sort = forms.IntegerField(label=_("排序"), min_value=0, max_value=999, initial=0)
+
+    def page(self) -> PageData:
+        d = self.cleaned_data
+        return PageData(
+            kind=d["kind"],
+            title=d["title"],
+            body=d["body"],
+            is_published=d["is_published"],
+            sort=d["sort"],
+        )

@@ -4,6 +4,7 @@ Only a keyed hash of the code is stored, so the register of codes cannot be read
 into codes; the SMS itself is blanked once sent (notifications, keep_text=False).
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,3 +32,36 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[-4:]} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PublicityPage(models.Model):
+    """A page of the portal's publicity (宣传): the Regulations, guidance, FAQ, news."""
+
+    class Kind(models.TextChoices):
+        REGULATIONS = "regulations", _("信访工作条例")
+        GUIDANCE = "guidance", _("依法信访指引")
+        LEGAL_CHANNEL = "legal_channel", _("法定途径指引")
+        FAQ = "faq", _("常见问题")
+        NEWS = "news", _("宣传动态")
+
+    kind = models.CharField(_("栏目"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("标题"), max_length=200)
+    # Sanitised when saved (portal.publicity.clean_html): only what the editor writes.
+    body = models.TextField(_("正文"))
+    is_published = models.BooleanField(_("已发布"), default=False)
+    sort = models.PositiveSmallIntegerField(_("排序"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("更新人"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("宣传页面")
+        verbose_name_plural = _("宣传页面")
+        ordering = ["kind", "sort", "-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -8,13 +8,16 @@ read into it, so a template cannot show one.
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
+from xinfang.common.errors import NotFound
 from xinfang.petitions import access, actions, deadlines, limits, notices
 from xinfang.petitions.effects import Limits
 from xinfang.petitions.models import Petition, TimeLimitRule
 from xinfang.petitions.workflow import HANDLING_STATUSES, PUBLIC_LABELS, Action, Status
+from xinfang.portal.models import PublicityPage
 
 K = TimeLimitRule.Key
 S = Status
@@ -110,3 +113,18 @@ def public_case(code: str, phone_last4: str) -> PublicCase:
         rate_refusal=step_refusal(p, Action.EVALUATE, today, in_force),
         review_refusal=step_refusal(p, Action.REQUEST_REVIEW, today, in_force),
     )
+
+
+def published_pages() -> QuerySet[PublicityPage]:
+    """Return the publicity pages the public may read, by section."""
+    return PublicityPage.objects.filter(is_published=True).only(
+        "pk", "kind", "title", "updated_at", "sort"
+    )
+
+
+def published_page(pk: int) -> PublicityPage:
+    """Return a published page; NotFound alike for a draft and for no page."""
+    page = PublicityPage.objects.filter(is_published=True, pk=pk).first()
+    if page is None:
+        raise NotFound(_("页面不存在。"))
+    return page

@@ -10,6 +10,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -20,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from xinfang.accounts.models import Role, User
 from xinfang.common import clock
-from xinfang.common.errors import ActionNotAllowed, ValidationFailed
+from xinfang.common.audit import audit_record
+from xinfang.common.errors import ActionNotAllowed, NotFound, PermissionDenied, ValidationFailed
 from xinfang.notifications.models import Channel as NotifyChannel
 from xinfang.notifications.services import notification_send
 from xinfang.organization.models import Unit
@@ -31,7 +33,8 @@ from xinfang.petitions.services import petition_register
 from xinfang.petitions.services.transitions import petition_transition_by_petitioner
 from xinfang.petitions.workflow import Action
 from xinfang.portal import selectors
-from xinfang.portal.models import OneTimeCode
+from xinfang.portal.models import OneTimeCode, PublicityPage
+from xinfang.portal.publicity import clean_html
 from xinfang.portal.throttle import refused
 
 PORTAL_USERNAME = "portal"
@@ -244,3 +247,46 @@ def petition_review_request(
         data=NoteInput(note=reason),
         ip=ip,
     )
+
+
+# ---------------------------------------------------------------- publicity
+
+
+@dataclass(frozen=True)
+class PageData:
+    kind: str
+    title: str
+    body: str
+    is_published: bool = False
+    sort: int = 0
+
+
+@transaction.atomic
+def publicity_page_save(
+    *, actor: Any, page_id: int | None, data: PageData, ip: str | None = None
+) -> PublicityPage:
+    """Create or change a publicity page, its body sanitised; only the petition office may."""
+    if actor.is_read_only or not access.may_register(actor):
+        raise PermissionDenied(_("只有信访部门可以编辑宣传页面。"))
+    if page_id is None:
+        page = PublicityPage()
+    else:
+        found = PublicityPage.objects.select_for_update().filter(pk=page_id).first()
+        if found is None:
+            raise NotFound(_("页面不存在。"))
+        page = found
+    body = clean_html(data.body)
+    if not data.title.strip() or not body.strip():
+        raise ValidationFailed(_("标题和正文不能为空。"), field="body")
+    page.kind, page.title, page.body = data.kind, data.title.strip(), body
+    page.is_published, page.sort = data.is_published, data.sort
+    page.updated_at, page.updated_by = clock.now(), actor
+    page.save()
+    audit_record(
+        actor=actor,
+        kind="create" if page_id is None else "change",
+        obj=page,
+        summary=page.title,
+        ip=ip,
+    )
+    return page

@@ -11,4 +11,8 @@ urlpatterns = [
     path("track/rate/", views.track_rate, name="track_rate"),
     path("track/review/", views.track_review, name="track_review"),
     path("track/notice/", views.track_notice, name="track_notice"),
+    path("info/", views.info, name="info"),
+    path("info/<int:pk>/", views.info_page, name="info_page"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/edit/", views.manage_edit, name="manage_edit"),
 ]

@@ -10,8 +10,10 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,7 +22,15 @@ from xinfang.common.errors import DomainError, NotFound
 from xinfang.petitions import access, limits, notices, tracking
 from xinfang.petitions.models import TimeLimitRule
 from xinfang.portal import selectors, services, throttle
-from xinfang.portal.forms import OtpForm, RateForm, ReviewForm, SubmitForm, TrackForm
+from xinfang.portal.forms import (
+    OtpForm,
+    PageForm,
+    RateForm,
+    ReviewForm,
+    SubmitForm,
+    TrackForm,
+)
+from xinfang.portal.models import PublicityPage
 
 K = TimeLimitRule.Key
 
@@ -239,3 +249,81 @@ def track_notice(request: HttpRequest) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{petition.number}-{kind}.pdf"'
     return response
+
+
+# ---------------------------------------------------------------- publicity
+
+
+def info(request: HttpRequest) -> HttpResponse:
+    """List the published publicity pages by section."""
+    sections: dict[str, list[PublicityPage]] = {}
+    for page in selectors.published_pages():
+        sections.setdefault(page.get_kind_display(), []).append(page)
+    return render(request, "portal/info.html", {"sections": sections})
+
+
+def info_page(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        page = selectors.published_page(pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    return render(request, "portal/info_page.html", {"page": page})
+
+
+def _office(request: HttpRequest) -> None:
+    if not access.may_register(request.user):
+        raise Http404(_("页面不存在。"))
+
+
+@login_required
+def manage(request: HttpRequest) -> HttpResponse:
+    """List every publicity page, drafts too, for the petition office to edit."""
+    _office(request)
+    pages = PublicityPage.objects.select_related("updated_by")
+    return render(request, "portal/manage.html", {"pages": pages})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def manage_edit(request: HttpRequest) -> HttpResponse:
+    """Write a new publicity page, or the one `?id=` names, with the rich-text editor."""
+    _office(request)
+    page = None
+    if request.GET.get("id"):
+        page = PublicityPage.objects.filter(pk=_int(request.GET["id"])).first()
+        if page is None:
+            raise Http404(_("页面不存在。"))
+    if request.method == "POST":
+        form = PageForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = services.publicity_page_save(
+                    actor=request.user,
+                    page_id=page.pk if page else None,
+                    data=form.page(),
+                    ip=client_ip(request),
+                )
+            except DomainError as exc:
+                _refuse(form, exc)
+            else:
+                messages.success(request, _("已保存“%(t)s”。") % {"t": saved.title})
+                return redirect("portal:manage")
+        status = 400
+    else:
+        initial = (
+            {
+                "kind": page.kind,
+                "title": page.title,
+                "body": page.body,
+                "is_published": page.is_published,
+                "sort": page.sort,
+            }
+            if page
+            else None
+        )
+        form, status = PageForm(initial=initial), 200
+    return render(request, "portal/manage_edit.html", {"form": form, "page": page}, status=status)
+
+
+def _int(value: str) -> int:
+    return int(value) if value.isdigit() and len(value) < 19 else 0
