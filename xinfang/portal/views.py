@@ -3,7 +3,8 @@
 Tracking asks for the query code and the last four digits of the phone: a wrong code and
 wrong digits get the same answer after the same work (access.access_petition_by_code).
 Pages show only public labels and dates (portal.selectors), never internal states, notes,
-handlers or the people complained about. Every door is rate-limited (portal.throttle).
+handlers or the people complained about. Every door is rate-limited (portal.throttle),
+and no answer that shows a case or a code is kept by a browser or proxy (never_cache).
 """
 
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.common.audit import audit_record, client_ip
@@ -61,6 +63,7 @@ def _submit_page(
     return render(request, "portal/submit.html", context, status=status)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     street = services.portal_unit()
@@ -95,6 +98,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     return _submit_page(request, form, status=400)
 
 
+@never_cache
 @require_POST
 def otp(request: HttpRequest) -> HttpResponse:
     """Send a one-time code to the phone of the submission form and show the form again."""
@@ -155,6 +159,7 @@ def _find(request: HttpRequest) -> tuple[TrackForm, selectors.PublicCase | None]
     return form, case
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
@@ -190,6 +195,7 @@ def _step(
     return _track_page(request, form, case, message=done)
 
 
+@never_cache
 @require_POST
 def track_rate(request: HttpRequest) -> HttpResponse:
     def take(d: dict[str, Any]) -> None:
@@ -204,6 +210,7 @@ def track_rate(request: HttpRequest) -> HttpResponse:
     return _step(request, RateForm(request.POST), take, _("感谢您的评价，我们已记录。"))
 
 
+@never_cache
 @require_POST
 def track_review(request: HttpRequest) -> HttpResponse:
     def take(d: dict[str, Any]) -> None:
@@ -219,6 +226,7 @@ def track_review(request: HttpRequest) -> HttpResponse:
     )
 
 
+@never_cache
 @require_POST
 def track_notice(request: HttpRequest) -> HttpResponse:
     """Return one of the petitioner's own notices as PDF, by the same code and digits."""

@@ -64,6 +64,7 @@ def test_an_online_petition_enters_the_register_at_the_street_awaiting_routing(
     body = response.content.decode()
     assert f"{petition.query_code[:4]}-{petition.query_code[4:8]}" in body
     assert "15日内" in body  # what happens next, and by when
+    assert "no-store" in response["Cache-Control"]  # the code is kept by no browser cache
 
 
 def test_a_submission_with_a_wrong_code_registers_nothing(
