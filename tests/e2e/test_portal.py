@@ -2,15 +2,19 @@
 and asks for review once the staff have replied."""
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from xinfang.notifications import gateways
+from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Channel, Petition
-from xinfang.petitions.tests.factories import REPLY, drive
+from xinfang.petitions.tests.factories import REPLY, drive, register
 from xinfang.petitions.workflow import Action, Status
+from xinfang.portal import services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -85,3 +89,98 @@ def test_a_petitioner_submits_on_a_phone_follows_rates_and_asks_for_review(
     petition.refresh_from_db()
     assert petition.status == Status.UNDER_REVIEW
     assert (petition.satisfaction_unit, petition.satisfaction_office) == ("basically", "satisfied")
+
+
+# ---------------------------------------------------------------- accessibility
+
+AXE_VERSION = "4.14.1"
+AXE_DIR = Path(__file__).resolve().parents[2] / "var" / "axe"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """Return axe-core's script, fetched once from the npm registry into var/axe."""
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to fetch axe-core for the accessibility check")
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(AXE_DIR),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=True,
+            timeout=300,
+        )
+    return script.read_text(encoding="utf-8")
+
+
+def _serious(page: Any, axe: str) -> list[str]:
+    page.add_script_tag(content=axe)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_no_portal_page_has_a_serious_accessibility_violation(
+    page: Any, street: Any, settings: Any, tmp_path: Path, axe_source: str
+) -> None:
+    settings.XINFANG_SMS_OUTBOX = tmp_path / "sms.jsonl"
+    gateways.sms_gateway.cache_clear()
+    page.set_viewport_size(PHONE_SIZED)
+    petition = drive(
+        register(street.registrar, petitioners=[PetitionerData(name="李四", phone=PHONE)]),
+        street,
+        (Action.ACCEPT, {"handling_unit": street.lakeside.pk}, "registrar"),
+        (Action.REPLY, REPLY, "handler"),
+    )
+    shown = services.publicity_page_save(
+        actor=street.registrar,
+        page_id=None,
+        data=services.PageData(
+            kind="guidance",
+            title="如何依法信访",
+            body="<h2>途径</h2><p>正文</p>",
+            is_published=True,
+        ),
+    )
+    # The check itself works: a picture without a text alternative is reported.
+    page.set_content('<html lang="zh"><title>x</title><main><img src="x.png"></main></html>')
+    assert any(v.startswith("image-alt") for v in _serious(page, axe_source))
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = _serious(page, axe_source)
+
+    for name, path in (
+        ("home", "/public/"),
+        ("submit", "/public/submit/"),
+        ("info", "/public/info/"),
+        ("info page", f"/public/info/{shown.pk}/"),
+        ("track", f"/public/track/?code={petition.query_code}"),
+    ):
+        page.goto(path)
+        check(name)
+    page.get_by_label("手机号后四位").fill(PHONE[-4:])
+    page.get_by_role("button", name="查询").click()
+    page.locator("#public-status").wait_for()
+    check("the case")
+    page.goto("/public/submit/")
+    page.get_by_role("button", name="提交信访事项").click()
+    check("submit with errors")
+    page.goto("/public/submit/")
+    page.get_by_label("手机号").fill(PHONE)
+    page.click("#send-otp")
+    page.locator("#otp-sent").wait_for()
+    check("code sent")
+    assert {k: v for k, v in found.items() if v} == {}
