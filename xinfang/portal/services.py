@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -147,18 +148,21 @@ def portal_unit() -> Unit:
 def portal_account() -> User:
     """Return the account online petitions are registered under: it cannot sign in."""
     unit = portal_unit()
-    user = User.objects.select_related("unit").filter(username=PORTAL_USERNAME).first()
-    if user is None:
-        user = User(
-            username=PORTAL_USERNAME,
-            full_name=_("网上信访"),
-            role=Role.REGISTRAR,
-            unit=unit,
-            is_active=False,
-        )
-        user.set_unusable_password()
-        user.save()
-    elif user.unit_id != unit.pk:
+    # get_or_create: two first submissions at once find the one account the other made.
+    user, _created = User.objects.select_related("unit").get_or_create(
+        username=PORTAL_USERNAME,
+        defaults={
+            "full_name": _("网上信访"),
+            "role": Role.REGISTRAR,
+            "unit": unit,
+            "is_active": False,
+            "password": make_password(None),  # unusable: the account never signs in
+        },
+    )
+    if user.is_active or user.has_usable_password():
+        # Someone's own account by that name: their name must not sign what the public sent.
+        raise ImproperlyConfigured(f"The username {PORTAL_USERNAME!r} is a person's account.")
+    if user.unit_id != unit.pk:
         user.unit = unit
         user.save(update_fields=["unit"])
     return user

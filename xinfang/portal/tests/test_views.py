@@ -318,3 +318,13 @@ def test_the_case_page_names_the_petitioner_as_the_one_who_rated(client, street)
     client.force_login(street.registrar)
     body = client.get(petition.get_absolute_url()).content.decode()
     assert "信访人本人（网上）" in body
+
+
+def test_a_person_s_account_named_like_the_portal_s_never_signs_online_petitions(street):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from xinfang.organization.tests.factories import UserFactory
+
+    UserFactory(username=services.PORTAL_USERNAME, role="registrar", unit=street.street)
+    with pytest.raises(ImproperlyConfigured):
+        services.portal_account()
