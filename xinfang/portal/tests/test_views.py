@@ -3,10 +3,12 @@ import re
 
 import pytest
 import time_machine
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from xinfang.common import clock
+from xinfang.organization.tests.factories import UserFactory
 from xinfang.petitions.models import Channel, Petition, Petitioner, PetitionEvent
 from xinfang.petitions.tests.factories import REPLY, accepted, drive, register, replied
 from xinfang.petitions.workflow import Action, Status
@@ -321,10 +323,6 @@ def test_the_case_page_names_the_petitioner_as_the_one_who_rated(client, street)
 
 
 def test_a_person_s_account_named_like_the_portal_s_never_signs_online_petitions(street):
-    from django.core.exceptions import ImproperlyConfigured
-
-    from xinfang.organization.tests.factories import UserFactory
-
     UserFactory(username=services.PORTAL_USERNAME, role="registrar", unit=street.street)
     with pytest.raises(ImproperlyConfigured):
         services.portal_account()
