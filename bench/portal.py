@@ -20,6 +20,7 @@ Prints one JSON line. bench/README.md keeps the figures.
 
 import json
 import logging
+import os
 import random
 import re
 import sys
@@ -68,7 +69,9 @@ def submissions(total: int, street: Any, rng: random.Random) -> tuple[float, flo
 
 def main() -> None:
     args = base.parse_args()
-    if not args.database_url:
+    if not args.database_url and not os.environ.get("DJANGO_DATABASE_URL", "").startswith(
+        ("postgres://", "postgresql://")
+    ):
         args.database_url = f"sqlite://{base.BENCH_DIR / f'portal-{args.petitions}.sqlite3'}"
     url = base.bench_database(args)
     base.setup_django(url)
