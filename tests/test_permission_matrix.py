@@ -57,6 +57,7 @@ from xinfang.petitions.models import Category, Petition
 from xinfang.petitions.notices import format_query_code
 from xinfang.petitions.tests.factories import act, register
 from xinfang.petitions.workflow import Action
+from xinfang.portal import services as portal_services
 
 pytestmark = pytest.mark.django_db
 
@@ -112,8 +113,8 @@ REFUSED = (403, 404, 403)  # a step refused through the API: 403, once the case 
 class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
-    # Which object the path's `pk` names: the case, its petitioner, an assessment, or its
-    # alert, dispute, key person, daily briefing or key project.
+    # Which object the path's `pk` names: the case, its petitioner, an assessment, its
+    # alert, dispute, key person, daily briefing or key project, or a publicity page.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -268,6 +269,23 @@ TABLE: dict[str, Row] = {
     "assessment:assessment_xlsx":           row("GET",   LOGIN,     404,       SEE,      SEE,         SEE,           SEE,      SEE, of="assessment"),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    # ---- portal: the public portal (no body: the form's refusal, never a case)
+    "portal:home":                          row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "portal:submit":                        row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "portal:otp":                           row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "portal:track_rate":                    row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "portal:track_review":                  row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "portal:track_notice":                  row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    # Publicity: read by everyone; written by the petition office (the editor takes ?id=).
+    "portal:info":                          row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "portal:info_page":                     row("GET",   SEE,       SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="page", public=True),
+    "portal:manage":                        row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    "portal:manage_edit":                   row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    "POST /api/v1/public/otp":              row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "POST /api/v1/public/petitions":        row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "GET /api/v1/public/track":             row("GET",   400,       400,       400,      400,         400,           400,      400, public=True),
+    "POST /api/v1/public/track/rate":       row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "POST /api/v1/public/track/review":     row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
     "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),
     "accounts:logout":                      row("POST",  LOGIN,     LOGIN,     LOGIN,    LOGIN,       LOGIN,         LOGIN,    LOGIN, public=True),
     "set_language":                         row("POST",  302,       302,       302,      302,         302,           302,      302, public=True),
@@ -416,6 +434,9 @@ class Target:
     key_person: int = 0
     briefing: int = 0
     project: int = 0
+    # The portal's publicity page (of="page"): published, or a draft for "foreign",
+    # which must answer as a page that does not exist.
+    page: int = MISSING
 
 
 @dataclass
@@ -423,10 +444,11 @@ class World:
     users: dict[str, Any]
     tokens: dict[str, str]
     cases: dict[str, Target]
+    pages: dict[str, int]
 
     def target(self, role: str, kind: str) -> Target:
         """Return the `kind` object of `role`, with what it must not show them."""
-        case = self.cases[NATURAL[role][KINDS.index(kind)]]
+        case = replace(self.cases[NATURAL[role][KINDS.index(kind)]], page=self.pages[kind])
         if kind == "accused":
             # The accused unit sees the case, not who complained: its title is no secret.
             return replace(case, secrets=case.secrets[1:])
@@ -489,6 +511,14 @@ def _case(
             letter.removesuffix(".pdf"),
         ),
     )
+
+
+def _page(registrar: Any, *, published: bool) -> int:
+    """Write a publicity page of the portal, published or a draft, and return its id."""
+    data = portal_services.PageData(
+        kind="faq", title="矩阵宣传", body="<p>矩阵</p>", is_published=published
+    )
+    return portal_services.publicity_page_save(actor=registrar, page_id=None, data=data).pk
 
 
 def _build() -> World:
@@ -577,7 +607,9 @@ def _build() -> World:
         for name, t in cases.items()
     }
     tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
-    return World(users, tokens, cases)
+    published, draft = (_page(registrar, published=True), _page(registrar, published=False))
+    pages = {"own": published, "foreign": draft, "accused": published}
+    return World(users, tokens, cases, pages)
 
 
 FOREIGN_CASES = ("yashiyuan", "other_street", "other_district")
@@ -678,6 +710,7 @@ def _fill(route: str, row: Row, target: Target) -> str:
             "key_person": target.key_person,
             "briefing": target.briefing,
             "project": target.project,
+            "page": target.page,
         }.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,

@@ -172,6 +172,38 @@ XINFANG_SMS_GATEWAY = env.str(
     "SMS_GATEWAY", default="xinfang.notifications.gateways.FileSmsGateway"
 )
 XINFANG_SMS_OUTBOX = env.path("SMS_OUTBOX", default=VAR_DIR / "outbox" / "sms.jsonl")
+# The public portal (portal/). Online petitions are registered at this street office (its
+# name; empty: the only street of the tree) under an account that cannot sign in.
+XINFANG_PORTAL_UNIT = env.str("PORTAL_UNIT", default="")
+# One-time codes: at most this many per phone an hour, each valid for this many minutes
+# and burnt after this many wrong tries.
+XINFANG_OTP_PER_HOUR = env.int("OTP_PER_HOUR", default=5)
+XINFANG_OTP_MINUTES = env.int("OTP_MINUTES", default=10)
+XINFANG_OTP_MAX_ATTEMPTS = env.int("OTP_MAX_ATTEMPTS", default=5)
+# The portal's doors' rate limits (portal/throttle.py, django-ratelimit), per client
+# address and per subject (the phone, or the query code being followed).
+XINFANG_PORTAL_RATES = {
+    "otp": {"ip": "20/h", "phone": "5/h"},
+    "submit": {"ip": "20/h", "phone": "10/h"},
+    "track": {"ip": "120/h", "code": "20/h"},
+}
+# django-ratelimit counts in a database cache table (created by the portal app's first migration):
+# shared by every server process and kept across restarts, on SQLite and PostgreSQL
+# alike, with nothing more to run. Its increment is a read and a write, not atomic: a few
+# simultaneous requests at the limit may all pass, which a door against abuse can bear
+# (the exact per-phone count of one-time codes is the OTP service's own, from its rows).
+# A per-process locmem cache would multiply every limit by the number of processes and
+# forget it on each restart.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "xinfang_ratelimit",
+        # Culling drops counters: enough room that spraying addresses cannot flush them.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    },
+}
+RATELIMIT_USE_CACHE = "ratelimit"
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xinfang@localhost")
 

@@ -13,3 +13,4 @@ HUEY = {"huey_class": "huey.MemoryHuey", "name": "xinfang-test", "immediate": Tr
 
 # django-axes refuses authenticate() without a request, and Client.login() passes none:
 # tests sign in with force_login() or by posting the login page.
+XINFANG_PORTAL_UNIT = "XX街道"  # the street of the test fixtures (conftest, the permission matrix)

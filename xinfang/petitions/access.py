@@ -12,6 +12,9 @@ else decides. The rules:
   event detail of that case, and cannot reach the person through any other path.
 - A person is visible through the cases that show them: a case the user may see whose
   identity they may see. The registry lookup answers only about such people.
+- The petitioner follows their own case with its query code and the last four digits of
+  its petitioner's phone; a wrong code and wrong digits get the same NotFound, after the
+  same work.
 - ID numbers, phones and addresses are shown in full to registrars, unit leaders, the
   leading group and administrators; masked to everyone else.
 """
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
@@ -73,6 +77,30 @@ def access_petition(user: Any, pk: int, *, for_update: bool = False) -> Petition
         ).get(pk=pk)
     except (Petition.DoesNotExist, ValueError, TypeError, OverflowError):
         raise NotFound(_("信访事项不存在或您无权查看。")) from None
+
+
+PHONE_DIGITS = 4
+
+
+def access_petition_by_code(code: str, phone_last4: str, *, for_update: bool = False) -> Petition:
+    """Return the case of query code `code` if its petitioner's phone ends in `phone_last4`.
+
+    NotFound otherwise, alike for a wrong code and wrong digits: one indexed lookup either
+    way, and the digits compared in constant time even when there is no case to compare.
+    """
+    qs = Petition.objects.filter(query_code=code)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    petition = qs.select_related(
+        "petitioner", "registered_unit", "handling_unit", "category"
+    ).first()
+    phone = petition.petitioner.phone if petition and petition.petitioner else ""
+    # A phone shorter than the digits asked for matches nothing, not its own tail.
+    tail = phone[-PHONE_DIGITS:] if len(phone) >= PHONE_DIGITS else "\x00" * PHONE_DIGITS
+    matches = constant_time_compare(tail, phone_last4)
+    if petition is None or not matches:
+        raise NotFound(_("查询码或手机号后四位不正确，请核对后重试。"))
+    return petition
 
 
 def sides_of(user: Any, petition: Petition) -> set[Side]:

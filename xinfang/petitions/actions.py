@@ -54,6 +54,12 @@ from xinfang.petitions.workflow import (
 S, A = Status, Action
 In = TypeVar("In")
 
+# The petitioner themself, through the portal: no staff account, unit or side. Knowing the
+# case's query code and the last digits of its phone is their standing on their own case
+# (access.access_petition_by_code), as a side is a unit user's.
+PETITIONER: Final = "petitioner"
+_SIDELESS: Final = frozenset({"admin", PETITIONER})
+
 
 @dataclass(frozen=True)
 class ActionSpec(Generic[In]):
@@ -158,11 +164,12 @@ ACTIONS: Final[Mapping[Action, ActionSpec[Any]]] = dict(
         ),
         _spec(A.END_HEARING, {S.HEARING: S.HANDLING}, UNIT_ROLES, UNIT, NoteInput, e.end_hearing),
         _spec(A.REPLY, {S.HANDLING: S.REPLIED}, UNIT_ROLES, UNIT, ReplyInput, e.reply),
-        # After the reply: rating, follow-up, review and re-review.
+        # After the reply: rating, follow-up, review and re-review. The office registers a
+        # rating or a review request it receives; the petitioner may also make them online.
         _spec(
             A.EVALUATE,
             {S.REPLIED: S.EVALUATED, S.REVIEWED: S.REVIEWED},
-            OFFICE_ROLES,
+            OFFICE_ROLES | {PETITIONER},
             OFFICE,
             EvaluateInput,
             e.evaluate,
@@ -179,7 +186,7 @@ ACTIONS: Final[Mapping[Action, ActionSpec[Any]]] = dict(
         _spec(
             A.REQUEST_REVIEW,
             {S.REPLIED: S.UNDER_REVIEW, S.EVALUATED: S.UNDER_REVIEW, S.CLOSED: S.UNDER_REVIEW},
-            OFFICE_ROLES,
+            OFFICE_ROLES | {PETITIONER},
             OFFICE,
             NoteInput,
             e.request_review,
@@ -246,7 +253,7 @@ def actions_from(status: Status) -> list[Action]:
 
 def may_take(spec: ActionSpec[Any], role: str, sides: Iterable[Side]) -> bool:
     """Return whether a user of `role` on `sides` of the case may take the action at all."""
-    return role in spec.roles and (role == "admin" or spec.side in frozenset(sides))
+    return role in spec.roles and (role in _SIDELESS or spec.side in frozenset(sides))
 
 
 def available(

@@ -3,4 +3,16 @@ from django.urls import path
 from xinfang.portal import views
 
 app_name = "portal"
-urlpatterns = [path("track/", views.track, name="track")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("submit/", views.submit, name="submit"),
+    path("otp/", views.otp, name="otp"),
+    path("track/", views.track, name="track"),
+    path("track/rate/", views.track_rate, name="track_rate"),
+    path("track/review/", views.track_review, name="track_review"),
+    path("track/notice/", views.track_notice, name="track_notice"),
+    path("info/", views.info, name="info"),
+    path("info/<int:pk>/", views.info_page, name="info_page"),
+    path("manage/", views.manage, name="manage"),
+    path("manage/edit/", views.manage_edit, name="manage_edit"),
+]

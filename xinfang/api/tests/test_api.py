@@ -450,5 +450,11 @@ def test_openapi_schema_lists_every_path(street: Any, client: Client) -> None:
         "/api/v1/routing/acceptance",
         "/api/v1/kpis",
         "/api/v1/petitions/{petition_id}/similar",
+        # The public API (api/public.py), without a token.
+        "/api/v1/public/otp",
+        "/api/v1/public/petitions",
+        "/api/v1/public/track",
+        "/api/v1/public/track/rate",
+        "/api/v1/public/track/review",
     }
     assert client.get("/api/docs").status_code == 200

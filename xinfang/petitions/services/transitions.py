@@ -4,6 +4,7 @@ What each action may do and changes is declared in `actions.ACTIONS`; this modul
 it in one transaction. Only this module assigns `Petition.status`.
 """
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -91,6 +92,43 @@ def petition_transition(
     spec = transition_check(
         actor=actor, petition=petition, action=action, expected_version=expected_version
     )
+    return _take(petition, actor, spec, data, ip)
+
+
+@dataclass(frozen=True)
+class _Petitioner:
+    """The petitioner acting on their own case through the portal: no account, unit or side."""
+
+    role: str = actions.PETITIONER
+    pk: None = None
+    unit: None = None
+    unit_id: None = None
+    is_read_only: bool = False
+    is_authenticated: bool = False
+
+
+PETITIONER = _Petitioner()
+
+
+@transaction.atomic
+def petition_transition_by_petitioner(
+    *, code: str, phone_last4: str, action: Action | str, data: Any, ip: str | None = None
+) -> Petition:
+    """Take the petitioner's own `action` on the case their query code and phone digits name.
+
+    No version is asked: the petitioner's step waits on the case's status alone, which the
+    locked row shows as it is now.
+    """
+    petition = access.access_petition_by_code(code, phone_last4, for_update=True)
+    spec = transition_check(
+        actor=PETITIONER, petition=petition, action=action, expected_version=None
+    )
+    return _take(petition, PETITIONER, spec, data, ip)
+
+
+def _take(
+    petition: Petition, actor: Any, spec: actions.ActionSpec[Any], data: Any, ip: str | None
+) -> Petition:
     act, current = spec.action, Status(petition.status)
     if not isinstance(data, spec.input):
         raise TypeError(f"{act} takes {spec.input.__name__}, not {type(data).__name__}")
@@ -104,8 +142,12 @@ def petition_transition(
     for row in ctx.created:
         row.save()
     note = str(getattr(data, "note", "") or getattr(data, "reason", "") or "")
-    record_event(petition, actor, ctx.now, act.value, current.value, new.value, note, ctx.details)
+    staff = actor if actor.pk is not None else None
+    if staff is None:
+        # The timeline names the petitioner as the one who acted (no account to name).
+        ctx.details["by"] = actions.PETITIONER
+    record_event(petition, staff, ctx.now, act.value, current.value, new.value, note, ctx.details)
     audit_record(
-        actor=actor, kind="change", obj=petition, summary=f"{act.value}: {current}→{new}", ip=ip
+        actor=staff, kind="change", obj=petition, summary=f"{act.value}: {current}→{new}", ip=ip
     )
     return petition

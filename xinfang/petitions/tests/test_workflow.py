@@ -27,6 +27,8 @@ from xinfang.petitions.workflow import (
 
 S, A = Status, Action
 ALL_ROLES = ("registrar", "handler", "unit_leader", "leading_group", "auditor", "admin")
+# The petitioner acting through the portal (actions.PETITIONER), not a staff role.
+PETITIONER = workflow.PETITIONER
 BOTH_SIDES = (Side.OFFICE, Side.UNIT)
 TODAY = dt.date(2026, 6, 1)
 
@@ -114,7 +116,7 @@ def test_every_action_is_declared_whole(action: Action) -> None:
     spec = ACTIONS[action]
     assert spec.action == action
     assert spec.moves
-    assert spec.roles and set(spec.roles) <= set(ALL_ROLES)
+    assert spec.roles and set(spec.roles) <= {*ALL_ROLES, PETITIONER}
     assert spec.side in set(Side)
     assert callable(spec.effect)
     assert ACTION_FORMS[action].input_type is spec.input
@@ -243,6 +245,20 @@ def test_every_status_has_a_label_and_a_public_label(status: Status) -> None:
     assert status.label == str(STATUS_LABELS[status])
     assert status.label
     assert str(PUBLIC_LABELS[status])
+
+
+def test_the_petitioner_may_only_rate_and_ask_for_review_whatever_the_side() -> None:
+    mine = [a for a in Action if PETITIONER in ACTIONS[a].roles]
+    assert mine == [Action.EVALUATE, Action.REQUEST_REVIEW]
+    assert available(S.REPLIED, PETITIONER, set()) == [A.EVALUATE, A.REQUEST_REVIEW]
+    assert available(S.HANDLING, PETITIONER, set()) == []
+    assert available(S.REVIEWED, PETITIONER, set()) == [A.EVALUATE]
+
+
+def test_the_petitioner_is_held_to_the_same_guards_as_the_office() -> None:
+    late = dt.datetime(2026, 4, 1, 10, tzinfo=dt.UTC)
+    assert A.REQUEST_REVIEW not in available(S.REPLIED, PETITIONER, set(), replied_at=late)
+    assert A.EVALUATE not in available(S.REPLIED, PETITIONER, set(), is_litigation=True)
 
 
 def test_no_role_may_take_an_action_the_auditor_could() -> None:

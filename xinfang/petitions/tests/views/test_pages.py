@@ -159,13 +159,16 @@ def test_the_auditor_reads_but_gets_no_actions(street: Any) -> None:
 def test_the_public_tracking_page_shows_only_the_public_label(street: Any) -> None:
     petition = _lakeside_case(street)
     client = Client()
-    found = client.get("/public/track/", {"code": petition.query_code})
+    # The code alone (the QR code on paper) fills the form; the phone's digits open the case.
+    by_code = client.get("/public/track/", {"code": petition.query_code}).content.decode()
+    assert petition.query_code in by_code and "已受理，正在办理" not in by_code
+    found = client.post("/public/track/", {"code": petition.query_code, "phone_last4": "0001"})
     assert found.status_code == 200
     assert "已受理，正在办理" in found.content.decode()
     assert street.lakeside.name not in found.content.decode()
-    forged = client.get("/public/track/", {"code": "ABCDEFGHJKLM"})
-    assert forged.status_code == 404 and "未找到该查询码" in forged.content.decode()
-    malformed = client.get("/public/track/", {"code": "0000"})
+    forged = client.post("/public/track/", {"code": "ABCDEFGHJKLM", "phone_last4": "0001"})
+    assert forged.status_code == 400 and "查询码或手机号后四位不正确" in forged.content.decode()
+    malformed = client.post("/public/track/", {"code": "0000", "phone_last4": "0001"})
     assert "查询码应为12位" in malformed.content.decode()
 
 

@@ -82,7 +82,10 @@ def test_the_tracking_address_finds_the_case_on_the_public_page(street: Any) -> 
     petition = register(street.registrar)
     page = _client(street.registrar).get(f"/petitions/{petition.pk}/receipt/").content.decode()
     path = qr_text(page).removeprefix("http://testserver")
-    found = Client().get(path)
+    # The address fills in the code; the petitioner adds the phone's last four digits.
+    form = Client().get(path)
+    assert form.status_code == 200 and petition.query_code in form.content.decode()
+    found = Client().post(path, {"code": petition.query_code, "phone_last4": "0001"})
     assert found.status_code == 200 and petition.title in found.content.decode()
 
 

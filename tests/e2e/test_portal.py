@@ -1,0 +1,186 @@
+"""The petitioner on a phone: submits online with the SMS code, follows the case, rates it
+and asks for review once the staff have replied."""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from xinfang.notifications import gateways
+from xinfang.petitions.inputs import PetitionerData
+from xinfang.petitions.models import Channel, Petition
+from xinfang.petitions.tests.factories import REPLY, drive, register
+from xinfang.petitions.workflow import Action, Status
+from xinfang.portal import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = "13912345678"
+PHONE_SIZED = {"width": 390, "height": 844}
+
+
+def _code(outbox: Path) -> str:
+    texts = [m["text"] for m in gateways.read_outbox(outbox) if m["phone"] == PHONE]
+    found = re.search(r"验证码为(\d{6})", texts[-1])
+    assert found
+    return found.group(1)
+
+
+def test_a_petitioner_submits_on_a_phone_follows_rates_and_asks_for_review(
+    page: Any, street: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.XINFANG_SMS_OUTBOX = tmp_path / "sms.jsonl"
+    gateways.sms_gateway.cache_clear()
+    page.set_viewport_size(PHONE_SIZED)
+
+    page.goto("/public/")
+    page.get_by_role("link", name="我要信访").first.click()
+    page.get_by_label("姓名").fill("李四")
+    page.get_by_label("身份证号").fill("11010519491231002X")
+    page.get_by_label("手机号").fill(PHONE)
+    page.get_by_label("标题").fill("小区北门道路破损")
+    page.get_by_label("信访内容").fill("湖滨花园小区北门道路破损严重，雨天积水，请求修复。")
+    page.click("#send-otp")
+    page.locator("#otp-sent").wait_for()
+    # What was typed before asking for the code is still there.
+    assert page.get_by_label("标题").input_value() == "小区北门道路破损"
+    page.get_by_label("短信验证码").fill(_code(settings.XINFANG_SMS_OUTBOX))
+    page.get_by_label("问题发生地（社区）").select_option(label=street.lakeside.name)
+    page.get_by_role("button", name="提交信访事项").click()
+
+    code = page.locator("#query-code").inner_text().strip()
+    petition = Petition.objects.get()
+    assert code.replace("-", "") == petition.query_code
+    assert petition.channel == Channel.ONLINE and petition.status == Status.REGISTERED
+    # Nothing of the page spills sideways on a phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SIZED["width"]
+
+    page.get_by_role("link", name="查询办理进展").last.click()
+    assert page.get_by_label("查询码").input_value() == petition.query_code
+    page.get_by_label("手机号后四位").fill(PHONE[-4:])
+    page.get_by_role("button", name="查询").click()
+    assert page.locator("#public-status").inner_text() == "已收到，正在审查"
+
+    # The registrar routes it; the community replies.
+    drive(
+        petition,
+        street,
+        (Action.ACCEPT, {"handling_unit": street.lakeside.pk}, "registrar"),
+        (Action.REPLY, REPLY, "handler"),
+    )
+    page.reload()  # the browser asks to post the lookup again
+    page.get_by_label("手机号后四位").fill(PHONE[-4:])
+    page.get_by_role("button", name="查询").click()
+    assert page.locator("#public-status").inner_text() == "已答复"
+
+    rate = page.locator("#rate")
+    rate.locator("[name=satisfaction_unit][value=basically]").check()
+    rate.locator("[name=satisfaction_office][value=satisfied]").check()
+    rate.get_by_role("button", name="提交评价").click()
+    assert "感谢您的评价" in page.locator("#step-message").inner_text()
+
+    review = page.locator("#review")
+    review.get_by_label("申请复查的理由").fill("处理意见没有回应修复时间。")
+    review.get_by_role("button", name="提交复查申请").click()
+    assert page.locator("#public-status").inner_text() == "复查中"
+    petition.refresh_from_db()
+    assert petition.status == Status.UNDER_REVIEW
+    assert (petition.satisfaction_unit, petition.satisfaction_office) == ("basically", "satisfied")
+
+
+# ---------------------------------------------------------------- accessibility
+
+AXE_VERSION = "4.14.1"
+AXE_DIR = Path(__file__).resolve().parents[2] / "var" / "axe"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """Return axe-core's script, fetched once from the npm registry into var/axe."""
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to fetch axe-core for the accessibility check")
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(AXE_DIR),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=True,
+            timeout=300,
+        )
+    return script.read_text(encoding="utf-8")
+
+
+def _serious(page: Any, axe: str) -> list[str]:
+    page.add_script_tag(content=axe)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_no_portal_page_has_a_serious_accessibility_violation(
+    page: Any, street: Any, settings: Any, tmp_path: Path, axe_source: str
+) -> None:
+    settings.XINFANG_SMS_OUTBOX = tmp_path / "sms.jsonl"
+    gateways.sms_gateway.cache_clear()
+    page.set_viewport_size(PHONE_SIZED)
+    petition = drive(
+        register(street.registrar, petitioners=[PetitionerData(name="李四", phone=PHONE)]),
+        street,
+        (Action.ACCEPT, {"handling_unit": street.lakeside.pk}, "registrar"),
+        (Action.REPLY, REPLY, "handler"),
+    )
+    shown = services.publicity_page_save(
+        actor=street.registrar,
+        page_id=None,
+        data=services.PageData(
+            kind="guidance",
+            title="如何依法信访",
+            body="<h2>途径</h2><p>正文</p>",
+            is_published=True,
+        ),
+    )
+    # The check itself works: a picture without a text alternative is reported.
+    page.set_content('<html lang="zh"><title>x</title><main><img src="x.png"></main></html>')
+    assert any(v.startswith("image-alt") for v in _serious(page, axe_source))
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = _serious(page, axe_source)
+
+    for name, path in (
+        ("home", "/public/"),
+        ("submit", "/public/submit/"),
+        ("info", "/public/info/"),
+        ("info page", f"/public/info/{shown.pk}/"),
+        ("track", f"/public/track/?code={petition.query_code}"),
+    ):
+        page.goto(path)
+        check(name)
+    page.get_by_label("手机号后四位").fill(PHONE[-4:])
+    page.get_by_role("button", name="查询").click()
+    page.locator("#public-status").wait_for()
+    check("the case")
+    page.goto("/public/submit/")
+    page.get_by_role("button", name="提交信访事项").click()
+    check("submit with errors")
+    page.goto("/public/submit/")
+    page.get_by_label("手机号").fill(PHONE)
+    page.click("#send-otp")
+    page.locator("#otp-sent").wait_for()
+    check("code sent")
+    assert {k: v for k, v in found.items() if v} == {}
