@@ -108,6 +108,8 @@ test-api-fuzz: install
 
 test-browser: install
 	@scripts/apt-ensure.sh $(TEST_PACKAGES)
+	@# npm fetches axe-core for the accessibility checks (any npm: Debian's, or nodejs's own).
+	@command -v npm >/dev/null || scripts/apt-ensure.sh npm
 	@$(STAGE) "browser tests" env -u DJANGO_DATABASE_URL $(PYTEST) -m browser
 
 fmt: install
