@@ -131,7 +131,7 @@ def test_alt_digits_choose_and_ctrl_enter_sends_as_soon_as_the_form_opens(
     assert (rated.satisfaction_unit, rated.satisfaction_office) == ("satisfied", "basically")
 
 
-def test_a_date_is_shown_and_taken_as_2026_12_01_in_an_english_browser(
+def test_a_date_is_shown_and_taken_as_2026_12_01_in_the_chinese_ui_of_an_english_browser(
     browser: Any, live_server: Any, street: Any
 ) -> None:
     context = browser.new_context(base_url=live_server.url, locale="en-US")
@@ -139,6 +139,10 @@ def test_a_date_is_shown_and_taken_as_2026_12_01_in_an_english_browser(
     page = context.new_page()
     try:
         login(page, "registrar")
+        # The page in Chinese (the language switch's cookie), the browser's locale English.
+        context.add_cookies(
+            [{"name": "django_language", "value": "zh-hans", "url": live_server.url}]
+        )
         page.goto("/petitions/")
         due = page.locator("input[name=due_after]")
         assert due.get_attribute("placeholder") == "2026-12-01"
