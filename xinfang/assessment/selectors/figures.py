@@ -8,9 +8,8 @@ a list always matches its number.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -29,20 +28,10 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from xinfang.assessment import kpis, scoring
+from xinfang.assessment import kpis
 from xinfang.assessment.kpis import Kind, KpiSpec, Period
 from xinfang.assessment.models import (
-    AccountabilityRecord,
-    Assessment,
-    AssessmentResult,
-    Commendation,
-    LetterTarget,
     MajorIncident,
-    ResponsibilityLetter,
-    Scheme,
-    SchemeAdjustment,
-    SpotCheck,
-    SpotCheckCase,
 )
 from xinfang.common.errors import NotFound, ValidationFailed
 from xinfang.organization.models import Unit
@@ -78,7 +67,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _between(column: str, p: Period) -> Q:
+def between(column: str, p: Period) -> Q:
     """Return the filter of an instant column within the period's local days."""
     # Instants, not the column's dates: a function of the column could use no index.
     return Q(
@@ -108,8 +97,8 @@ def _raised_again(window: int) -> Q:
 def kpi_rules(p: Period, today: dt.date, window: int) -> dict[str, Rule]:
     """Return the filters of every figure and list for period `p`, as of `today`."""
     one = ~Q(status=Status.MERGED)  # a merged repeat counts once, as its original
-    registered = _between("registered_at", p)
-    replied = one & _between("replied_at", p)
+    registered = between("registered_at", p)
+    replied = one & between("replied_at", p)
     # Deadline in the period and passed; a case in a hearing has no deadline yet, since
     # the pause is added when the hearing ends.
     due = one & Q(
@@ -123,7 +112,7 @@ def kpi_rules(p: Period, today: dt.date, window: int) -> dict[str, Rule]:
     # The window ends in the period and has passed: replied `window` days before.
     window_end = (
         one
-        & _between(
+        & between(
             "replied_at", Period(p.start - dt.timedelta(window), p.end - dt.timedelta(window))
         )
         & Q(replied_at__lt=_midnight(today - dt.timedelta(window)))
@@ -269,9 +258,9 @@ ANCHORS: Mapping[str, str] = {
 def _anchor_q(anchor: str, p: Period, window: int) -> Q:
     """Return the range of `anchor` that every figure counted on it lies within."""
     if anchor == "registered":  # the period and the same period last year
-        return _between("registered_at", Period(p.previous_year().start, p.end))
+        return between("registered_at", Period(p.previous_year().start, p.end))
     if anchor == "replied":  # the period, and replies whose follow-up window ends in it
-        return _between("replied_at", Period(p.start - dt.timedelta(window), p.end))
+        return between("replied_at", Period(p.start - dt.timedelta(window), p.end))
     if anchor == "due":
         return Q(handling_due__gte=p.start, handling_due__lte=p.end)
     return Q(status__in=OPEN_STATUSES)
@@ -509,7 +498,7 @@ def kpi_trend(unit: Unit, end: dt.date, today: dt.date, months: int = 12) -> lis
     span = Period(periods[0].start, periods[-1].end)
     monthly = [kpi_rules(m, today, window) for m in periods]
     scope = Petition.objects.filter(access.unit_q(unit)).order_by()
-    registered = scope.filter(_between("registered_at", span)).aggregate(
+    registered = scope.filter(between("registered_at", span)).aggregate(
         **{
             f"{key}_{i}": Count("pk", filter=rules[key].numerator)
             for i, rules in enumerate(monthly)
@@ -617,320 +606,3 @@ def breakdowns(unit: Unit, p: Period, today: dt.date) -> dict[str, list[Slice]]:
         ],
     }
     return {name: sorted(rows, key=lambda s: (-s.count, s.label)) for name, rows in slices.items()}
-
-
-# ---------------------------------------------------------------- assessments
-
-# The leading group and administrators run and freeze assessments; auditors read them
-# whole; every other user reads only the rows of their own unit and the units above it.
-ASSESSMENT_MANAGERS = frozenset({"leading_group", "admin"})
-ASSESSMENT_READERS = ASSESSMENT_MANAGERS | {"auditor"}
-
-
-def scheme_rules(
-    scheme: Scheme,
-) -> tuple[list[scoring.ItemRule], list[scoring.AdjustmentRule]]:
-    """Return a scheme's items and adjustments as the scoring module's rules."""
-    items = [
-        scoring.ItemRule(i.kpi, i.points, i.target, i.rule, i.floor, i.step, i.step_points)
-        for i in scheme.items.all()
-    ]
-    adjustments = [
-        scoring.AdjustmentRule(a.source, a.points_each, a.cap) for a in scheme.adjustments.all()
-    ]
-    return items, adjustments
-
-
-def scheme_problems(scheme: Scheme) -> list[str]:
-    """Return why `scheme` cannot score units (empty when it can)."""
-    items, adjustments = scheme_rules(scheme)
-    labels = {s.key: s.label for s in kpis.KPIS}
-    return scoring.scheme_problems(scheme.total, items, adjustments, labels)
-
-
-def schemes_for_user(user: Any) -> QuerySet[Scheme]:
-    """Return the schemes the user may read (the managers and auditors), with their rules."""
-    if user.role not in ASSESSMENT_READERS:
-        return Scheme.objects.none()
-    return Scheme.objects.prefetch_related("items", "adjustments")
-
-
-def assessed_units(scheme: Scheme, root: Unit) -> list[Unit]:
-    """Return the units `scheme` assesses under `root`: those of its level."""
-    return list(
-        Unit.objects.filter(path__startswith=root.path, kind=scheme.level).order_by("sort", "name")
-    )
-
-
-@dataclass(frozen=True)
-class Score:
-    unit: Unit
-    score: Decimal
-    breakdown: dict[str, Any]
-
-
-def _counts_by_holder(
-    rows: Iterable[tuple[int, int]], tree: Mapping[int, str], units: Sequence[Unit]
-) -> dict[int, int]:
-    """Add counts grouped by unit to every unit of `units` whose subtree holds that unit."""
-    totals = {u.pk: 0 for u in units}
-    for unit_id, n in rows:
-        for u in units:
-            if tree.get(unit_id, "").startswith(u.path):
-                totals[u.pk] += n
-    return totals
-
-
-def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> list[Score]:
-    """Return each assessed unit's score under `scheme` for `p`, with its full breakdown."""
-    units = assessed_units(scheme, root)
-    items, adjustments = scheme_rules(scheme)
-    figures = kpi_figures_of_units(root, units, p, today)
-    tree = dict(Unit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
-    accountability = _counts_by_holder(
-        AccountabilityRecord.objects.filter(
-            unit__path__startswith=root.path, decided_on__gte=p.start, decided_on__lte=p.end
-        )
-        .order_by()
-        .values_list("unit_id")
-        .annotate(n=Count("pk")),
-        tree,
-        units,
-    )
-    commendations = _counts_by_holder(
-        Commendation.objects.filter(
-            unit__path__startswith=root.path, awarded_on__gte=p.start, awarded_on__lte=p.end
-        )
-        .order_by()
-        .values_list("unit_id")
-        .annotate(n=Count("pk")),
-        tree,
-        units,
-    )
-    spot_failures = spot_check_failures(root, units, p)
-    sources = dict(SchemeAdjustment.Source.choices)
-    scores = []
-    for unit in units:
-        f = figures[unit.pk]
-        counted: dict[str, int] = {
-            SchemeAdjustment.Source.ACCOUNTABILITY: accountability[unit.pk],
-            SchemeAdjustment.Source.MAJOR_INCIDENT: f["major_incidents"].numerator,
-            SchemeAdjustment.Source.SKIP_LEVEL: f["skip_level_collective"].numerator,
-            SchemeAdjustment.Source.REPEAT: f["repeat_rate"].numerator,
-            SchemeAdjustment.Source.COMMENDATION: commendations[unit.pk],
-            SchemeAdjustment.Source.SPOT_CHECK: spot_failures[unit.pk],
-        }
-        item_rows: list[dict[str, Any]] = []
-        for item in items:
-            figure = f[item.kpi]
-            value = figure.value if isinstance(figure.value, float) else None
-            item_rows.append(
-                {
-                    "kpi": item.kpi,
-                    "label": str(kpis.BY_KEY[item.kpi].label),
-                    "value": value,
-                    "numerator": figure.numerator,
-                    "denominator": figure.denominator,
-                    "target": str(item.target),
-                    "max": str(item.points),
-                    "points": str(scoring.item_points(item, value)),
-                }
-            )
-        adjustment_rows: list[dict[str, Any]] = [
-            {
-                "source": a.source,
-                "label": str(sources[a.source]),
-                "count": counted[a.source],
-                "each": str(a.each),
-                "points": str(scoring.adjustment_points(a, counted[a.source])),
-            }
-            for a in adjustments
-        ]
-        total = sum((Decimal(r["points"]) for r in item_rows + adjustment_rows), Decimal(0))
-        scores.append(Score(unit, total, {"items": item_rows, "adjustments": adjustment_rows}))
-    return scores
-
-
-def _own_and_above(user: Any) -> list[int]:
-    """Return the ids of the user's unit and of every unit above it."""
-    if user.unit_id is None:
-        return []
-    return [int(pk) for pk in user.unit.path.strip("/").split("/") if pk]
-
-
-def results_visible_q(user: Any) -> Q:
-    """Return the filter of the assessment rows `user` may read."""
-    own = Q(unit_id__in=_own_and_above(user))
-    if user.role in ASSESSMENT_READERS:
-        return own | Q(unit__in=units_visible_to(user))
-    return own
-
-
-def assessments_for_user(user: Any) -> QuerySet[Assessment]:
-    """Return the assessments with a row the user may read, newest first."""
-    rows = AssessmentResult.objects.filter(results_visible_q(user))
-    return (
-        Assessment.objects.filter(pk__in=rows.values("assessment_id"))
-        .select_related("scheme", "root", "frozen_by")
-        .order_by("-end", "-pk")
-    )
-
-
-def may_manage(user: Any, assessment: Assessment) -> bool:
-    """Return whether `user` may recompute and freeze `assessment` (its root is theirs)."""
-    return (
-        user.role in ASSESSMENT_MANAGERS
-        and user.unit_id is not None
-        and assessment.root.is_within(user.unit)
-    )
-
-
-def access_assessment(user: Any, pk: int) -> Assessment:
-    """Return assessment `pk` if the user may read a row of it; NotFound otherwise."""
-    found = assessments_for_user(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("考核不存在或不在您的查阅范围内。"))
-    return found
-
-
-def assessment_rows(user: Any, assessment: Assessment) -> QuerySet[AssessmentResult]:
-    """Return the rows of `assessment` the user may read, in rank order."""
-    return assessment.results.filter(results_visible_q(user)).select_related("unit")
-
-
-# ---------------------------------------------------------------- accountability
-
-
-def accountability_for_user(user: Any) -> QuerySet[AccountabilityRecord]:
-    """Return the accountability records of the units whose cases the user may see."""
-    return AccountabilityRecord.objects.filter(unit__in=units_visible_to(user)).select_related(
-        "unit", "recorded_by"
-    )
-
-
-def accountability_of_unit(unit: Unit, p: Period) -> QuerySet[AccountabilityRecord]:
-    """Return the records against `unit`'s subtree decided within the period."""
-    return AccountabilityRecord.objects.filter(
-        unit__path__startswith=unit.path, decided_on__gte=p.start, decided_on__lte=p.end
-    ).select_related("unit")
-
-
-# ---------------------------------------------------------------- responsibility letters
-
-
-def letters_for_user(user: Any) -> QuerySet[ResponsibilityLetter]:
-    """Return the letters of the units within the user's scope (their own unit's included)."""
-    return ResponsibilityLetter.objects.filter(unit__in=units_visible_to(user)).select_related(
-        "unit", "issuer"
-    )
-
-
-def access_letter(user: Any, pk: int) -> ResponsibilityLetter:
-    """Return letter `pk` if it is of a unit within the user's scope; NotFound otherwise."""
-    found = letters_for_user(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("目标责任书不存在或不在您的查阅范围内。"))
-    return found
-
-
-def may_handle_letter(user: Any, letter: ResponsibilityLetter) -> bool:
-    """Return whether `user` may set targets and record signing: a manager above the unit."""
-    return user.role in ASSESSMENT_MANAGERS and letter.unit_id != user.unit_id
-
-
-def letter_targets(unit: Unit, year: int) -> dict[str, float]:
-    """Return the targets of `unit`'s responsibility letter of `year` (none without one)."""
-    return {
-        kpi: float(target)
-        for kpi, target in LetterTarget.objects.filter(
-            letter__unit=unit, letter__year=year
-        ).values_list("kpi", "target")
-    }
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    target: LetterTarget
-    figure: Figure
-    meets: bool | None
-
-
-def letter_progress(letter: ResponsibilityLetter, today: dt.date) -> list[TargetRow]:
-    """Return each target against the unit's live figure for the letter's year to date."""
-    year = kpis.year_of(dt.date(letter.year, 1, 1))
-    period = Period(year.start, min(year.end, today))
-    figures = kpi_figures(letter.unit, period, today)
-    rows = []
-    for t in letter.targets.all():
-        figure = figures[t.kpi]
-        rows.append(
-            TargetRow(t, figure, kpis.meets_target(figure.spec, figure.value, float(t.target)))
-        )
-    return rows
-
-
-# ---------------------------------------------------------------- spot checks
-
-
-def spot_check_population(root: Unit, level: str, p: Period) -> dict[Unit, list[int]]:
-    """Return, per unit of `level` under `root`, the ids of its cases replied in the period."""
-    units = list(
-        Unit.objects.filter(path__startswith=root.path, kind=level).order_by("sort", "name")
-    )
-    tree = dict(Unit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
-    strata: dict[Unit, list[int]] = {u: [] for u in units}
-    concluded = (
-        Petition.objects.filter(access.unit_q(root), _between("replied_at", p))
-        .exclude(status=Status.MERGED)
-        .order_by()
-        .values_list("pk", "owner_unit_id")
-    )
-    for pk, owner in concluded:
-        for u in units:
-            if tree.get(owner, "").startswith(u.path):
-                strata[u].append(pk)
-    return strata
-
-
-def spot_checks_for_user(user: Any) -> QuerySet[SpotCheck]:
-    """Return the spot checks the managers and auditors may read: those within their scope."""
-    if user.role not in ASSESSMENT_READERS:
-        return SpotCheck.objects.none()
-    return SpotCheck.objects.filter(root__in=units_visible_to(user)).select_related(
-        "root", "drawn_by"
-    )
-
-
-def access_spot_check(user: Any, pk: int) -> SpotCheck:
-    """Return spot check `pk` if the user may read it; NotFound otherwise."""
-    found = spot_checks_for_user(user).filter(pk=pk).first()
-    if found is None:
-        raise NotFound(_("抽查不存在或不在您的查阅范围内。"))
-    return found
-
-
-def may_manage_spot_check(user: Any, spot_check: SpotCheck) -> bool:
-    """Return whether `user` may score the spot check's cases."""
-    return user.role in ASSESSMENT_MANAGERS
-
-
-def spot_check_cases(spot_check: SpotCheck) -> QuerySet[SpotCheckCase]:
-    """Return the cases drawn, by unit, with what their rows show."""
-    return spot_check.cases.select_related("unit", "petition", "scored_by")
-
-
-def spot_check_failures(root: Unit, units: Sequence[Unit], p: Period) -> dict[int, int]:
-    """Return per unit the sampled cases scored below the pass mark, of checks ending in `p`."""
-    rows = (
-        SpotCheckCase.objects.filter(
-            spot_check__root__path__startswith=root.path,
-            spot_check__end__gte=p.start,
-            spot_check__end__lte=p.end,
-            score__lt=scoring.SPOT_CHECK_PASS,
-        )
-        .order_by()
-        .values_list("unit_id")
-        .annotate(n=Count("pk"))
-    )
-    tree = dict(Unit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
-    return _counts_by_holder(rows, tree, units)
