@@ -1,8 +1,9 @@
 """Every read of the assessment app, already scoped to the user.
 
-`figures` is the KPI engine: each figure's filter, the cases behind it, trends and
-breakdowns. The other modules read schemes and assessments, responsibility letters and
-spot checks. Callers use the names below; the modules group what belongs together.
+`rules` and `figures` are the KPI engine: each figure's filter and the cases behind it;
+the counts, trends and breakdowns. The other modules read schemes and assessments,
+responsibility letters and spot checks. Callers use the names below; the modules group
+what belongs together.
 """
 
 from xinfang.assessment.selectors.assessments import (
@@ -23,29 +24,15 @@ from xinfang.assessment.selectors.assessments import (
 from xinfang.assessment.selectors.common import ASSESSMENT_MANAGERS, ASSESSMENT_READERS
 from xinfang.assessment.selectors.figures import (
     ANCHORS,
-    COLLECTIVE_MIN_PEOPLE,
-    FROM_ABOVE,
-    LETTER_CHANNELS,
-    LISTS,
-    VISIT_CHANNELS,
     Figure,
     Figures,
-    Rule,
     Slice,
     TrendMonth,
     breakdowns,
-    case_keys,
-    follow_up_days,
     incident_list,
     kpi_figures,
     kpi_figures_of_units,
-    kpi_filter,
-    kpi_period,
-    kpi_q,
-    kpi_rules,
     kpi_trend,
-    kpi_unit,
-    unit_residents,
 )
 from xinfang.assessment.selectors.letters import (
     TargetRow,
@@ -54,6 +41,22 @@ from xinfang.assessment.selectors.letters import (
     letter_targets,
     letters_for_user,
     may_handle_letter,
+)
+from xinfang.assessment.selectors.rules import (
+    COLLECTIVE_MIN_PEOPLE,
+    FROM_ABOVE,
+    LETTER_CHANNELS,
+    LISTS,
+    VISIT_CHANNELS,
+    Rule,
+    case_keys,
+    follow_up_days,
+    kpi_filter,
+    kpi_period,
+    kpi_q,
+    kpi_rules,
+    kpi_unit,
+    unit_residents,
 )
 from xinfang.assessment.selectors.spot_checks import (
     access_spot_check,

@@ -20,7 +20,7 @@ from xinfang.assessment.selectors.common import (
     ASSESSMENT_READERS,
     counts_by_holder,
 )
-from xinfang.assessment.selectors.figures import between
+from xinfang.assessment.selectors.rules import between
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
