@@ -10,6 +10,7 @@ from django.test import Client
 from pypdf import PdfReader
 
 from xinfang.assessment import selectors, services
+from xinfang.assessment.kpis import Period
 from xinfang.assessment.models import ResponsibilityLetter
 from xinfang.assessment.tests.factories import scheme
 from xinfang.assessment.tests.fixture import TODAY, Cases, build
@@ -109,9 +110,7 @@ def test_targets_are_edited_per_unit_until_the_letter_is_signed(street):
 def test_the_targets_stand_against_the_units_live_figures_of_the_year(street, cases):
     letter = draft(street)
     rows = {r.target.kpi: r for r in selectors.letter_progress(letter, TODAY)}
-    live = selectors.kpi_figures(
-        street.lakeside, selectors.Period(dt.date(2025, 1, 1), TODAY), TODAY
-    )
+    live = selectors.kpi_figures(street.lakeside, Period(dt.date(2025, 1, 1), TODAY), TODAY)
     assert rows["on_time_rate"].figure == live["on_time_rate"]
     assert rows["major_incidents"].figure.value == 1
     assert rows["major_incidents"].meets is False

@@ -1,0 +1,399 @@
+"""The KPI figures of a unit and period, counted in a few aggregate queries; trends, breakdowns."""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils.translation import gettext as _
+
+from xinfang.assessment import kpis
+from xinfang.assessment.kpis import Kind, KpiSpec, Period
+from xinfang.assessment.models import (
+    MajorIncident,
+)
+from xinfang.assessment.selectors.rules import (
+    LISTS,
+    between,
+    follow_up_days,
+    kpi_rules,
+    unit_residents,
+)
+from xinfang.organization.models import Unit
+from xinfang.petitions import access
+from xinfang.petitions.models import Category, Channel, Petition
+from xinfang.petitions.workflow import OPEN_STATUSES
+
+# ---------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    spec: KpiSpec
+    value: float | int | None
+    numerator: int
+    denominator: int | None
+    previous: int | None = None
+    change: float | None = None
+    per_10k: float | None = None
+    meets: bool | None = None
+    has_cases: bool = True
+
+    @property
+    def key(self) -> str:
+        return self.spec.key
+
+
+@dataclass(frozen=True)
+class Figures:
+    unit: Unit
+    period: Period
+    figures: list[Figure]
+    lists: dict[str, int]
+
+    def __getitem__(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+# The column each figure's period bounds (its filter implies a range on it): figures are
+# counted together per column, each group reading only its range through the column's
+# index, instead of every case of the unit for every figure.
+ANCHORS: Mapping[str, str] = {
+    **dict.fromkeys(
+        (
+            "letters",
+            "letters_persons",
+            "visits",
+            "visits_persons",
+            "collective_visits",
+            "collective_visits_persons",
+            "skip_level_collective",
+            "timely_acceptance_rate",
+            "repeat_rate",
+            "registered",
+        ),
+        "registered",
+    ),
+    **dict.fromkeys(
+        (
+            "settled_rate",
+            "satisfaction_rate",
+            "rating_rate",
+            "leader_case_rate",
+            "community_locality_rate",
+            "street_locality_rate",
+        ),
+        "replied",
+    ),
+    **dict.fromkeys(("first_time_rate", "on_time_rate"), "due"),
+    **dict.fromkeys(("overdue", "at_risk"), "open"),
+}
+
+
+def _anchor_q(anchor: str, p: Period, window: int) -> Q:
+    """Return the range of `anchor` that every figure counted on it lies within."""
+    if anchor == "registered":  # the period and the same period last year
+        return between("registered_at", Period(p.previous_year().start, p.end))
+    if anchor == "replied":  # the period, and replies whose follow-up window ends in it
+        return between("replied_at", Period(p.start - dt.timedelta(window), p.end))
+    if anchor == "due":
+        return Q(handling_due__gte=p.start, handling_due__lte=p.end)
+    return Q(status__in=OPEN_STATUSES)
+
+
+def _aggregates(p: Period, today: dt.date, window: int) -> dict[str, dict[str, Any]]:
+    """Return, per anchor column, the conditional counts of every figure of period `p`."""
+    rules = kpi_rules(p, today, window)
+    before = kpi_rules(p.previous_year(), today, window)
+    counts: dict[str, dict[str, Any]] = {}
+    for key, rule in rules.items():
+        group = counts.setdefault(ANCHORS[key], {})
+        if rule.persons:
+            group[f"{key}__n"] = Sum("head_count", filter=rule.numerator, default=0)
+            group[f"{key}__p"] = Sum("head_count", filter=before[key].numerator, default=0)
+            continue
+        group[f"{key}__n"] = Count("pk", filter=rule.numerator)
+        if rule.denominator is not None:
+            group[f"{key}__d"] = Count("pk", filter=rule.denominator)
+        elif key not in LISTS:
+            group[f"{key}__p"] = Count("pk", filter=before[key].numerator)
+    return counts
+
+
+def _incident_counts(p: Period) -> dict[str, Count]:
+    last = p.previous_year()
+    return {
+        "n": Count("pk", filter=Q(occurred_on__gte=p.start, occurred_on__lte=p.end)),
+        "p": Count("pk", filter=Q(occurred_on__gte=last.start, occurred_on__lte=last.end)),
+    }
+
+
+def _figures(
+    unit: Unit,
+    p: Period,
+    row: Mapping[str, Any],
+    incidents: Mapping[str, Any],
+    residents: int | None,
+) -> Figures:
+    """Return the figures of `unit` from its counts (`row`) and its incidents' counts."""
+    figures = []
+    for spec in kpis.KPIS:
+        if spec.key == "major_incidents":
+            n, prev = int(incidents.get("n", 0)), int(incidents.get("p", 0))
+            figures.append(
+                Figure(
+                    spec,
+                    n,
+                    n,
+                    None,
+                    previous=prev,
+                    change=kpis.change(n, prev),
+                    meets=kpis.meets(spec, n),
+                    has_cases=False,
+                )
+            )
+            continue
+        n = int(row.get(f"{spec.key}__n") or 0)
+        if spec.kind == Kind.RATE:
+            d = int(row.get(f"{spec.key}__d") or 0)
+            value = kpis.rate(n, d)
+            figures.append(Figure(spec, value, n, d, meets=kpis.meets(spec, value)))
+            continue
+        prev = int(row.get(f"{spec.key}__p") or 0)
+        figures.append(
+            Figure(
+                spec,
+                n,
+                n,
+                None,
+                previous=prev,
+                change=kpis.change(n, prev),
+                per_10k=kpis.per_10k(n, residents),
+                meets=kpis.meets(spec, n),
+            )
+        )
+    return Figures(unit, p, figures, {key: int(row.get(f"{key}__n") or 0) for key in LISTS})
+
+
+def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
+    """Return every KPI of `unit`'s subtree for period `p`, in one query per anchor column."""
+    window = follow_up_days()
+    scope = Petition.objects.filter(access.unit_q(unit)).order_by()
+    row: dict[str, Any] = {}
+    for anchor, group in _aggregates(p, today, window).items():
+        row |= scope.filter(_anchor_q(anchor, p, window)).aggregate(**group)
+    incidents = MajorIncident.objects.filter(unit__path__startswith=unit.path).aggregate(
+        **_incident_counts(p)
+    )
+    return _figures(unit, p, row, incidents, unit_residents(unit))
+
+
+def kpi_figures_of_units(
+    root: Unit, units: Sequence[Unit], p: Period, today: dt.date
+) -> dict[int, Figures]:
+    """Return every KPI of each of `units` (all under `root`), in one grouped query per anchor.
+
+    The counts are grouped by owning unit and each group added to every unit of `units`
+    whose subtree holds its owner: the same sums as `kpi_figures` unit by unit, in as
+    many queries as one unit's figures however many units there are.
+    """
+    window = follow_up_days()
+    tree = list(
+        Unit.objects.filter(path__startswith=root.path).values_list(
+            "pk", "path", "kind", "residents"
+        )
+    )
+    holders: dict[int, list[int]] = {
+        pk: [u.pk for u in units if path.startswith(u.path)] for pk, path, _k, _r in tree
+    }
+    rows: dict[int, dict[str, Any]] = {u.pk: {} for u in units}
+    incidents: dict[int, dict[str, Any]] = {u.pk: {} for u in units}
+
+    def add(into: dict[int, dict[str, Any]], owner: int, counts: Mapping[str, Any]) -> None:
+        for holder in holders.get(owner, []):
+            for name, n in counts.items():
+                into[holder][name] = into[holder].get(name, 0) + (n or 0)
+
+    # Only the cases some unit of `units` holds: the rest of the root's (its own, other
+    # levels') would be grouped and thrown away.
+    owners = [pk for pk, held in holders.items() if held]
+    scope = Petition.objects.filter(access.unit_q(root), owner_unit_id__in=owners).order_by()
+    for anchor, group in _aggregates(p, today, window).items():
+        grouped = (
+            scope.filter(_anchor_q(anchor, p, window)).values("owner_unit_id").annotate(**group)
+        )
+        for counts in grouped:
+            add(rows, counts.pop("owner_unit_id"), counts)
+    for counts in (
+        MajorIncident.objects.filter(unit__path__startswith=root.path)
+        .order_by()
+        .values("unit_id")
+        .annotate(**_incident_counts(p))
+    ):
+        add(incidents, counts.pop("unit_id"), counts)
+    residents = _residents(tree)
+    return {u.pk: _figures(u, p, rows[u.pk], incidents[u.pk], residents[u.pk]) for u in units}
+
+
+def _residents(tree: Sequence[tuple[int, str, str, int | None]]) -> dict[int, int | None]:
+    """Return `unit_residents` of every unit of `tree` (pk, path, kind, residents rows)."""
+    result: dict[int, int | None] = {}
+    for pk, path, _kind, residents in tree:
+        communities = sum(
+            r or 0
+            for _p, sub, kind, r in tree
+            if kind == Unit.Kind.COMMUNITY and sub.startswith(path)
+        )
+        result[pk] = residents or communities or None
+    return result
+
+
+def incident_list(unit: Unit, p: Period) -> QuerySet[MajorIncident]:
+    """Return the major incidents of `unit`'s subtree that occurred in the period."""
+    return MajorIncident.objects.filter(
+        unit__path__startswith=unit.path, occurred_on__gte=p.start, occurred_on__lte=p.end
+    ).select_related("unit")
+
+
+# ---------------------------------------------------------------- trends and breakdowns
+
+
+@dataclass(frozen=True)
+class TrendMonth:
+    period: Period
+    letters: int
+    visits: int
+    collective_visits: int
+    on_time_num: int
+    on_time_den: int
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return kpis.rate(self.on_time_num, self.on_time_den)
+
+
+def kpi_trend(unit: Unit, end: dt.date, today: dt.date, months: int = 12) -> list[TrendMonth]:
+    """Return the three reductions and the on-time rate month by month, in two queries.
+
+    Each month is counted with that month's own rules (conditional counts side by side),
+    so a bar is exactly the figure, and the list, of its month.
+    """
+    window = follow_up_days()
+    periods = kpis.months_until(end, months)
+    span = Period(periods[0].start, periods[-1].end)
+    monthly = [kpi_rules(m, today, window) for m in periods]
+    scope = Petition.objects.filter(access.unit_q(unit)).order_by()
+    registered = scope.filter(between("registered_at", span)).aggregate(
+        **{
+            f"{key}_{i}": Count("pk", filter=rules[key].numerator)
+            for i, rules in enumerate(monthly)
+            for key in ("letters", "visits", "collective_visits")
+        }
+    )
+    due = scope.filter(_anchor_q("due", span, window)).aggregate(
+        **{
+            f"{part}_{i}": Count("pk", filter=getattr(rules["on_time_rate"], part))
+            for i, rules in enumerate(monthly)
+            for part in ("numerator", "denominator")
+        }
+    )
+    return [
+        TrendMonth(
+            m,
+            registered[f"letters_{i}"],
+            registered[f"visits_{i}"],
+            registered[f"collective_visits_{i}"],
+            due[f"numerator_{i}"],
+            due[f"denominator_{i}"],
+        )
+        for i, m in enumerate(periods)
+    ]
+
+
+@dataclass(frozen=True)
+class Slice:
+    """One segment of a breakdown and the extra filter that lists its cases."""
+
+    label: str
+    count: int
+    param: str  # the query parameter that lists the segment: channel, category, unit…
+    value: int | str | None
+
+
+def breakdowns(unit: Unit, p: Period, today: dt.date) -> dict[str, list[Slice]]:
+    """Return the period's registered cases by channel, category, unit and community.
+
+    One pass over the period's cases, grouped by all four columns at once (a few hundred
+    groups); the small unit and category tables name them.
+    """
+    rule = kpi_rules(p, today, follow_up_days())["registered"]
+    groups = list(
+        Petition.objects.filter(access.unit_q(unit), rule.numerator)
+        .order_by()
+        .values_list("channel", "category_id", "community_id", "owner_unit_id")
+        .annotate(n=Count("*"))
+    )
+    units = {
+        pk: (name, path, parent)
+        for pk, name, path, parent in Unit.objects.values_list("pk", "name", "path", "parent_id")
+    }
+    # A case's category counts for its first-level category (the search filter matches both).
+    tops = {
+        pk: (parent or pk, parent_name or name)
+        for pk, parent, parent_name, name in Category.objects.values_list(
+            "pk", "parent_id", "parent__name", "name"
+        )
+    }
+    # Each owning unit counts for the child of `unit` it lies under, or for `unit` itself.
+    children = [(pk, path) for pk, (_n, path, parent) in units.items() if parent == unit.pk]
+
+    def child_of(owner: int) -> int:
+        path = units[owner][1] if owner in units else ""
+        return next((pk for pk, p in children if path.startswith(p)), unit.pk)
+
+    tallies: dict[str, dict[Any, int]] = {
+        k: {} for k in ("channel", "category", "community", "unit")
+    }
+    for channel, category, community, owner, n in groups:
+        keys = {
+            "channel": channel,
+            "category": tops[category][0] if category in tops else None,
+            "community": community,
+            "unit": child_of(owner),
+        }
+        for name, key in keys.items():
+            tallies[name][key] = tallies[name].get(key, 0) + n
+    channels = dict(Channel.choices)
+    category_names = dict(tops.values())
+
+    def unit_name(pk: int | None, missing: str) -> str:
+        return units[pk][0] if pk in units else missing
+
+    own = _("%(u)s本级") % {"u": unit.name}
+    slices = {
+        "channel": [
+            Slice(str(channels.get(k, k)), n, "channel", k) for k, n in tallies["channel"].items()
+        ],
+        "category": [
+            Slice(category_names.get(k, _("未分类")), n, "category", k)
+            for k, n in tallies["category"].items()
+        ],
+        "community": [
+            Slice(unit_name(k, _("未注明社区")), n, "community", k)
+            for k, n in tallies["community"].items()
+        ],
+        # The unit's own share lists the cases it owns itself, not its whole subtree.
+        "unit": [
+            Slice(
+                own if k == unit.pk else unit_name(k, ""), n, "owner" if k == unit.pk else "unit", k
+            )
+            for k, n in tallies["unit"].items()
+        ],
+    }
+    return {name: sorted(rows, key=lambda s: (-s.count, s.label)) for name, rows in slices.items()}

@@ -1,0 +1,235 @@
+"""The KPIs as SQL: each rule of kpis.py as filters over the petition columns.
+
+`kpi_rules` defines, once, the filter of each figure's denominator and numerator (the
+numerator always narrows the denominator). `figures.kpi_figures` counts every figure of
+a unit and period in four aggregate queries (conditional COUNT/SUM), one per date column
+the periods bound; `kpi_q` selects the cases behind a figure with the very same filter,
+so a list always matches its number.
+"""
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from xinfang.assessment import kpis
+from xinfang.assessment.kpis import Period
+from xinfang.common.errors import NotFound, ValidationFailed
+from xinfang.organization.models import Unit
+from xinfang.organization.selectors import units_visible_to
+from xinfang.petitions import access, limits
+from xinfang.petitions.models import Channel, Petition, Satisfaction, TimeLimitRule
+from xinfang.petitions.selectors import DUE_SOON_DAYS
+from xinfang.petitions.workflow import OPEN_STATUSES, Status
+
+LETTER_CHANNELS = (Channel.LETTER, Channel.ONLINE)  # 网上信访 is counted with letters
+VISIT_CHANNELS = (Channel.VISIT, Channel.RECEPTION)  # a reception-day visit is a visit
+FROM_ABOVE = (Channel.ASSIGNED, Channel.FORWARDED)
+COLLECTIVE_MIN_PEOPLE = 5
+
+# Lists that are not KPIs but that the dashboard links to with the same machinery.
+LISTS: Mapping[str, str | Promise] = {
+    "registered": gettext_lazy("统计期内登记"),
+    "overdue": gettext_lazy("在办超期"),
+    "at_risk": gettext_lazy("三日内到期"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A figure's filters: `numerator` narrows `denominator` (None for a count)."""
+
+    numerator: Q
+    denominator: Q | None = None
+    persons: bool = False  # sum the head counts instead of counting cases
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def between(column: str, p: Period) -> Q:
+    """Return the filter of an instant column within the period's local days."""
+    # Instants, not the column's dates: a function of the column could use no index.
+    return Q(
+        **{
+            f"{column}__gte": _midnight(p.start),
+            f"{column}__lt": _midnight(p.end + dt.timedelta(days=1)),
+        }
+    )
+
+
+def follow_up_days() -> int:
+    """Return the follow-up window (息访观察期) in calendar days."""
+    return limits.time_limits()[TimeLimitRule.Key.FOLLOW_UP_WINDOW].days
+
+
+def _raised_again(window: int) -> Q:
+    """Return the filter of cases raised again (a repeat or a merge) within the window."""
+    until = ExpressionWrapper(
+        OuterRef("replied_at") + dt.timedelta(days=window), output_field=DateTimeField()
+    )
+    # Two probes, each on its own foreign-key index; one OR across both would read the table.
+    repeat = Petition.objects.filter(repeat_of=OuterRef("pk"), registered_at__lte=until)
+    merge = Petition.objects.filter(merged_into=OuterRef("pk"), registered_at__lte=until)
+    return Q(Exists(repeat)) | Q(Exists(merge))
+
+
+def kpi_rules(p: Period, today: dt.date, window: int) -> dict[str, Rule]:
+    """Return the filters of every figure and list for period `p`, as of `today`."""
+    one = ~Q(status=Status.MERGED)  # a merged repeat counts once, as its original
+    registered = between("registered_at", p)
+    replied = one & between("replied_at", p)
+    # Deadline in the period and passed; a case in a hearing has no deadline yet, since
+    # the pause is added when the hearing ends.
+    due = one & Q(
+        handling_due__gte=p.start,
+        handling_due__lte=p.end,
+        handling_due__lt=today,
+        paused_since__isnull=True,
+    )
+    on_time = Q(replied_at__date__lte=F("handling_due"))
+    first_due = due & Q(is_first_time=True)
+    # The window ends in the period and has passed: replied `window` days before.
+    window_end = (
+        one
+        & between(
+            "replied_at", Period(p.start - dt.timedelta(window), p.end - dt.timedelta(window))
+        )
+        & Q(replied_at__lt=_midnight(today - dt.timedelta(window)))
+    )
+    routing = one & registered & Q(route_due__lt=today)
+    ratable = replied & Q(is_litigation=False)
+    rated = ratable & Q(rated_at__isnull=False)
+    leader = replied & Q(responsible_leader__isnull=False)
+    community = replied & Q(community__isnull=False)
+    skip_level = one & registered & Q(channel__in=FROM_ABOVE, head_count__gte=COLLECTIVE_MIN_PEOPLE)
+    letters = one & registered & Q(channel__in=LETTER_CHANNELS)
+    visits = one & registered & Q(channel__in=VISIT_CHANNELS)
+    collective = one & registered & Q(channel=Channel.COLLECTIVE_VISIT)
+    open_ = Q(status__in=OPEN_STATUSES)
+    return {
+        "first_time_rate": Rule(first_due & on_time & ~_raised_again(window), first_due),
+        "settled_rate": Rule(
+            window_end & ~_raised_again(window) & Q(review_requested_at__isnull=True), window_end
+        ),
+        "satisfaction_rate": Rule(
+            rated & Q(satisfaction_unit__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY)),
+            rated,
+        ),
+        "letters": Rule(letters),
+        "letters_persons": Rule(letters, persons=True),
+        "visits": Rule(visits),
+        "visits_persons": Rule(visits, persons=True),
+        "collective_visits": Rule(collective),
+        "collective_visits_persons": Rule(collective, persons=True),
+        "skip_level_collective": Rule(skip_level),
+        "on_time_rate": Rule(due & on_time, due),
+        "timely_acceptance_rate": Rule(routing & Q(routed_at__date__lte=F("route_due")), routing),
+        "rating_rate": Rule(rated, ratable),
+        "repeat_rate": Rule(registered & Q(is_first_time=False), registered),
+        "leader_case_rate": Rule(leader & Q(solved=True), leader),
+        "community_locality_rate": Rule(
+            community & Q(handling_unit_id=F("community_id"), review_requested_at__isnull=True),
+            community,
+        ),
+        "street_locality_rate": Rule(
+            replied & ~Q(channel__in=FROM_ABOVE) & Q(review_requested_at__isnull=True), replied
+        ),
+        "registered": Rule(one & registered),
+        "overdue": Rule(open_ & Q(due_date__lt=today)),
+        "at_risk": Rule(
+            open_ & Q(due_date__gte=today, due_date__lte=today + dt.timedelta(DUE_SOON_DAYS))
+        ),
+    }
+
+
+# ---------------------------------------------------------------- units
+
+
+def kpi_unit(user: Any, unit_id: int | None) -> Unit:
+    """Return the unit a figure is asked for: the user's own by default, within their scope."""
+    if unit_id is None:
+        if user.unit_id is None:
+            raise NotFound(_("您没有所属单位，无法统计。"))
+        unit: Unit = user.unit
+        return unit
+    found = units_visible_to(user).filter(pk=unit_id).first()
+    if found is None:
+        raise NotFound(_("单位不存在或不在您的管辖范围内。"))
+    return found
+
+
+def unit_residents(unit: Unit) -> int | None:
+    """Return the unit's population, or the sum of its communities' when it has none."""
+    if unit.residents:
+        return unit.residents
+    total = Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.COMMUNITY).aggregate(
+        n=Sum("residents")
+    )["n"]
+    return int(total) if total else None
+
+
+# ---------------------------------------------------------------- the cases behind a figure
+
+
+def case_keys() -> list[str]:
+    """Return the keys whose cases can be listed: every case KPI and the dashboard's lists."""
+    return [s.key for s in kpis.KPIS if s.key != "major_incidents"] + list(LISTS)
+
+
+def kpi_q(key: str, part: str, unit: Unit, p: Period, today: dt.date) -> Q:
+    """Return the filter of the cases behind `part` of figure `key` (the one its count uses)."""
+    if key not in case_keys():
+        raise ValidationFailed(_("未知的统计指标：%(k)s。") % {"k": key}, field="kpi")
+    if part not in kpis.PARTS:
+        raise ValidationFailed(_("part 须为 numerator 或 denominator。"), field="part")
+    rule = kpi_rules(p, today, follow_up_days())[key]
+    # A count has no denominator: both parts list the cases it counts.
+    if part == "denominator" and rule.denominator is not None:
+        return access.unit_q(unit) & rule.denominator
+    return access.unit_q(unit) & rule.numerator
+
+
+def kpi_filter(
+    user: Any,
+    qs: QuerySet[Petition],
+    *,
+    key: str,
+    part: str,
+    unit_id: int | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    today: dt.date,
+) -> QuerySet[Petition]:
+    """Narrow a petition list to the cases behind a figure (the petition list's kpi= filter)."""
+    if not key:
+        return qs
+    period = kpi_period(start, end, today)
+    return qs.filter(kpi_q(key, part or "numerator", kpi_unit(user, unit_id), period, today))
+
+
+def kpi_period(start: dt.date | None, end: dt.date | None, today: dt.date) -> Period:
+    """Return the period asked for; the month of `today` when no bounds are given."""
+    if start is None and end is None:
+        return kpis.month_of(today)
+    if start is None or end is None:
+        raise ValidationFailed(_("请同时给出统计起止日期。"), field="start")
+    if end < start:
+        raise ValidationFailed(_("统计截止日期不能早于起始日期。"), field="end")
+    return Period(start, end)

@@ -1,0 +1,34 @@
+"""What the assessment pages share: who sees the figures, how lists page."""
+
+from typing import Any
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from xinfang.assessment import kpis, selectors
+from xinfang.assessment.kpis import Period
+from xinfang.petitions.workflow import LEADER_ROLES
+
+# Leaders steer by the dashboard; auditors oversee (read only) and read statistics
+# (DOMAIN.md): they see it too. Registrars and handlers work cases, not figures.
+DASHBOARD_ROLES = LEADER_ROLES | {"auditor"}
+PAGE_SIZE = 20
+
+
+def readers_only(user: Any) -> None:
+    if user.role not in selectors.ASSESSMENT_READERS or user.unit_id is None:
+        raise Http404
+
+
+def breakdown_labels() -> dict[str, str]:
+    return {
+        "channel": _("按信访形式"),
+        "category": _("按问题分类"),
+        "unit": _("按责任单位"),
+        "community": _("按问题发生地（社区）"),
+    }
+
+
+def cases_url(key: str, part: str, unit_id: int, period: Period, **extra: Any) -> str:
+    return f"{reverse('assessment:cases')}?{kpis.case_query(key, part, unit_id, period, **extra)}"

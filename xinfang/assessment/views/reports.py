@@ -1,0 +1,73 @@
+"""The statistics report and the ranking table as downloads."""
+
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+
+from xinfang.accounts.http import AuthenticatedHttpRequest
+from xinfang.assessment import reports, selectors
+from xinfang.assessment.forms import (
+    PeriodForm,
+)
+from xinfang.assessment.views.common import (
+    DASHBOARD_ROLES,
+    breakdown_labels,
+)
+from xinfang.common import clock
+from xinfang.common.errors import DomainError
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _report_data(request: AuthenticatedHttpRequest) -> tuple[Any, Any]:
+    """Return the figures and breakdowns of the dashboard's unit and period, as it picks them."""
+    user = request.user
+    if user.role not in DASHBOARD_ROLES or user.unit_id is None:
+        raise Http404
+    today = clock.today()
+    form = PeriodForm(request.GET or None)
+    period = form.resolve(today)
+    try:
+        unit = selectors.kpi_unit(user, form.cleaned_data.get("unit") if form.is_valid() else None)
+    except DomainError as e:
+        raise Http404(e.message) from None
+    return selectors.kpi_figures(unit, period, today), selectors.breakdowns(unit, period, today)
+
+
+@login_required
+def report_xlsx(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Download the statistics report of the dashboard's unit and period as Excel."""
+    figures, parts = _report_data(request)
+    name = f"{figures.unit.name}-{figures.period.start}-{figures.period.end}.xlsx"
+    return _download(reports.statistics_xlsx(figures, parts, breakdown_labels()), XLSX, name)
+
+
+@login_required
+def report_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Download the statistics report of the dashboard's unit and period as PDF."""
+    figures, parts = _report_data(request)
+    name = f"{figures.unit.name}-{figures.period.start}-{figures.period.end}.pdf"
+    pdf = reports.statistics_pdf(figures, parts, breakdown_labels())
+    return _download(pdf, "application/pdf", name)
+
+
+@login_required
+def assessment_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Download the ranking table (the rows the user may read) as Excel."""
+    user = request.user
+    try:
+        assessment = selectors.access_assessment(user, pk)
+    except DomainError:
+        raise Http404 from None
+    rows = list(selectors.assessment_rows(user, assessment))
+    name = f"{assessment.scheme}-{assessment.start}-{assessment.end}.xlsx"
+    return _download(reports.assessment_xlsx(assessment, rows), XLSX, name)
