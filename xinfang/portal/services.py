@@ -33,9 +33,8 @@ from xinfang.petitions.models import Channel, Petition
 from xinfang.petitions.services import petition_register
 from xinfang.petitions.services.transitions import petition_transition_by_petitioner
 from xinfang.petitions.workflow import Action
-from xinfang.portal import selectors
+from xinfang.portal import publicity, selectors
 from xinfang.portal.models import OneTimeCode, PublicityPage
-from xinfang.portal.publicity import clean_html
 from xinfang.portal.throttle import refused
 
 PORTAL_USERNAME = "portal"
@@ -296,7 +295,7 @@ def publicity_page_save(
     *, actor: Any, page_id: int | None, data: PageData, ip: str | None = None
 ) -> PublicityPage:
     """Create or change a publicity page, its body sanitised; only the petition office may."""
-    if actor.is_read_only or not access.may_register(actor):
+    if not publicity.may_edit(actor):
         raise PermissionDenied(_("只有信访部门可以编辑宣传页面。"))
     if page_id is None:
         page = PublicityPage()
@@ -305,7 +304,7 @@ def publicity_page_save(
         if found is None:
             raise NotFound(_("页面不存在。"))
         page = found
-    body = clean_html(data.body)
+    body = publicity.clean_html(data.body)
     if not data.title.strip() or not body.strip():
         raise ValidationFailed(_("标题和正文不能为空。"), field="body")
     page.kind, page.title, page.body = data.kind, data.title.strip(), body
