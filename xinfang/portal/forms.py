@@ -129,6 +129,7 @@ class TrackForm(forms.Form):
     )
     phone_last4 = TextField(
         label=_("手机号后四位"),
+        help_text=_("登记时所留手机号码的后四位"),
         max_length=4,
         min_length=4,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),

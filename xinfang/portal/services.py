@@ -33,9 +33,8 @@ from xinfang.petitions.models import Channel, Petition
 from xinfang.petitions.services import petition_register
 from xinfang.petitions.services.transitions import petition_transition_by_petitioner
 from xinfang.petitions.workflow import Action
-from xinfang.portal import selectors
+from xinfang.portal import publicity, selectors
 from xinfang.portal.models import OneTimeCode, PublicityPage
-from xinfang.portal.publicity import clean_html
 from xinfang.portal.throttle import refused
 
 PORTAL_USERNAME = "portal"
@@ -86,7 +85,6 @@ def otp_issue(*, phone: str, purpose: str = Purpose.SUBMIT) -> OneTimeCode:
     return row
 
 
-@transaction.atomic
 def _otp_try(phone: str, purpose: str, code: str) -> str | None:
     """Spend the phone's latest code if `code` is it; else count the try and say why not."""
     now = clock.now()
@@ -122,9 +120,10 @@ def _otp_try(phone: str, purpose: str, code: str) -> str | None:
 
 def otp_verify(*, phone: str, code: str, purpose: str = Purpose.SUBMIT) -> None:
     """Spend the code sent to `phone`; refuse a wrong, expired, used or burnt one."""
-    # Its own transaction, committed before the refusal is raised: a wrong try must count
-    # even though the request that made it is refused and rolled back.
-    refusal = _otp_try(phone, purpose, code)
+    # The transaction ends before the refusal is raised: a wrong try must count even
+    # though the request that made it is refused.
+    with transaction.atomic():
+        refusal = _otp_try(phone, purpose, code)
     if refusal:
         raise ValidationFailed(refusal, field="otp")
 
@@ -132,8 +131,7 @@ def otp_verify(*, phone: str, code: str, purpose: str = Purpose.SUBMIT) -> None:
 # ---------------------------------------------------------------- online petitions
 
 
-def portal_unit() -> Unit:
-    """Return the street office online petitions are registered at (settings.XINFANG_PORTAL_UNIT)."""
+def _find_portal_unit() -> Unit:
     streets = Unit.objects.filter(kind=Unit.Kind.STREET)
     if settings.XINFANG_PORTAL_UNIT:
         streets = streets.filter(name=settings.XINFANG_PORTAL_UNIT)
@@ -145,9 +143,36 @@ def portal_unit() -> Unit:
     return found[0]
 
 
+def portal_unit() -> Unit:
+    """Return the street office online petitions are registered at (settings.XINFANG_PORTAL_UNIT)."""
+    # Kept with the unit tree (organization.models.Unit.memo): a change to any unit,
+    # a rename or a move, clears it with the tree.
+    unit: Unit = Unit.memo.get(("portal", "unit"), _find_portal_unit)
+    return unit
+
+
+def _checked(user: User, unit: Unit) -> User:
+    if user.is_active or user.has_usable_password():
+        # Someone's own account by that name: their name must not sign what the public sent.
+        raise ImproperlyConfigured(f"The username {PORTAL_USERNAME!r} is a person's account.")
+    if user.unit_id != unit.pk:
+        user.unit = unit
+        user.save(update_fields=["unit"])
+    return user
+
+
+def _existing_account(unit: Unit) -> User | None:
+    user = User.objects.select_related("unit").filter(username=PORTAL_USERNAME).first()
+    return None if user is None else _checked(user, unit)
+
+
 def portal_account() -> User:
     """Return the account online petitions are registered under: it cannot sign in."""
     unit = portal_unit()
+    kept: User | None = Unit.memo.get(("portal", "account"), lambda: _existing_account(unit))
+    if kept is not None:
+        return kept
+    # Made here and not kept until found again: the transaction may yet roll back.
     # get_or_create: two first submissions at once find the one account the other made.
     user, _created = User.objects.select_related("unit").get_or_create(
         username=PORTAL_USERNAME,
@@ -159,13 +184,7 @@ def portal_account() -> User:
             "password": make_password(None),  # unusable: the account never signs in
         },
     )
-    if user.is_active or user.has_usable_password():
-        # Someone's own account by that name: their name must not sign what the public sent.
-        raise ImproperlyConfigured(f"The username {PORTAL_USERNAME!r} is a person's account.")
-    if user.unit_id != unit.pk:
-        user.unit = unit
-        user.save(update_fields=["unit"])
-    return user
+    return _checked(user, unit)
 
 
 @dataclass(frozen=True)
@@ -188,7 +207,6 @@ def online_petition_submit(
     ip: str | None = None,
 ) -> Petition:
     """Register a petition sent online by the holder of the phone `otp` was sent to."""
-    otp_verify(phone=data.phone, code=otp)
     registration = RegistrationData(
         channel=Channel.ONLINE,
         title=data.title,
@@ -206,7 +224,14 @@ def online_petition_submit(
         community_id=data.community_id,
         address=data.address,
     )
-    return petition_register(actor=portal_account(), data=registration, files=files, ip=ip)
+    actor = portal_account()
+    # One transaction spends the code and registers: a registration refused leaves the
+    # code unspent. A wrong code is refused after the transaction, which counts the try.
+    with transaction.atomic():
+        refusal = _otp_try(data.phone, Purpose.SUBMIT, otp)
+        if refusal is None:
+            return petition_register(actor=actor, data=registration, files=files, ip=ip)
+    raise ValidationFailed(refusal, field="otp")
 
 
 # ---------------------------------------------------------------- the petitioner's steps
@@ -270,7 +295,7 @@ def publicity_page_save(
     *, actor: Any, page_id: int | None, data: PageData, ip: str | None = None
 ) -> PublicityPage:
     """Create or change a publicity page, its body sanitised; only the petition office may."""
-    if actor.is_read_only or not access.may_register(actor):
+    if not publicity.may_edit(actor):
         raise PermissionDenied(_("只有信访部门可以编辑宣传页面。"))
     if page_id is None:
         page = PublicityPage()
@@ -279,7 +304,7 @@ def publicity_page_save(
         if found is None:
             raise NotFound(_("页面不存在。"))
         page = found
-    body = clean_html(data.body)
+    body = publicity.clean_html(data.body)
     if not data.title.strip() or not body.strip():
         raise ValidationFailed(_("标题和正文不能为空。"), field="body")
     page.kind, page.title, page.body = data.kind, data.title.strip(), body

@@ -23,7 +23,7 @@ from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
 from xinfang.petitions import access, limits, notices, tracking
 from xinfang.petitions.models import TimeLimitRule
-from xinfang.portal import selectors, services, throttle
+from xinfang.portal import publicity, selectors, services, throttle
 from xinfang.portal.forms import (
     OtpForm,
     PageForm,
@@ -279,7 +279,7 @@ def info_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _office(request: HttpRequest) -> None:
-    if not access.may_register(request.user):
+    if not publicity.may_edit(request.user):
         raise Http404(_("页面不存在。"))
 
 

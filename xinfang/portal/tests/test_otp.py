@@ -6,6 +6,7 @@ import time_machine
 from xinfang.common import clock
 from xinfang.common.errors import ValidationFailed
 from xinfang.notifications.models import Notification
+from xinfang.petitions.models import Petition
 from xinfang.portal import services
 from xinfang.portal.models import OneTimeCode
 from xinfang.portal.tests.conftest import PHONE
@@ -76,3 +77,34 @@ def test_more_codes_than_the_hourly_number_are_refused_until_the_hour_is_over(se
     assert 3590 <= refused.value.retry_after <= 3601
     with time_machine.travel(start + dt.timedelta(hours=1, seconds=1), tick=False):
         services.otp_verify(phone=PHONE, code=send_code())
+
+
+def _online(**overrides):
+    fields = {
+        "name": "李四",
+        "id_number": "11010519491231002X",
+        "phone": PHONE,
+        "title": "小区门口道路破损",
+        "content": "北门道路破损，雨天积水，请求修复。",
+    }
+    return services.OnlinePetition(**(fields | overrides))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registration_refused_after_the_code_leaves_the_code_unspent(street, send_code):
+    code = send_code()
+    with pytest.raises(ValidationFailed, match="问题分类不存在"):
+        services.online_petition_submit(data=_online(category_id=999_999), otp=code)
+    assert OneTimeCode.objects.get().used_at is None
+    petition = services.online_petition_submit(data=_online(), otp=code)
+    assert petition.query_code
+    assert OneTimeCode.objects.get().used_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_wrong_code_at_submission_is_counted_though_the_submission_is_refused(street, send_code):
+    code = send_code()
+    with pytest.raises(ValidationFailed, match="不正确"):
+        services.online_petition_submit(data=_online(), otp=_wrong(code))
+    assert OneTimeCode.objects.get().attempts == 1
+    assert not Petition.objects.exists()

@@ -69,3 +69,24 @@ def test_the_office_edits_a_page_through_the_staff_page(client, street):
     assert page.body == "<p>问：<b>怎么查询</b>？</p>"
     client.force_login(street.handler)
     assert client.get(reverse("portal:manage")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("user", "shown"),
+    [
+        ("registrar", True),
+        ("leader", True),  # the leading group
+        ("admin", True),
+        ("handler", False),
+        ("community_leader", False),
+        ("auditor", False),
+    ],
+)
+def test_the_staff_menu_links_to_the_publicity_editor_for_those_who_may_edit(
+    client, street, user, shown
+):
+    client.force_login(getattr(street, user))
+    page = client.get(reverse("petitions:workbench")).content.decode()
+    assert ('id="publicity-editor"' in page) is shown
+    answer = client.get(reverse("portal:manage")).status_code
+    assert answer == (200 if shown else 404)  # the link and the page: one rule
