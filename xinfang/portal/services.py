@@ -218,11 +218,17 @@ def online_petition_submit(
                 phone=data.phone,
                 address=data.address,
                 community_id=data.community_id,
+                # The registrar's choices are not the public's: a record that names the ID
+                # number otherwise stands, and a likely repeat is for the registrar to link
+                # when routing. Asking the sender would tell anyone who types an ID number
+                # whose it is and which cases they brought (no page may reveal that).
+                on_record="keep",
             )
         ],
         category_id=data.category_id,
         community_id=data.community_id,
         address=data.address,
+        not_repeat=True,
     )
     actor = portal_account()
     # One transaction spends the code and registers: a registration refused leaves the

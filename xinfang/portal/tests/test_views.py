@@ -69,6 +69,23 @@ def test_an_online_petition_enters_the_register_at_the_street_awaiting_routing(
     assert "no-store" in response["Cache-Control"]  # the code is kept by no browser cache
 
 
+def test_a_submission_naming_someone_elses_id_number_reveals_nothing_of_them(
+    client, street, outbox, django_capture_on_commit_callbacks
+):
+    known = Petitioner.objects.create(name="王大伟", id_number=ID_NUMBER, phone="13800000001")
+    earlier = register(street.registrar, title="小区门口道路破损")
+    Petition.objects.filter(pk=earlier.pk).update(petitioner=known)
+    code = _send(client, outbox, django_capture_on_commit_callbacks)
+    response = client.post(reverse("portal:submit"), _form(otp=code))
+    body = response.content.decode()
+    # Registered like any other (the record stands), and the answer names no one else.
+    assert response.status_code == 200, body
+    assert Petition.objects.count() == 2
+    assert "王大伟" not in body and "138****0001" not in body and earlier.number not in body
+    known.refresh_from_db()
+    assert (known.name, known.phone) == ("王大伟", "13800000001")
+
+
 def test_a_submission_with_a_wrong_code_registers_nothing(
     client, street, outbox, django_capture_on_commit_callbacks
 ):
