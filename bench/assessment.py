@@ -8,10 +8,8 @@ finished period): every KPI of every community in one grouped query per anchor
 the service (scores stored, audited). Prints one JSON line.
 """
 
-import argparse
 import datetime as dt
 import json
-import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,46 +19,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import petitions as base  # the register bench's database and fill
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--petitions", type=int, default=100_000, help="cases in the database")
-    parser.add_argument(
-        "--database-url", default="", help="a PostgreSQL server to use instead of SQLite"
-    )
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per read")
-    parser.add_argument("--seed", type=int, default=1)
-    return parser.parse_args()
-
-
 def main() -> None:
-    args = parse_args()
-    args.analyze = True
-    url = base.bench_database(args)
-    base.setup_django(url)
+    args = base.kpi_args(__doc__.split("\n\n")[0], runs=5)
+    street = base.filled_street(args)
 
-    from django.contrib.auth.hashers import make_password
-    from django.core.management import call_command
     from django.db import connection, transaction
     from django.utils import timezone
 
     from xinfang.assessment import selectors, services
     from xinfang.assessment.kpis import Period
     from xinfang.assessment.models import Scheme
-    from xinfang.demo.street import build_street
     from xinfang.organization.models import Unit
-    from xinfang.petitions.models import Petition, Petitioner
-
-    rng = random.Random(args.seed)
-    call_command("migrate", verbosity=0)
-    street = build_street(make_password(None))
-    # Cases written through the services as templates, then copied in bulk (petitions.py).
-    templates = base.demo_cases(street, min(2_000, args.petitions), rng)
-    with base.bulk_load(), base.indexes_deferred(Petitioner, Petition):
-        people = base.fill_petitioners(max(100, args.petitions * 6 // 10), street, rng)
-        if args.petitions > len(templates):
-            base.Filler(templates, people, rng).fill(args.petitions - len(templates))
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     today = timezone.localdate()
     year = today.year - 1

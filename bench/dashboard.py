@@ -10,9 +10,7 @@ the whole page as the browser gets it. Prints one JSON line, then each query's p
 when the page's p95 is over 300 ms.
 """
 
-import argparse
 import json
-import random
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,41 +22,15 @@ import petitions as base  # the register bench's database and fill
 TARGET_MS = 300.0
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--petitions", type=int, default=100_000, help="cases in the database")
-    parser.add_argument(
-        "--database-url", default="", help="a PostgreSQL server to use instead of SQLite"
-    )
-    parser.add_argument("--runs", type=int, default=20, help="timed runs per read")
-    parser.add_argument("--seed", type=int, default=1)
-    return parser.parse_args()
-
-
 def main() -> None:
-    args = parse_args()
-    args.analyze = True
-    url = base.bench_database(args)
-    base.setup_django(url)
+    args = base.kpi_args(__doc__.split("\n\n")[0], runs=20)
+    street = base.filled_street(args)
 
-    from django.contrib.auth.hashers import make_password
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from xinfang.assessment import kpis, selectors
-    from xinfang.petitions.management.commands.demo import build_street
-    from xinfang.petitions.models import Petition, Petitioner
-
-    rng = random.Random(args.seed)
-    call_command("migrate", verbosity=0)
-    street = build_street(make_password(None))
-    with base.bulk_load(), base.indexes_deferred(Petitioner, Petition):
-        people = base.fill_petitioners(max(100, args.petitions * 6 // 10), street, rng)
-        base.Filler(street, people, rng).fill(args.petitions)
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     today = timezone.localdate()
     year = kpis.year_of(today)

@@ -502,6 +502,45 @@ def query_plans(fn: Callable[[], Any]) -> list[dict[str, Any]]:
     return plans
 
 
+def kpi_args(description: str, runs: int) -> argparse.Namespace:
+    """Return the options of the benches that time figures over a filled street."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--petitions", type=int, default=100_000, help="cases in the database")
+    parser.add_argument(
+        "--database-url", default="", help="a PostgreSQL server to use instead of SQLite"
+    )
+    parser.add_argument("--runs", type=int, default=runs, help="timed runs per read")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    args.analyze = True
+    return args
+
+
+def filled_street(args: argparse.Namespace) -> Any:
+    """Build the demo street on a fresh bench database and fill it with args.petitions cases."""
+    setup_django(bench_database(args))
+
+    from django.contrib.auth.hashers import make_password
+    from django.core.management import call_command
+    from django.db import connection
+
+    from xinfang.demo.street import build_street
+    from xinfang.petitions.models import Petition, Petitioner
+
+    rng = random.Random(args.seed)
+    call_command("migrate", verbosity=0)
+    street = build_street(make_password(None))
+    # Cases written through the services as templates, then copied in bulk.
+    templates = demo_cases(street, min(2_000, args.petitions), rng)
+    with bulk_load(), indexes_deferred(Petitioner, Petition):
+        people = fill_petitioners(max(100, args.petitions * 6 // 10), street, rng)
+        if args.petitions > len(templates):
+            Filler(templates, people, rng).fill(args.petitions - len(templates))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    return street
+
+
 # ---------------------------------------------------------------- main
 
 
