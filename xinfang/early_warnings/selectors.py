@@ -57,8 +57,12 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
     if own is None:
         return []
     sig = rules.Signatures.from_json(own.signature)
+    # Scoped before the cap: cases the user may not see never take a candidate's place.
     candidates = (
-        TextBand.objects.filter(key__in=rules.band_keys(sig))
+        TextBand.objects.filter(
+            key__in=rules.band_keys(sig),
+            petition_id__in=Petition.objects.filter(visible_q(user)).values("pk"),
+        )
         .exclude(petition_id=petition.pk)
         .values("petition_id")
         .annotate(n=Count("id"))
@@ -72,13 +76,7 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
         )
         if m is not None:
             scored.append((row.petition_id, m))
-    # Scope before cutting to `limit`, so that hidden cases do not take the places.
-    visible = set(
-        Petition.objects.filter(visible_q(user), pk__in=[pk for pk, _m in scored])
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-    best = rules.best_first([(pk, m) for pk, m in scored if pk in visible], min(limit, MAX_LIMIT))
+    best = rules.best_first(scored, min(limit, MAX_LIMIT))
     cases = Petition.objects.in_bulk([pk for pk, _m in best])
     return [Similar(petition=cases[pk], match=m) for pk, m in best if pk in cases]
 
