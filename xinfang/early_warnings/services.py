@@ -39,7 +39,7 @@ from xinfang.notifications.models import Channel
 from xinfang.notifications.services import notification_send
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions.access import visible_q
+from xinfang.petitions.access import may_register, visible_q
 from xinfang.petitions.models import Category, Petition
 
 _REFUSALS = {
@@ -671,7 +671,7 @@ def period_save(
     *, actor: Any, data: dict[str, Any], period_id: int | None = None, ip: str | None = None
 ) -> SensitivePeriod:
     """Enter or change a sensitive period; one ending before it starts is refused."""
-    if actor.role not in ("registrar", "leading_group", "admin"):
+    if not may_register(actor):
         raise PermissionDenied(_("敏感时期由信访办录入。"))
     errors = rules.check_period(data["starts_on"], data["ends_on"])
     if errors:

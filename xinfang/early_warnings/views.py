@@ -37,7 +37,7 @@ from xinfang.early_warnings.forms import (
 )
 from xinfang.early_warnings.models import Alert, Dispute, KeyPerson, RiskLevel, SensitivePeriod
 from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions.access import access_petition, sees_personal_data, visible_q
+from xinfang.petitions.access import access_petition, may_register, sees_personal_data, visible_q
 from xinfang.petitions.validators import MAX_DATE, MIN_DATE
 
 PAGE_SIZE = 20
@@ -421,7 +421,7 @@ key_person_confirm = _sub_step(
 @login_required
 def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the sensitive periods; the petition office enters new ones here."""
-    may_enter = request.user.role in ("registrar", "leading_group", "admin")
+    may_enter = may_register(request.user)
     form = PeriodForm(request.POST or None)
     if request.method == "POST":
         if not may_enter:
