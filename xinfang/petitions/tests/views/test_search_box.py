@@ -44,9 +44,14 @@ def _page(user: Any, **params: Any) -> str:
 
 def test_a_case_is_found_by_its_number_written_in_full_or_in_part(street: Any) -> None:
     petition = accepted(street)
+    other = accepted(street)
     number = petition.number  # XF2026-0000001
-    for q in (number, number.lower(), number[2:], number[-7:], str(petition.pk), f" {number} "):
+    for q in (number, number.lower(), number[2:], f" {number} "):
+        # Written as a case number (with its prefix or year): that case and nothing else.
+        assert _found(street.registrar, q) == [petition.pk], q
+    for q in (number[-7:], str(petition.pk)):
         assert petition.pk in _found(street.registrar, q), q
+        assert other.pk not in _found(street.registrar, q), q
 
 
 def test_a_case_is_found_by_its_query_code_as_printed_spaced_or_in_one_run(street: Any) -> None:
