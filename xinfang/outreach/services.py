@@ -16,7 +16,7 @@ from xinfang.common import clock
 from xinfang.common.audit import audit_entry, audit_record, audit_write
 from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
 from xinfang.organization.selectors import units_visible_to
-from xinfang.outreach import selectors
+from xinfang.outreach import labels, selectors
 from xinfang.outreach.models import (
     Attendance,
     ChannelGuidance,
@@ -196,27 +196,25 @@ def training_save(
 
 @transaction.atomic
 def merit_labels_save(
-    *, actor: Any, labels: Mapping[str, str], ip: str | None = None
+    *, actor: Any, wording: Mapping[str, str], ip: str | None = None
 ) -> list[MeritLabel]:
     """Set the office's wording of the merit classes; the codes on cases stay as they are."""
     _office(actor)
-    unknown = set(labels) - set(Merit.values)
+    unknown = set(wording) - set(Merit.values)
     if unknown:
         raise ValidationFailed(_("没有这一信访性质。"), field="labels")
     now = clock.now()
+    current = labels.merit_labels()
     saved = []
-    for code, label in labels.items():
-        label = label.strip()
+    for code, text in wording.items():
+        label = text.strip()
         if not label:
             raise ValidationFailed(_("名称不能为空。"), field=code)
-        row, created = MeritLabel.objects.select_for_update().get_or_create(
+        if label == current[code]:
+            continue
+        row, _created = MeritLabel.objects.update_or_create(
             code=code, defaults={"label": label, "updated_at": now}
         )
-        if not created and row.label != label:
-            row.label, row.updated_at = label, now
-            row.save()
-        elif not created:
-            continue
         audit_record(actor=actor, kind="change", obj=row, fields=["label"], summary=label, ip=ip)
         saved.append(row)
     return saved

@@ -327,7 +327,7 @@ def merit_labels(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.merit_labels_save(
-                actor=request.user, labels=form.cleaned_data, ip=client_ip(request)
+                actor=request.user, wording=form.cleaned_data, ip=client_ip(request)
             )
         except DomainError as e:
             form.add_error(e.field if e.field in form.fields else None, e.message)
@@ -350,11 +350,13 @@ def guidance(request: AuthenticatedHttpRequest) -> HttpResponse:
     posted = request.POST.get("channel") if request.method == "POST" else None
     rows = []
     for channel, label in LegalChannel.choices:
+        saved = written.get(channel)
         form = GuidanceForm(
             request.POST if posted == channel else None,
-            instance=written.get(channel),
+            instance=saved,
             prefix=channel,
-            initial={"how_to": str(LEGAL_CHANNEL_GUIDANCE[channel])},
+            # Until the office writes its own, it starts from the notice's line.
+            initial=None if saved else {"how_to": str(LEGAL_CHANNEL_GUIDANCE[channel])},
         )
         if posted == channel and form.is_valid():
             try:
@@ -370,7 +372,7 @@ def guidance(request: AuthenticatedHttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("已保存：%(c)s。") % {"c": label})
                 return redirect("outreach:guidance")
-        rows.append((channel, label, form, written.get(channel)))
+        rows.append((channel, label, form, saved))
     failed = any(f.errors for _c, _l, f, _g in rows)
     return render(request, "outreach/guidance.html", {"rows": rows}, status=400 if failed else 200)
 
