@@ -9,7 +9,9 @@ from xinfang.outreach import labels, selectors, services
 from xinfang.outreach.models import ChannelGuidance, ConductRecord, EventPhoto
 from xinfang.outreach.tests.factories import CONDUCT, DAY, event, training
 from xinfang.petitions.models import Petition
-from xinfang.petitions.tests.factories import accepted, register
+from xinfang.petitions import access
+from xinfang.petitions.tests.factories import accepted, act, register
+from xinfang.petitions.workflow import Action, Status
 from xinfang.portal import services as portal_services
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +220,17 @@ def test_the_accused_unit_neither_sees_nor_records_conduct_at_a_case_against_it(
     against_street = register(street.registrar, accused_unit_id=street.street.pk, accused="街道")
     with pytest.raises(NotFound):
         services.conduct_record(actor=street.leader, petition_id=against_street.pk, data=CONDUCT)
+
+
+def test_conduct_recorded_before_routing_takes_no_step_away_from_the_office(street):
+    petition = register(street.registrar)
+    before = access.allowed_actions(street.registrar, petition)
+    services.conduct_record(actor=street.registrar, petition_id=petition.pk, data=CONDUCT)
+    petition = Petition.objects.get(pk=petition.pk)
+    assert access.allowed_actions(street.registrar, petition) == before
+    accepted_now = act(petition, street.registrar, Action.ACCEPT,
+                       {"handling_unit": street.lakeside.pk})  # fmt: skip
+    assert accepted_now.status == Status.HANDLING
 
 
 def test_conduct_at_a_case_changes_nothing_of_the_case(street):
