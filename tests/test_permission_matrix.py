@@ -50,8 +50,8 @@ from xinfang.early_warnings.briefing import figures
 from xinfang.early_warnings.models import Briefing, Dispute, KeyPerson, KeyProject
 from xinfang.early_warnings.services import alert_raise
 from xinfang.organization.models import Unit
-from xinfang.outreach.models import EventPhoto, PublicityEvent, Training
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
+from xinfang.outreach.models import EventPhoto, PublicityEvent, Training
 from xinfang.petitions import services
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Category, Petition

@@ -8,8 +8,8 @@ from xinfang.common.models import AuditEntry
 from xinfang.outreach import labels, selectors, services
 from xinfang.outreach.models import ChannelGuidance, ConductRecord, EventPhoto
 from xinfang.outreach.tests.factories import CONDUCT, DAY, event, training
-from xinfang.petitions.models import Petition
 from xinfang.petitions import access
+from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.factories import accepted, act, register
 from xinfang.petitions.workflow import Action, Status
 from xinfang.portal import services as portal_services
