@@ -51,6 +51,7 @@ def _form_page(
     save: Callable[[], Any],
     title: str,
     back: str,
+    template: str = "outreach/record_form.html",
 ) -> HttpResponse:
     """Render a record's form; on a valid POST save it and go to the saved record."""
     if request.method == "POST" and form.is_valid():
@@ -63,7 +64,7 @@ def _form_page(
             return redirect(saved)
     return render(
         request,
-        "outreach/record_form.html",
+        template,
         {"form": form, "title": title, "back": back},
         status=400 if form.errors else 200,
     )
@@ -195,26 +196,6 @@ def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _training_page(
-    request: AuthenticatedHttpRequest, form: TrainingForm, save: Callable[[], Any], title: str,
-    back: str,
-) -> HttpResponse:  # fmt: skip
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = save()
-        except DomainError as e:
-            form.add_error(e.field if e.field in form.fields else None, e.message)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect(saved)
-    return render(
-        request,
-        "outreach/training_form.html",
-        {"form": form, "title": title, "back": back},
-        status=400 if form.errors else 200,
-    )
-
-
 @login_required
 def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Record a training, who was called to it and who came."""
@@ -225,7 +206,7 @@ def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         user=request.user,
         initial={"owner_unit": request.user.unit_id, "held_on": clock.today()},
     )
-    return _training_page(
+    return _form_page(
         request,
         form,
         lambda: services.training_save(
@@ -236,6 +217,7 @@ def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         ),
         _("登记条例培训"),
         reverse("outreach:training_list"),
+        "outreach/training_form.html",
     )
 
 
@@ -253,7 +235,7 @@ def training_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "present": [pk for pk, came in attendance.items() if came],
     }
     form = TrainingForm(request.POST or None, user=request.user, initial=initial)
-    return _training_page(
+    return _form_page(
         request,
         form,
         lambda: services.training_save(
@@ -265,6 +247,7 @@ def training_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         ),
         _("修改条例培训"),
         training.get_absolute_url(),
+        "outreach/training_form.html",
     )
 
 
