@@ -6,13 +6,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
 from xinfang.outreach import labels, selectors, services
-from xinfang.outreach.models import ChannelGuidance, ConductRecord, EventPhoto
+from xinfang.outreach.models import ConductRecord, EventPhoto
 from xinfang.outreach.tests.factories import CONDUCT, DAY, event, training
 from xinfang.petitions import access
 from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.factories import accepted, act, register
 from xinfang.petitions.workflow import Action, Status
-from xinfang.portal import services as portal_services
 
 pytestmark = pytest.mark.django_db
 
@@ -238,37 +237,3 @@ def test_conduct_at_a_case_changes_nothing_of_the_case(street):
     before = Petition.objects.values("status", "version", "merit").get(pk=petition.pk)
     services.conduct_record(actor=street.registrar, petition_id=petition.pk, data=CONDUCT)
     assert Petition.objects.values("status", "version", "merit").get(pk=petition.pk) == before
-
-
-# ---------------------------------------------------------------- legal channels
-
-
-def _page(actor, kind="legal_channel", published=True):
-    data = portal_services.PageData(
-        kind=kind, title="如何申请劳动仲裁", body="<p>向区劳动人事争议仲裁委员会申请。</p>",
-        is_published=published,
-    )  # fmt: skip
-    return portal_services.publicity_page_save(actor=actor, page_id=None, data=data)
-
-
-def test_the_office_writes_a_channels_guidance_linked_to_a_legal_channel_page(street):
-    page = _page(street.registrar)
-    saved = services.channel_guidance_save(
-        actor=street.registrar, channel="arbitration", how_to="一年内申请仲裁", page_id=page.pk
-    )
-    assert selectors.channel_guidance("arbitration") == saved
-    assert saved.page == page
-    assert AuditEntry.objects.filter(object_type="channelguidance").exists()
-
-
-def test_guidance_links_only_a_page_of_the_legal_channel_section(street):
-    faq = _page(street.registrar, kind="faq")
-    with pytest.raises(ValidationFailed):
-        services.channel_guidance_save(
-            actor=street.registrar, channel="arbitration", how_to="一年内", page_id=faq.pk
-        )
-    with pytest.raises(PermissionDenied):
-        services.channel_guidance_save(
-            actor=street.handler, channel="arbitration", how_to="一年内", page_id=None
-        )
-    assert not ChannelGuidance.objects.exists()

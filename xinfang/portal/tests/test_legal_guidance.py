@@ -3,7 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from xinfang.common.errors import PermissionDenied, ValidationFailed
+from xinfang.common.models import AuditEntry
+from xinfang.outreach import selectors as outreach_selectors
 from xinfang.outreach import services as outreach_services
+from xinfang.outreach.models import ChannelGuidance
 from xinfang.outreach.tests.factories import CONDUCT
 from xinfang.petitions.tests.factories import drive, register
 from xinfang.petitions.workflow import Action
@@ -116,3 +120,37 @@ def test_the_public_track_api_gives_the_guidance_and_nothing_internal(client, st
     text = response.content.decode()
     for secret in ("内部备注", CONDUCT["conduct"], CONDUCT["measure_by"], "merit"):
         assert secret not in text, secret
+
+
+# ---------------------------------------------------------------- the office's text
+
+
+def _page_of(actor, kind="legal_channel", published=True):
+    data = services.PageData(
+        kind=kind, title="如何申请劳动仲裁", body="<p>向区劳动人事争议仲裁委员会申请。</p>",
+        is_published=published,
+    )  # fmt: skip
+    return services.publicity_page_save(actor=actor, page_id=None, data=data)
+
+
+def test_the_office_writes_a_channels_guidance_linked_to_a_legal_channel_page(street):
+    page = _page_of(street.registrar)
+    saved = outreach_services.channel_guidance_save(
+        actor=street.registrar, channel="arbitration", how_to="一年内申请仲裁", page_id=page.pk
+    )
+    assert outreach_selectors.channel_guidance("arbitration") == saved
+    assert saved.page == page
+    assert AuditEntry.objects.filter(object_type="channelguidance").exists()
+
+
+def test_guidance_links_only_a_page_of_the_legal_channel_section(street):
+    faq = _page_of(street.registrar, kind="faq")
+    with pytest.raises(ValidationFailed):
+        outreach_services.channel_guidance_save(
+            actor=street.registrar, channel="arbitration", how_to="一年内", page_id=faq.pk
+        )
+    with pytest.raises(PermissionDenied):
+        outreach_services.channel_guidance_save(
+            actor=street.handler, channel="arbitration", how_to="一年内", page_id=None
+        )
+    assert not ChannelGuidance.objects.exists()
