@@ -188,14 +188,19 @@ def petitioner_match_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _action_form(act: Action, *args: Any, **kwargs: Any) -> Any:
+    """Return the form of `act`, its field ids its own: the case page shows several forms."""
+    return ACTION_FORMS[act](*args, auto_id=f"id_{act.value}_%s", **kwargs)
+
+
 def _action_forms(
     request: AuthenticatedHttpRequest, petition: Petition, actions: list[Action]
 ) -> list[Any]:
     return [
         (
             a,
-            ACTION_FORMS[a](
-                petition=petition, user=request.user, initial={"version": petition.version}
+            _action_form(
+                a, petition=petition, user=request.user, initial={"version": petition.version}
             ),
         )
         for a in actions
@@ -265,7 +270,7 @@ def petition_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
         act = Action(action)
     except ValueError:
         raise Http404 from None
-    form = ACTION_FORMS[act](request.POST, petition=petition, user=request.user)
+    form = _action_form(act, request.POST, petition=petition, user=request.user)
     if form.is_valid() and "back" in request.POST:
         # Back from the confirmation, to change what was entered.
         return petition_detail(request, pk, failed=(act, form))
