@@ -2,6 +2,7 @@
 
 import gettext
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,16 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 ENGLISH_LABEL = re.compile(r"[A-Z][A-Za-z ,()'-]*")
 KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) "(.*)"$')
+
+
+def non_ascii_punctuation(text: str) -> list[str]:
+    """Return the punctuation of `text` that is not ASCII: full-width commas, Chinese quotes."""
+    return [
+        ch
+        for ch in text
+        if ord(ch) > 127
+        and (unicodedata.category(ch).startswith("P") or "FULLWIDTH" in unicodedata.name(ch, ""))
+    ]
 
 
 def _unquote(s: str) -> str:
@@ -121,6 +132,21 @@ def test_every_entry_of_the_catalog_is_translated_and_keeps_its_placeholders() -
     assert untranslated == []
     assert fuzzy == []
     assert mismatched == []
+
+
+def test_no_english_string_has_full_width_or_chinese_punctuation() -> None:
+    found = {
+        e["msgid"]: "".join(marks)
+        for e in po_entries()
+        for k, v in e.items()
+        if k.startswith("msgstr") and (marks := non_ascii_punctuation(v))
+    }
+    assert found == {}
+
+
+def test_the_punctuation_check_knows_chinese_punctuation_from_ascii() -> None:
+    assert non_ascii_punctuation("Reason：“%(r)s”，（ok）。") == list("：“”，（）。")
+    assert non_ascii_punctuation('Moved "A": a → b, (ok); done! 10% - why?') == []
 
 
 def test_the_compiled_catalog_matches_the_po_file() -> None:
