@@ -242,6 +242,16 @@ def petition_search(
     return qs.order_by("-registered_at", "-id")
 
 
+# Where an extension request keeps its reason (effects.request_extension): its note, which
+# the officer may fill as well, is no reason to print.
+EXTENSION_REASON = "reason"
+
+
+def extension_reason(request: PetitionEvent | None) -> str:
+    """Return the reason an extension request gave, or "" for no request."""
+    return str(request.details.get(EXTENSION_REASON, "")) if request else ""
+
+
 @dataclass(frozen=True)
 class QueueItem:
     """One case of a work queue: the case, the date that matters there and a short note."""
@@ -367,7 +377,7 @@ def workbench_for_user(user: Any, *, limit: int = 10) -> Workbench:
         asked = (
             PetitionEvent.objects.filter(petition=OuterRef("pk"), action=Action.REQUEST_EXTENSION)
             .order_by("-at", "-id")
-            .values_list(KT("details__reason"))[:1]
+            .values_list(KT(f"details__{EXTENSION_REASON}"))[:1]
         )
         waiting = visible.filter(status=Status.EXTENSION_REQUESTED).annotate(
             extension_reason=Subquery(asked)

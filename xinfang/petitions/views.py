@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import audit_record, client_ip
-from xinfang.common.errors import DomainError, NotFound, ValidationFailed
+from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import (
     access,
     deadlines,
+    effects,
     exports,
     notices,
     receipts,
@@ -304,8 +305,7 @@ def _extension_request(petition: Petition, events: list[Any]) -> dict[str, Any] 
     if petition.status != Status.EXTENSION_REQUESTED:
         return None
     asked = next((e for e in reversed(events) if e.action == Action.REQUEST_EXTENSION), None)
-    reason = asked.details.get("reason", "") if asked else ""
-    return {"days": petition.extension_requested_days, "reason": reason}
+    return {"days": petition.extension_requested_days, "reason": selectors.extension_reason(asked)}
 
 
 # The steps that end a case or speak to the petitioner for good: shown before they are taken.
@@ -374,8 +374,7 @@ def _confirmation(
             original = access.access_petition(request.user, d["original"])
         except NotFound as e:
             raise NotFound(e.message, field="original") from None
-        if original.pk == petition.pk or original.status == Status.MERGED:
-            raise ValidationFailed(_("不能并入自身或已并单的事项。"), field="original")
+        effects.check_merge_target(petition, original)
         shown["original"] = original
         shown["original_identity"] = access.can_see_identity(request.user, original)
     return shown
