@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from xinfang.petitions.tests.factories import register
+from xinfang.petitions.tests.factories import register, replied
 from xinfang.petitions.workflow import ACTION_LABELS, PUBLIC_LABELS, STATUS_LABELS
 
 CATALOG = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
@@ -102,6 +102,39 @@ def test_an_english_page_shows_no_chinese_beyond_the_records_own_text(
     page, petition = english_workbench(client, street)
     # Anything Chinese left is a string nobody wrapped or a label translated too early.
     assert not HAN.search(without_data(page, petition.title, street.street.name, street.registrar))
+
+
+# The layout's own separators, the same in every language: a middle dot between facts,
+# a dash for an empty cell.
+LAYOUT_MARKS = frozenset("·—")
+
+
+def test_the_english_case_pages_use_ascii_punctuation(client: Client, street: Any) -> None:
+    waiting = register(street.registrar)
+    answered = replied(street)
+    pages = {}
+    client.force_login(street.registrar)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for name, url in (
+        ("workbench", reverse("petitions:workbench")),
+        ("case to route", waiting.get_absolute_url()),
+        ("replied case", answered.get_absolute_url()),
+        ("petitioner", reverse("petitions:petitioner_detail", args=[answered.petitioner_id])),
+    ):
+        pages[name] = client.get(url).content.decode()
+    confirm = client.post(
+        reverse("petitions:petition_act", args=[waiting.pk, "merge"]),
+        {"version": waiting.version, "original": answered.number},
+    )
+    pages["merge confirmation"] = confirm.content.decode()
+    records = (waiting, answered)
+    data = [v for p in records for v in (p.title, p.content, p.reply_text, p.petitioner.name)]
+    data += [street.street.name, street.lakeside.name, street.registrar, street.handler]
+    found = {
+        name: sorted(set(non_ascii_punctuation(without_data(page, *data))) - LAYOUT_MARKS)
+        for name, page in pages.items()
+    }
+    assert {name: marks for name, marks in found.items() if marks} == {}
 
 
 def test_the_header_switch_turns_the_case_page_into_english(client: Client, street: Any) -> None:
