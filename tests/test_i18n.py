@@ -2,6 +2,7 @@
 
 import gettext
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from xinfang.petitions.tests.factories import register
+from xinfang.petitions.tests.factories import register, replied
 from xinfang.petitions.workflow import ACTION_LABELS, PUBLIC_LABELS, STATUS_LABELS
 
 CATALOG = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
@@ -19,6 +20,16 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 ENGLISH_LABEL = re.compile(r"[A-Z][A-Za-z ,()'-]*")
 KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d\])?) "(.*)"$')
+
+
+def non_ascii_punctuation(text: str) -> list[str]:
+    """Return the punctuation of `text` that is not ASCII: full-width commas, Chinese quotes."""
+    return [
+        ch
+        for ch in text
+        if ord(ch) > 127
+        and (unicodedata.category(ch).startswith("P") or "FULLWIDTH" in unicodedata.name(ch, ""))
+    ]
 
 
 def _unquote(s: str) -> str:
@@ -93,6 +104,39 @@ def test_an_english_page_shows_no_chinese_beyond_the_records_own_text(
     assert not HAN.search(without_data(page, petition.title, street.street.name, street.registrar))
 
 
+# The layout's own separators, the same in every language: a middle dot between facts,
+# a dash for an empty cell.
+LAYOUT_MARKS = frozenset("·—")
+
+
+def test_the_english_case_pages_use_ascii_punctuation(client: Client, street: Any) -> None:
+    waiting = register(street.registrar)
+    answered = replied(street)
+    pages = {}
+    client.force_login(street.registrar)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for name, url in (
+        ("workbench", reverse("petitions:workbench")),
+        ("case to route", waiting.get_absolute_url()),
+        ("replied case", answered.get_absolute_url()),
+        ("petitioner", reverse("petitions:petitioner_detail", args=[answered.petitioner_id])),
+    ):
+        pages[name] = client.get(url).content.decode()
+    confirm = client.post(
+        reverse("petitions:petition_act", args=[waiting.pk, "merge"]),
+        {"version": waiting.version, "original": answered.number},
+    )
+    pages["merge confirmation"] = confirm.content.decode()
+    records = (waiting, answered)
+    data = [v for p in records for v in (p.title, p.content, p.reply_text, p.petitioner.name)]
+    data += [street.street.name, street.lakeside.name, street.registrar, street.handler]
+    found = {
+        name: sorted(set(non_ascii_punctuation(without_data(page, *data))) - LAYOUT_MARKS)
+        for name, page in pages.items()
+    }
+    assert {name: marks for name, marks in found.items() if marks} == {}
+
+
 def test_the_header_switch_turns_the_case_page_into_english(client: Client, street: Any) -> None:
     petition = register(street.registrar)
     client.force_login(street.registrar)
@@ -121,6 +165,21 @@ def test_every_entry_of_the_catalog_is_translated_and_keeps_its_placeholders() -
     assert untranslated == []
     assert fuzzy == []
     assert mismatched == []
+
+
+def test_no_english_string_has_full_width_or_chinese_punctuation() -> None:
+    found = {
+        e["msgid"]: "".join(marks)
+        for e in po_entries()
+        for k, v in e.items()
+        if k.startswith("msgstr") and (marks := non_ascii_punctuation(v))
+    }
+    assert found == {}
+
+
+def test_the_punctuation_check_knows_chinese_punctuation_from_ascii() -> None:
+    assert non_ascii_punctuation("Reason：“%(r)s”，（ok）。") == list("：“”，（）。")
+    assert non_ascii_punctuation('Moved "A": a → b, (ok); done! 10% - why?') == []
 
 
 def test_the_compiled_catalog_matches_the_po_file() -> None:

@@ -20,7 +20,9 @@ The petitioner page takes the case's petitioner, the download the case's attachm
 Beside the table, every answer is held to the rules no table may override: no 500; a
 foreign object answers exactly as a missing one; the accused unit never gets a page that
 shows who complained, and no response for a foreign or accused object names the
-petitioner; anonymous users go to the login page or get 401.
+petitioner; anonymous users go to the login page or get 401; and a POST on an object by
+anonymous users or the read-only auditor leaves the object as it was (its fields and the
+rows pointing at it), so a redirect that answers a refusal and a step alike still tells.
 """
 
 import datetime as dt
@@ -30,6 +32,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.contrib import admin as django_admin
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -193,7 +196,8 @@ TABLE: dict[str, Row] = {
     # Recording handling is the handling unit's step; whoever else sees the case gets the
     # case page back with the refusal (400).
     "petitions:petition_act":               row("POST",  LOGIN,     FORM,      DONE,     DONE,        FORM,          FORM,     FORM, body=_handling),
-    # No file sent: a message on the case page, the read-only auditor's refusal too.
+    # No file sent: a message on the case page, the read-only auditor's refusal too (the
+    # case unchanged, which every POST of the auditor's is held to).
     "petitions:petition_attach":            row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE),
     "petitions:attachment_download":        row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:notice_html":                row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
@@ -745,22 +749,14 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[World]:
 # ---------------------------------------------------------------- requesting and checking
 
 
+def _object_pk(row: Row, target: Target) -> int:
+    """Return the id of the object the row's `pk` names (Row.of)."""
+    return int(getattr(target, row.of)) if row.of != "case" else target.case
+
+
 def _fill(route: str, row: Row, target: Target) -> str:
     values = {
-        "pk": {
-            "person": target.person,
-            "assessment": target.assessment,
-            "letter": target.letter,
-            "spotcheck": target.spotcheck,
-            "alert": target.alert,
-            "dispute": target.dispute,
-            "key_person": target.key_person,
-            "briefing": target.briefing,
-            "project": target.project,
-            "page": target.page,
-            "event": target.event,
-            "training": target.training,
-        }.get(row.of, target.case),
+        "pk": _object_pk(row, target),
         "photo_pk": target.photo,
         "petition_id": target.case,
         "object_id": target.case,
@@ -794,6 +790,40 @@ def _request(client: Client, world: World, url: Url, role: str, target: Target) 
     if url.route.startswith("/api/"):
         return client.post(address, data, content_type="application/json")
     return client.post(address, data)
+
+
+# The model of each kind of object (Row.of).
+OBJECT_MODELS = {
+    "case": "petitions.Petition",
+    "person": "petitions.Petitioner",
+    "assessment": "assessment.Assessment",
+    "letter": "assessment.ResponsibilityLetter",
+    "spotcheck": "assessment.SpotCheck",
+    "alert": "early_warnings.Alert",
+    "dispute": "early_warnings.Dispute",
+    "key_person": "early_warnings.KeyPerson",
+    "briefing": "early_warnings.Briefing",
+    "project": "early_warnings.KeyProject",
+    "page": "portal.PublicityPage",
+}
+# Roles that may write nothing: a POST of theirs that the table answers with a redirect
+# or a page (an empty body's "done") must still leave its object as it was.
+WRITE_NOTHING = ("anonymous", "auditor")
+
+
+def _state(row: Row, target: Target) -> tuple[Any, ...] | None:
+    """Return the object's own fields and how many rows point at it: what a write changes."""
+    model = apps.get_model(OBJECT_MODELS[row.of])
+    obj = model.objects.filter(pk=_object_pk(row, target)).first()
+    if obj is None:
+        return None
+    own = tuple((f.attname, getattr(obj, f.attname)) for f in model._meta.concrete_fields)
+    pointing = tuple(
+        (rel.name, rel.related_model.objects.filter(**{rel.field.name: obj}).count())
+        for rel in model._meta.related_objects
+    )
+    linked = tuple((f.name, getattr(obj, f.name).count()) for f in model._meta.many_to_many)
+    return own + pointing + linked
 
 
 def _answer(response: HttpResponse) -> Answer:
@@ -886,8 +916,13 @@ def test_the_answer_is_the_one_in_the_table(world: World, key: str, role: str) -
     answers: dict[str, Answer] = {}
     for kind, cell in zip(KINDS if objectful else ("none",), expected, strict=True):
         target = world.target(role, kind if objectful else "own")
+        # A redirect answers a refusal and a step done alike: the object tells them apart.
+        watched = row.method == "POST" and role in WRITE_NOTHING and "<" in url.route
+        before = _state(row, target) if watched else None
         response = _request(client, world, url, role, target)
         answers[kind] = answer = _answer(response)
+        if watched and _state(row, target) != before:
+            wrong.append(f"{kind}: {role} got {answer} and the object changed")
         if not _matches(answer, _plain(cell)):
             where = f" ({response['Location']})" if response.has_header("Location") else ""
             wrong.append(f"{kind}: got {answer}{where}, the table says {_plain(cell)}")
@@ -901,6 +936,23 @@ def test_the_answer_is_the_one_in_the_table(world: World, key: str, role: str) -
         if "<" in url.route and answers["own"] not in REFUSALS and answers["foreign"] != 404:
             wrong.append(f"foreign: {answers['foreign']} where the own object passes: not 404")
     assert not wrong, "; ".join(wrong)
+
+
+def test_the_object_check_sees_the_writes_a_redirect_would_hide(world: World) -> None:
+    target = world.target("registrar", "own")
+    attach, acknowledge = (
+        TABLE["petitions:petition_attach"],
+        TABLE["early_warnings:alert_acknowledge"],
+    )
+    before = (_state(attach, target), _state(acknowledge, target))
+    letter = SimpleUploadedFile("矩阵补充.pdf", b"%PDF-1.4 y", content_type="application/pdf")
+    services.petition_attach(
+        actor=world.users["registrar"], petition_id=target.case, files=[letter]
+    )
+    assert _state(attach, target) != before[0]
+    client = _client(world, "registrar", api=False)
+    assert client.post(f"/warnings/alerts/{target.alert}/acknowledge/").status_code == 302
+    assert _state(acknowledge, target) != before[1]
 
 
 # ---------------------------------------------------------------- the admin, as a block

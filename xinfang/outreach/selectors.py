@@ -179,7 +179,7 @@ def conduct_of(user: Any, petition: Petition) -> list[ConductRecord] | None:
     """Return the conduct records of a case `user` sees; None where they may not know them."""
     if not access.can_see_identity(user, petition):
         return None
-    return list(petition.conduct_records.select_related("recorded_by"))
+    return list(ConductRecord.objects.filter(petition=petition).select_related("recorded_by"))
 
 
 # ---------------------------------------------------------------- legal channels

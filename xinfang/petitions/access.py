@@ -19,6 +19,7 @@ else decides. The rules:
   leading group and administrators; masked to everyone else.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,6 +173,18 @@ def disclosure(user: Any, petition: Petition) -> Disclosure:
     """Return what `user` may see of the petitioner of `petition`."""
     identity = can_see_identity(user, petition)
     return Disclosure(identity=identity, personal=identity and sees_personal_data(user))
+
+
+def disclosure_rule(user: Any) -> Callable[[Petition], Disclosure]:
+    """Return what `user` may see of each case's petitioner, for a list: decided once.
+
+    The user's units and role are read here; each case adds only its accused unit, the
+    rule of can_see_identity (Art. 46).
+    """
+    hidden = frozenset(_own_and_above(user))
+    shown = Disclosure(identity=True, personal=sees_personal_data(user))
+    protected = Disclosure(identity=False, personal=False)
+    return lambda petition: protected if petition.accused_unit_id in hidden else shown
 
 
 def access_attachment(user: Any, petition: Petition, attachment_pk: int) -> Attachment:

@@ -186,13 +186,18 @@ def not_accept(ctx: Ctx, data: NotAcceptInput) -> None:
     ctx.details.update(reason=p.not_accept_reason, legal_channel=p.legal_channel)
 
 
+def check_merge_target(p: Any, original: Any) -> None:
+    """Refuse to merge a case into itself or into a case merged already."""
+    if original.pk == p.pk or original.status == Status.MERGED:
+        raise ValidationFailed(_("不能并入自身或已并单的事项。"), field="original")
+
+
 def merge(ctx: Ctx, data: MergeInput) -> None:
     p = ctx.petition
     original = ctx.find_case(data.original_id)
     if original is None:
         raise ValidationFailed(_("原信访事项不存在。"), field="original")
-    if original.pk == p.pk or original.status == Status.MERGED:
-        raise ValidationFailed(_("不能并入自身或已并单的事项。"), field="original")
+    check_merge_target(p, original)
     p.merged_into = original
     p.repeat_of = p.repeat_of or original
     p.is_first_time = False

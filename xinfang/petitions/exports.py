@@ -1,8 +1,8 @@
 """A case list as a file: CSV (UTF-8 with BOM, which Excel needs to read Chinese) or Excel.
 
-Both carry the ledger's columns (ledger.py) and stream: the rows are read from the
-database in chunks and written as they come, so a list of a million cases never sits in
-memory. Every export is audited as a download, with the identifiers it carried in full.
+Both carry the ledger's columns (ledger.py) and stream: the response is returned at once,
+and the rows are read from the database in chunks and written as it is sent, so a list
+of a million cases never sits in memory. Every export is audited as a download, with the identifiers it carried in full.
 """
 
 import csv
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponseBase, StreamingHttpResponse
 from django.utils.http import content_disposition_header
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,8 +26,12 @@ from xinfang.petitions.models import Petition
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Excel's own limit: one sheet holds 1,048,576 rows, the header among them.
-XLSX_MAX_ROWS = 1_048_575
+# Excel's own limit: one sheet holds 1,048,576 rows, the header among them. A longer list
+# goes on over further sheets (台账 (2), ...), each with the header: nothing is left out.
+XLSX_SHEET_ROWS = 1_048_575
+SHEET_TITLE = "台账"
+# Bytes handed to the server at a time once the workbook is written.
+XLSX_CHUNK = 64 * 1024
 
 
 class _Echo:
@@ -46,10 +50,9 @@ def _csv_lines(rows: Iterator[list[Any]]) -> Iterator[str]:
         )
 
 
-def _xlsx_file(rows: Iterator[list[Any]]) -> Any:
-    """Return an open temporary file holding the workbook, written a row at a time."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("台账")
+def _sheet(book: Workbook, number: int) -> Any:
+    """Add the `number`th sheet of the ledger, its widths, frozen header and header row set."""
+    sheet = book.create_sheet(SHEET_TITLE if number == 1 else f"{SHEET_TITLE} ({number})")
     for i, column in enumerate(ledger.COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = column.width
     sheet.freeze_panes = "A2"
@@ -60,9 +63,21 @@ def _xlsx_file(rows: Iterator[list[Any]]) -> Any:
         cell.font = bold
         header.append(cell)
     sheet.append(header)
+    return sheet
+
+
+def _xlsx_chunks(rows: Iterator[list[Any]]) -> Iterator[bytes]:
+    """Yield the workbook's bytes, its rows read from the database as the response is sent.
+
+    openpyxl's write-only mode writes each row out as it is appended, so memory stays flat
+    however long the list; the file's bytes follow once the last row is written (a zip's
+    directory comes last).
+    """
+    book = Workbook(write_only=True)
+    sheet = _sheet(book, 1)
     for n, row in enumerate(rows):
-        if n >= XLSX_MAX_ROWS:
-            break
+        if n and n % XLSX_SHEET_ROWS == 0:
+            sheet = _sheet(book, n // XLSX_SHEET_ROWS + 1)
         cells = []
         for value in row:
             cell = WriteOnlyCell(sheet, value=value)
@@ -73,11 +88,11 @@ def _xlsx_file(rows: Iterator[list[Any]]) -> Any:
                 cell.data_type = "s"
             cells.append(cell)
         sheet.append(cells)
-    # Handed open to the FileResponse, which closes it once sent.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    book.save(out)
-    out.seek(0)
-    return out
+    with tempfile.TemporaryFile() as out:
+        book.save(out)
+        out.seek(0)
+        while chunk := out.read(XLSX_CHUNK):
+            yield chunk
 
 
 def ledger_response(
@@ -96,9 +111,8 @@ def ledger_response(
     filename = f"{name}-{clock.today().isoformat()}.{fmt}"
     rows = ledger.ledger_rows(user, cases)
     if fmt == "xlsx":
-        return FileResponse(
-            _xlsx_file(rows), as_attachment=True, filename=filename, content_type=XLSX_TYPE
-        )
-    response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(_xlsx_chunks(rows), content_type=XLSX_TYPE)
+    else:
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename) or ""
     return response

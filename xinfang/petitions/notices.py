@@ -20,7 +20,7 @@ from weasyprint import HTML
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
-from xinfang.petitions import deadlines, limits, tracking
+from xinfang.petitions import deadlines, limits, selectors, tracking
 from xinfang.petitions.models import LegalChannel, Petition, PetitionEvent, TimeLimitRule
 from xinfang.petitions.workflow import Action, Status
 
@@ -116,7 +116,7 @@ def _extension(p: Petition) -> tuple[dt.date, dict[str, Any]]:
         "days": p.extension_days,
         "old_due": new_due - dt.timedelta(days=p.extension_days),
         "new_due": new_due,
-        "reason": _paragraphs(request.note) if request else [],
+        "reason": _paragraphs(selectors.extension_reason(request)),
     }
 
 

@@ -49,7 +49,12 @@ def petitions_for_user(user: Any) -> QuerySet[Petition]:
 _CODE_SEPARATORS = re.compile(r"[\s\-－—]+")
 _ID_NUMBER = re.compile(r"^\d{17}[\dX]$|^\d{15}$")
 _PHONE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
-_NAME = re.compile(r"^[^\d\s]{1,50}$")
+# A name as people write one: two to four Han characters, or a minority name's parts
+# joined by a middle dot (阿依古丽·买买提). Longer words are what a case is about: a
+# search for them reads no one's record.
+_NAME = re.compile(
+    r"^[\u3400-\u9fff]{2,4}$|^[\u3400-\u9fff]{1,12}(?:[·•・][\u3400-\u9fff]{1,12}){1,3}$"
+)
 # A name shared by more people than this is not narrowed further: the list says so by its size.
 PERSON_SEARCH_LIMIT = 200
 
@@ -101,19 +106,25 @@ def _query_code(q: str) -> str:
 
 @dataclass(frozen=True)
 class PersonSearch:
-    """The people a search box entry names by an identifier, and which identifiers it was read as.
+    """The people a search box entry names, and the identifier it was read as.
 
-    `fields` is empty when the entry names nobody that way or the role may not search so.
+    `by` ("id_number", "phone" or "name") is "" when the entry names nobody that way or
+    the role may not search so.
     """
 
-    fields: tuple[str, ...] = ()
+    by: str = ""
     people: tuple[Petitioner, ...] = ()
     term: str = ""
 
     @property
+    def fields(self) -> list[str]:
+        """Return the fields the audit of this search names."""
+        return [self.by] if self.by else []
+
+    @property
     def by_identifier(self) -> bool:
         """Return whether the entry was an ID number or a phone: audited even when nobody matches."""
-        return bool({"id_number", "phone"} & set(self.fields))
+        return self.by in ("id_number", "phone")
 
 
 def person_search(user: Any, q: str) -> PersonSearch:
@@ -125,24 +136,19 @@ def person_search(user: Any, q: str) -> PersonSearch:
     term = q.strip()
     if not term or not access.sees_personal_data(user):
         return PersonSearch()
-    fields: list[str] = []
-    match = Q()
     id_number = normalize_id_number(term)
     phone = normalize_phone(term)
     if _ID_NUMBER.match(id_number):
-        fields.append("id_number")
-        match |= Q(id_number=id_number)
+        by, match = "id_number", Q(id_number=id_number)
     elif _PHONE.match(phone):
-        fields.append("phone")
         # Landlines are kept as typed, with or without the dash after the area code.
-        match |= Q(phone__in={phone, phone.replace("-", "")})
+        by, match = "phone", Q(phone__in={phone, phone.replace("-", "")})
     elif _NAME.match(term):
-        fields.append("name")
-        match |= Q(name=term)
-    if not fields:
+        by, match = "name", Q(name=term)
+    else:
         return PersonSearch()
     people = Petitioner.objects.filter(match).filter(access.registry_q(user)).only("pk", "name")
-    return PersonSearch(tuple(fields), tuple(people[:PERSON_SEARCH_LIMIT]), term)
+    return PersonSearch(by, tuple(people[:PERSON_SEARCH_LIMIT]), term)
 
 
 def _people_q(user: Any, people: PersonSearch) -> Q:
@@ -193,9 +199,6 @@ class PetitionFilters:
     sort: str = ""
 
 
-SORTS = ("", "due", "-due")
-
-
 def petition_search(
     user: Any, f: PetitionFilters, *, people: PersonSearch | None = None
 ) -> QuerySet[Petition]:
@@ -239,6 +242,16 @@ def petition_search(
     return qs.order_by("-registered_at", "-id")
 
 
+# Where an extension request keeps its reason (effects.request_extension): its note, which
+# the officer may fill as well, is no reason to print.
+EXTENSION_REASON = "reason"
+
+
+def extension_reason(request: PetitionEvent | None) -> str:
+    """Return the reason an extension request gave, or "" for no request."""
+    return str(request.details.get(EXTENSION_REASON, "")) if request else ""
+
+
 @dataclass(frozen=True)
 class QueueItem:
     """One case of a work queue: the case, the date that matters there and a short note."""
@@ -263,10 +276,6 @@ class Workbench:
     queues: list[Queue]
     # (unit id, unit name, open cases past their deadline), most first.
     overdue_by_unit: list[tuple[int, str, int]]
-
-    def queue(self, key: str) -> Queue | None:
-        """Return the queue named `key`, or None when the user's role has none of it."""
-        return next((q for q in self.queues if q.key == key), None)
 
 
 WEEK_DAYS = 7
@@ -384,7 +393,7 @@ def workbench_for_user(user: Any, *, limit: int = 10) -> Workbench:
         asked = (
             PetitionEvent.objects.filter(petition=OuterRef("pk"), action=Action.REQUEST_EXTENSION)
             .order_by("-at", "-id")
-            .values_list(KT("details__reason"))[:1]
+            .values_list(KT(f"details__{EXTENSION_REASON}"))[:1]
         )
         waiting = visible.filter(status=Status.EXTENSION_REQUESTED).annotate(
             extension_reason=Subquery(asked)

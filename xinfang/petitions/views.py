@@ -18,12 +18,13 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import audit_record, client_ip
-from xinfang.common.errors import DomainError, NotFound, ValidationFailed
+from xinfang.common.errors import DomainError, NotFound
 from xinfang.common.pagination import CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import (
     access,
     deadlines,
+    effects,
     exports,
     notices,
     receipts,
@@ -188,14 +189,19 @@ def petitioner_match_panel(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _action_form(act: Action, *args: Any, **kwargs: Any) -> Any:
+    """Return the form of `act`, its field ids its own: the case page shows several forms."""
+    return ACTION_FORMS[act](*args, auto_id=f"id_{act.value}_%s", **kwargs)
+
+
 def _action_forms(
     request: AuthenticatedHttpRequest, petition: Petition, actions: list[Action]
 ) -> list[Any]:
     return [
         (
             a,
-            ACTION_FORMS[a](
-                petition=petition, user=request.user, initial={"version": petition.version}
+            _action_form(
+                a, petition=petition, user=request.user, initial={"version": petition.version}
             ),
         )
         for a in actions
@@ -265,7 +271,7 @@ def petition_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> Htt
         act = Action(action)
     except ValueError:
         raise Http404 from None
-    form = ACTION_FORMS[act](request.POST, petition=petition, user=request.user)
+    form = _action_form(act, request.POST, petition=petition, user=request.user)
     if form.is_valid() and "back" in request.POST:
         # Back from the confirmation, to change what was entered.
         return petition_detail(request, pk, failed=(act, form))
@@ -299,8 +305,7 @@ def _extension_request(petition: Petition, events: list[Any]) -> dict[str, Any] 
     if petition.status != Status.EXTENSION_REQUESTED:
         return None
     asked = next((e for e in reversed(events) if e.action == Action.REQUEST_EXTENSION), None)
-    reason = asked.details.get("reason", "") if asked else ""
-    return {"days": petition.extension_requested_days, "reason": reason}
+    return {"days": petition.extension_requested_days, "reason": selectors.extension_reason(asked)}
 
 
 # The steps that end a case or speak to the petitioner for good: shown before they are taken.
@@ -369,8 +374,7 @@ def _confirmation(
             original = access.access_petition(request.user, d["original"])
         except NotFound as e:
             raise NotFound(e.message, field="original") from None
-        if original.pk == petition.pk or original.status == Status.MERGED:
-            raise ValidationFailed(_("不能并入自身或已并单的事项。"), field="original")
+        effects.check_merge_target(petition, original)
         shown["original"] = original
         shown["original_identity"] = access.can_see_identity(request.user, original)
     return shown

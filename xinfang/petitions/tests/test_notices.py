@@ -238,3 +238,22 @@ def test_officer_text_is_printed_as_text_not_markup(street: Any) -> None:
 
     assert "<img" not in html
     assert "见附件&lt;img" in html
+
+
+def test_the_extension_notice_gives_the_reason_asked_not_the_officers_note(street: Any) -> None:
+    petition = drive(
+        register(street.registrar),
+        street,
+        accept(street),
+        (
+            Action.REQUEST_EXTENSION,
+            {"days": 20, "reason": EXTENSION_REASON, "note": "已电话告知信访人。"},
+            "handler",
+        ),
+        (Action.APPROVE_EXTENSION, {}, "community_leader"),
+    )
+
+    text = pdf_text(notices.render_notice_pdf(petition, "extension"))
+
+    assert EXTENSION_REASON in text
+    assert "已电话告知信访人" not in text

@@ -112,7 +112,7 @@ def test_street_registrar_sees_every_case_of_the_street(
     assert set(selectors.petitions_for_user(street.registrar)) == set(cases.values())
     bench = selectors.workbench_for_user(street.registrar)
     assert bench.status_counts == {Status.HANDLING: 2, Status.REGISTERED: 1}
-    to_route = bench.queue("to_route")
+    to_route = next((q for q in bench.queues if q.key == "to_route"), None)
     assert to_route is not None and [i.petition for i in to_route.items] == [cases["registered"]]
 
 

@@ -7,11 +7,13 @@ from typing import Any
 
 import openpyxl
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from xinfang.common import clock
 from xinfang.common.models import AuditEntry
-from xinfang.petitions import ledger
+from xinfang.petitions import access, exports, ledger
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Category
 from xinfang.petitions.tests.factories import accepted, register
@@ -159,3 +161,50 @@ def test_an_export_reads_the_rows_in_a_fixed_number_of_queries(
         response = client.get("/petitions/", {"export": "csv"})
         lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()
     assert len(lines) == 13
+
+
+def test_the_export_decides_once_what_the_user_sees_and_it_is_the_case_pages_answer(
+    street: Any,
+) -> None:
+    category = Category.objects.filter(is_accusation=False, parent__isnull=False).first()
+    assert category is not None
+    plain = accepted(street, petitioners=_person())
+    complaint = accepted(
+        street, category_id=category.pk, accused_unit_id=street.lakeside.pk, accused="居委会"
+    )
+    for user in (street.registrar, street.handler, street.community_leader, street.auditor):
+        rule = access.disclosure_rule(user)
+        for petition in (plain, complaint):
+            assert rule(petition) == access.disclosure(user, petition), (user.role, petition)
+    rows = {r["事项编号"]: r for r in _csv(street.handler)}
+    assert rows[plain.number]["信访人"] == "朱根保"
+    assert rows[complaint.number]["信访人"] == ledger.PROTECTED
+
+
+def test_the_excel_export_is_written_while_it_is_sent_not_before(street: Any) -> None:
+    accepted(street, petitioners=_person())
+    client = Client()
+    client.force_login(street.registrar)
+    response = client.get("/petitions/", {"export": "xlsx"})
+    assert response.streaming
+    # The cases are read as the body is taken, not before the response is handed over.
+    with CaptureQueriesContext(connection) as read:
+        body = b"".join(response.streaming_content)
+    assert any("petitions_petition" in q["sql"] for q in read.captured_queries)
+    sheet = openpyxl.load_workbook(io.BytesIO(body)).active
+    assert sheet.max_row == 2
+
+
+def test_a_list_longer_than_a_sheet_goes_on_over_further_sheets(
+    street: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(exports, "XLSX_SHEET_ROWS", 2)
+    cases = [register(street.registrar) for _ in range(5)]
+    response = _get(street.registrar, export="xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert book.sheetnames == ["台账", "台账 (2)", "台账 (3)"]
+    numbers = []
+    for sheet in book.worksheets:
+        assert [c.value for c in sheet[1]] == list(ledger.HEADERS)
+        numbers += [r[0].value for r in sheet.iter_rows(min_row=2)]
+    assert numbers == [c.number for c in reversed(cases)]

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from xinfang.common.errors import ValidationFailed
+from xinfang.petitions import effects, selectors
 from xinfang.petitions.forms import ExtensionForm, MergeForm, NotAcceptForm
 from xinfang.petitions.models import LegalChannel, Petition
 from xinfang.petitions.tests.factories import REPLY, accepted, drive, register, replied
@@ -131,6 +133,24 @@ def test_a_merge_into_a_case_the_user_cannot_see_is_refused_before_confirming(
     assert _status(duplicate) == Status.REGISTERED
 
 
+def test_the_merge_refuses_a_case_itself_or_one_merged_already_in_one_rule(street: Any) -> None:
+    original = register(street.registrar)
+    duplicate = register(street.registrar)
+    merged = drive(
+        register(street.registrar), street, (Action.MERGE, {"original": original.pk}, "registrar")
+    )
+    for target in (duplicate, merged):
+        with pytest.raises(ValidationFailed) as refused:
+            effects.check_merge_target(duplicate, target)
+        assert refused.value.field == "original"
+    effects.check_merge_target(duplicate, original)
+    # The confirmation page answers with that rule, before anything is confirmed.
+    response = _post(street.registrar, duplicate, Action.MERGE, {"original": merged.number})
+    assert response.status_code == 400
+    assert "不能并入自身或已并单的事项" in response.content.decode()
+    assert _status(duplicate) == Status.REGISTERED
+
+
 def test_not_accepting_shows_the_reason_and_the_legal_channel_before_it_is_done(
     street: Any,
 ) -> None:
@@ -165,3 +185,23 @@ def test_the_days_an_extension_asks_for_are_on_the_case_page_and_in_the_approval
     assert banner and "12" in banner.group(0) and "需补充现场调查" in banner.group(0)
     approve = _form(page, Action.APPROVE_EXTENSION)
     assert 'data-extension-days="12"' in approve and "需补充现场调查" in approve
+
+
+def test_the_reason_of_an_extension_is_the_same_on_the_bench_the_case_page_and_the_notice(
+    street: Any,
+) -> None:
+    petition = drive(
+        accepted(street),
+        street,
+        (
+            Action.REQUEST_EXTENSION,
+            {"days": 12, "reason": "需补充现场调查", "note": "内部备注"},
+            "handler",
+        ),
+    )
+    leader = street.community_leader
+    (queue,) = (q for q in selectors.workbench_for_user(leader).queues if q.key == "extensions")
+    assert "需补充现场调查" in queue.items[0].note
+    page = _client(leader).get(petition.get_absolute_url()).content.decode()
+    banner = re.search(r'id="extension-request">.*?</p>', page, re.S)
+    assert banner and "需补充现场调查" in banner.group(0) and "内部备注" not in banner.group(0)

@@ -146,6 +146,32 @@ def test_a_keyword_search_writes_no_audit_entry(street: Any) -> None:
     assert not AuditEntry.objects.filter(kind="view_personal").exists()
 
 
+def test_a_keyword_that_is_no_name_reads_no_persons_record(
+    street: Any, django_assert_num_queries: Any
+) -> None:
+    accepted(street, petitioners=[_person()])
+    # A case's words (longer than a name, or with digits or spaces): no people query at all.
+    for q in ("小区业委会换届", "3幢漏水", "night noise", "业委会 换届"):
+        with django_assert_num_queries(0):
+            assert selectors.person_search(street.registrar, q) == selectors.PersonSearch()
+
+
+def test_a_name_with_a_middle_dot_is_searched_as_a_name(street: Any) -> None:
+    name = "阿依古丽·买买提"
+    mine = accepted(street, petitioners=[_person(name=name)])
+    assert selectors.person_search(street.registrar, name).by == "name"
+    assert _found(street.registrar, name) == [mine.pk]
+
+
+def test_a_role_that_sees_no_identifiers_runs_no_people_query(
+    street: Any, django_assert_num_queries: Any
+) -> None:
+    accepted(street, petitioners=[_person()])
+    for user in (street.handler, street.auditor):
+        with django_assert_num_queries(0):
+            assert selectors.person_search(user, NAME) == selectors.PersonSearch()
+
+
 def test_results_sort_and_filter_by_deadline(street: Any) -> None:
     first, second, third = (accepted(street) for _ in range(3))
     Petition.objects.filter(pk=first.pk).update(due_date=dt.date(2030, 3, 1))
