@@ -665,7 +665,9 @@ def _with_alert(target: Target) -> Target:
         title="矩阵纠纷", kind="other", place="矩阵", parties="甲；乙", risk_level="low",
         risk_reason="矩阵", updated_at=now, **owned,
     )  # fmt: skip
-    person = KeyPerson.objects.create(name="矩阵人员", reason="at_risk", **owned)
+    person = KeyPerson.objects.create(
+        name="矩阵人员", reason="at_risk", next_contact_on=clock.today(), **owned
+    )
     # One briefing a unit and day: the two cases of 湖滨花园 share theirs.
     briefing, _new = Briefing.objects.get_or_create(
         owner_unit_id=petition.owner_unit_id,

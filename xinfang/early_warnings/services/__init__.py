@@ -19,7 +19,6 @@ from xinfang.early_warnings.services.briefings import (
 from xinfang.early_warnings.services.detectors import (
     REFUSALS,
     collective_detect,
-    key_person_propose_repeat,
     key_persons_check_contacts,
     sensitive_detect,
     surges_detect,
@@ -33,6 +32,7 @@ from xinfang.early_warnings.services.registers import (
     dispute_visit_add,
     key_person_confirm,
     key_person_contact_add,
+    key_person_propose_repeat,
     key_person_save,
     period_save,
     project_link_petition,

@@ -18,16 +18,11 @@ from xinfang.common import clock
 from xinfang.common.audit import audit_record
 from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
 from xinfang.early_warnings import selectors
-from xinfang.early_warnings.models import (
-    Alert,
-    AlertEvent,
-)
+from xinfang.early_warnings.models import Alert, AlertEvent, Dispute, KeyPerson
 from xinfang.notifications.models import Channel
 from xinfang.notifications.services import notification_send
 from xinfang.organization.models import Unit
-
-# Who is told of an alert in a unit: its leaders (and the leading group at the street).
-_LEADER_ROLES = ("unit_leader", "leading_group")
+from xinfang.petitions.workflow import APPROVER_ROLES
 
 
 def alert_event_record(
@@ -52,9 +47,13 @@ def alert_event_record(
 
 
 def alert_leaders_notify(alert: Alert, unit_id: int, what: str) -> int:
-    """E-mail the leaders of unit `unit_id` about `alert`; return how many were told."""
+    """E-mail the leaders of unit `unit_id` about `alert`; return how many were told.
+
+    Its leaders are those who approve its cases (and the leading group at the street),
+    and whoever leads it.
+    """
     leaders = User.objects.filter(
-        Q(unit_id=unit_id, role__in=_LEADER_ROLES) | Q(led_units=unit_id), is_active=True
+        Q(unit_id=unit_id, role__in=APPROVER_ROLES) | Q(led_units=unit_id), is_active=True
     ).exclude(email="")
     text = _("【信访预警】%(what)s：%(summary)s。请登录信访工作平台签收处置：%(url)s") % {
         "what": what,
@@ -82,6 +81,9 @@ def alert_raise(
     summary: str,
     petition_ids: Iterable[int] = (),
     people_ids: Iterable[int] = (),
+    subject: str = "",
+    key_person: KeyPerson | None = None,
+    dispute: Dispute | None = None,
     now: dt.datetime | None = None,
 ) -> Alert:
     """Raise a new alert with its evidence, record it and tell the owner unit's leaders."""
@@ -91,6 +93,9 @@ def alert_raise(
         severity=severity,
         owner_unit_id=owner_unit_id,
         summary=summary[:300],
+        subject=subject,
+        key_person=key_person,
+        dispute=dispute,
         raised_at=now,
         updated_at=now,
     )

@@ -1,7 +1,6 @@
 """The detectors' writes: the thresholds, and the alerts each detector raises or grows."""
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.db import transaction
 from django.db.models import Count
@@ -10,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from xinfang.common import clock
-from xinfang.common.audit import audit_record
 from xinfang.common.errors import ValidationFailed
 from xinfang.early_warnings import rules, selectors
 from xinfang.early_warnings.models import (
@@ -124,84 +122,32 @@ def collective_detect(*, petition: Petition, now: dt.datetime | None = None) -> 
     return alert
 
 
-def key_person_propose_repeat(*, petition: Petition) -> KeyPerson | None:
-    """Propose the case's petitioner as a key person once they reach three cases in 90 days.
-
-    Proposed to the office that registered the case (it knows who came); never when the
-    office, or a unit above it, is the unit the case accuses (Art. 46).
-    """
-    person_id = petition.petitioner_id
-    if person_id is None or KeyPerson.objects.filter(petitioner_id=person_id).exists():
-        return None
-    office = petition.registered_unit
-    above = [int(p) for p in office.path.strip("/").split("/") if p]
-    if petition.accused_unit_id in above:
-        return None
-    today = clock.local_date(petition.registered_at)
-    since = petition.registered_at - dt.timedelta(days=rules.REPEAT_DAYS)
-    days = [
-        clock.local_date(at)
-        for at in Petition.objects.filter(
-            petitioner_id=person_id, registered_at__gte=since
-        ).values_list("registered_at", flat=True)
-    ]
-    if not rules.is_repeat_petitioner(days, today):
-        return None
-    person = KeyPerson.objects.create(
-        petitioner_id=person_id,
-        name=petition.petitioner.name if petition.petitioner else "",
-        reason=KeyPerson.Reason.REPEAT,
-        reason_note=_("%(days)d 天内信访 %(n)d 次（系统提议）")
-        % {"days": rules.REPEAT_DAYS, "n": len(days)},
-        status=KeyPerson.Status.PROPOSED,
-        owner_unit_id=office.pk,
-        created_at=clock.now(),
-    )
-    audit_record(actor=None, kind="create", obj=person, summary=person.name)
-    return person
-
-
 @transaction.atomic
 def key_persons_check_contacts(*, today: dt.date | None = None) -> list[Alert]:
     """Raise one alert per key person whose contact is overdue and has none open yet."""
     today = today or clock.today()
-    raised = []
-    people = KeyPerson.objects.filter(status=KeyPerson.Status.CONFIRMED).exclude(
-        alerts__in=Alert.objects.filter(kind=Alert.Kind.CONTACT_OVERDUE).exclude(
-            status=Alert.Status.CLOSED
+    people = (
+        KeyPerson.objects.filter(status=KeyPerson.Status.CONFIRMED, next_contact_on__lt=today)
+        .exclude(
+            alerts__in=Alert.objects.filter(kind=Alert.Kind.CONTACT_OVERDUE).exclude(
+                status=Alert.Status.CLOSED
+            )
         )
+        .order_by("pk")
     )
-    for person in people:
-        listed = clock.local_date(person.created_at)
-        if not rules.contact_overdue(person.last_contact_on, listed, person.cadence_days, today):
-            continue
-        due = rules.contact_due(person.last_contact_on, listed, person.cadence_days)
-        alert = alert_raise(
+    return [
+        alert_raise(
             kind=Alert.Kind.CONTACT_OVERDUE,
             severity=Alert.Severity.HIGH
             if person.level == KeyPerson.Level.STRICT
             else Alert.Severity.MEDIUM,
             owner_unit_id=person.owner_unit_id,
             summary=_("重点人员%(name)s应于 %(due)s 前联系，已逾期")
-            % {"name": person.name, "due": due.isoformat()},
+            % {"name": person.name, "due": person.next_contact_on.isoformat()},
+            key_person=person,
         )
-        alert.key_person = person
-        alert.save(update_fields=["key_person"])
-        raised.append(alert)
-    return raised
-
-
-def _surge_series(
-    rows: Iterable[tuple[int | None, int | None, dt.datetime]], first_week: dt.date, weeks: int
-) -> dict[tuple[str, int], list[int]]:
-    """Return each category's and community's weekly counts, oldest week first."""
-    series: dict[tuple[str, int], list[int]] = {}
-    for category_id, community_id, at in rows:
-        week = (rules.week_start(clock.local_date(at)) - first_week).days // 7
-        for key in (("category", category_id), ("community", community_id)):
-            if key[1] is not None:
-                series.setdefault((key[0], key[1]), [0] * weeks)[week] += 1
-    return series
+        for person in people
+    ]
 
 
 @transaction.atomic
@@ -214,16 +160,19 @@ def surges_detect(*, today: dt.date | None = None) -> list[Alert]:
     """
     today = today or clock.today()
     this_week = rules.week_start(today)
-    weeks = rules.SURGE_TRAILING_WEEKS + 1
     first_week = this_week - dt.timedelta(weeks=rules.SURGE_TRAILING_WEEKS)
-    start = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min))
+    mondays = [first_week + dt.timedelta(weeks=i) for i in range(rules.SURGE_TRAILING_WEEKS + 1)]
     end = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
-    rows = Petition.objects.filter(registered_at__gte=start, registered_at__lt=end).values_list(
-        "category_id", "community_id", "registered_at"
-    )
+    series = {
+        (what, key): [weeks.get(monday, 0) for monday in mondays]
+        for what in ("category", "community")
+        for key, weeks in selectors.weekly_counts(
+            f"{what}_id", first_week, today + dt.timedelta(days=1)
+        ).items()
+    }
     limits = selectors.limits_in_force(today)
     raised = []
-    for (what, key), counts in sorted(_surge_series(rows, first_week, weeks).items()):
+    for (what, key), counts in sorted(series.items()):
         found = rules.surge(counts[-1], counts[:-1], p=limits.surge_p)
         if found is None:
             continue
@@ -270,9 +219,8 @@ def surges_detect(*, today: dt.date | None = None) -> list[Alert]:
                 owner_unit_id=owner_id,
                 summary=summary,
                 petition_ids=ids,
+                subject=subject,
             )
-            alert.subject = subject
-            alert.save(update_fields=["subject"])
         elif alert.summary != summary:
             alert.summary, alert.severity, alert.updated_at = summary[:300], severity, clock.now()
             alert.save(update_fields=["summary", "severity", "updated_at"])
@@ -313,7 +261,7 @@ def sensitive_detect(*, petition: Petition) -> Alert | None:
         alert.petitions.add(petition.pk)
         return alert
     who = _("重点人员") if key_person else _("高风险矛盾纠纷当事人")
-    alert = alert_raise(
+    return alert_raise(
         kind=Alert.Kind.SENSITIVE,
         severity=Alert.Severity.HIGH,
         owner_unit_id=petition.owner_unit_id,
@@ -321,7 +269,7 @@ def sensitive_detect(*, petition: Petition) -> Alert | None:
         % {"who": who, "period": period.name, "title": petition.title},
         petition_ids=[petition.pk],
         people_ids=[person_id],
+        subject=subject,
+        key_person=key_person,
+        dispute=dispute,
     )
-    alert.subject, alert.key_person, alert.dispute = subject, key_person, dispute
-    alert.save(update_fields=["subject", "key_person", "dispute"])
-    return alert

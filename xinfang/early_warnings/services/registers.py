@@ -198,14 +198,21 @@ def key_person_save(
     if person_id is None:
         person = KeyPerson(created_at=clock.now())
         _changes(person, data)
+        _keep_next_contact(person)
         person.save()
         audit_record(actor=actor, kind="create", obj=person, summary=person.name, ip=ip)
         return person
     person = _key_person_for_update(actor, person_id)
     changed = _changes(person, data)
+    _keep_next_contact(person)  # a new cadence moves the due date
     person.save()
     audit_record(actor=actor, kind="change", obj=person, fields=changed, ip=ip)
     return person
+
+
+def _keep_next_contact(person: KeyPerson) -> None:
+    listed = clock.local_date(person.created_at)
+    person.next_contact_on = rules.contact_due(person.last_contact_on, listed, person.cadence_days)
 
 
 def _key_person_for_update(actor: Any, person_id: int) -> KeyPerson:
@@ -250,9 +257,49 @@ def key_person_contact_add(
     contact = ContactLog.objects.create(person=person, on=on, by=actor, how=how, note=note)
     if person.last_contact_on is None or on > person.last_contact_on:
         person.last_contact_on = on
-        person.save(update_fields=["last_contact_on"])
+        _keep_next_contact(person)
+        person.save(update_fields=["last_contact_on", "next_contact_on"])
     audit_record(actor=actor, kind="create", obj=contact, summary=person.name, ip=ip)
     return contact
+
+
+def key_person_propose_repeat(*, petition: Petition) -> KeyPerson | None:
+    """Propose the case's petitioner as a key person once they reach three cases in 90 days.
+
+    Proposed to the office that registered the case (it knows who came); never when the
+    office, or a unit above it, is the unit the case accuses (Art. 46).
+    """
+    person_id = petition.petitioner_id
+    if person_id is None or KeyPerson.objects.filter(petitioner_id=person_id).exists():
+        return None
+    office = petition.registered_unit
+    above = [int(p) for p in office.path.strip("/").split("/") if p]
+    if petition.accused_unit_id in above:
+        return None
+    today = clock.local_date(petition.registered_at)
+    since = petition.registered_at - dt.timedelta(days=rules.REPEAT_DAYS)
+    days = [
+        clock.local_date(at)
+        for at in Petition.objects.filter(
+            petitioner_id=person_id, registered_at__gte=since
+        ).values_list("registered_at", flat=True)
+    ]
+    if not rules.is_repeat_petitioner(days, today):
+        return None
+    person = KeyPerson(
+        petitioner_id=person_id,
+        name=petition.petitioner.name if petition.petitioner else "",
+        reason=KeyPerson.Reason.REPEAT,
+        reason_note=_("%(days)d 天内信访 %(n)d 次（系统提议）")
+        % {"days": rules.REPEAT_DAYS, "n": len(days)},
+        status=KeyPerson.Status.PROPOSED,
+        owner_unit_id=office.pk,
+        created_at=clock.now(),
+    )
+    _keep_next_contact(person)
+    person.save(force_insert=True)
+    audit_record(actor=None, kind="create", obj=person, summary=person.name)
+    return person
 
 
 @transaction.atomic

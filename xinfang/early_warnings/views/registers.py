@@ -18,7 +18,7 @@ from xinfang.common import clock
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError
 from xinfang.common.pagination import CappedPaginator
-from xinfang.early_warnings import rules, selectors, services
+from xinfang.early_warnings import selectors, services
 from xinfang.early_warnings.forms import (
     ContactForm,
     DisputeForm,
@@ -208,11 +208,15 @@ def key_person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         today=clock.today(),
         status=status if status in KeyPerson.Status.values else "",
     )
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "early_warnings/key_person_list.html",
         {
-            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "status": status,
             "statuses": KeyPerson.Status.choices,
             "today": clock.today(),
@@ -267,15 +271,13 @@ def key_person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def key_person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a key person with the contact log and when the next contact is due."""
     person = or_404(selectors.access_key_person, request, pk)
-    listed = clock.local_date(person.created_at)
-    due = rules.contact_due(person.last_contact_on, listed, person.cadence_days)
     return render(
         request,
         "early_warnings/key_person_detail.html",
         {
             "person": person,
-            "due": due,
-            "overdue": person.status == KeyPerson.Status.CONFIRMED and due < clock.today(),
+            "overdue": person.status == KeyPerson.Status.CONFIRMED
+            and person.next_contact_on < clock.today(),
             "contacts": person.contacts.select_related("by"),
             "contact_form": ContactForm(initial={"on": clock.today()}),
             "may_edit": not request.user.is_read_only,
@@ -324,13 +326,14 @@ def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("已保存。"))
                 return redirect("early_warnings:period_list")
     today = clock.today()
+    current = selectors.period_in_force(today)
     return render(
         request,
         "early_warnings/period_list.html",
         {
             "periods": SensitivePeriod.objects.all()[:100],
-            "current": selectors.period_in_force(today),
-            "limits": selectors.limits_in_force(today),
+            "current": current,
+            "limits": selectors.limits_under(current),
             "form": form if may_enter else None,
             "today": today,
         },
