@@ -330,6 +330,7 @@ class Alert(models.Model):
         SURGE = "surge", _("信访量激增")
         CONTACT_OVERDUE = "contact_overdue", _("重点人员逾期未联系")
         SENSITIVE = "sensitive", _("敏感时期重点人员信访")
+        DEADLINE = "deadline", _("期限将至及超期")
 
     class Severity(models.TextChoices):
         MEDIUM = "medium", _("中")

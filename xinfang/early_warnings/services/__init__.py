@@ -19,6 +19,7 @@ from xinfang.early_warnings.services.briefings import (
 from xinfang.early_warnings.services.detectors import (
     REFUSALS,
     collective_detect,
+    deadlines_detect,
     key_persons_check_contacts,
     sensitive_detect,
     surges_detect,
@@ -53,6 +54,7 @@ __all__ = [
     "briefing_generate",
     "briefings_generate",
     "collective_detect",
+    "deadlines_detect",
     "dispute_link_petition",
     "dispute_save",
     "dispute_visit_add",

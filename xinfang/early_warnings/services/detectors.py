@@ -1,9 +1,10 @@
 """The detectors' writes: the thresholds, and the alerts each detector raises or grows."""
 
 import datetime as dt
+from typing import Final
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,6 +27,7 @@ from xinfang.early_warnings.services.alerts import (
 )
 from xinfang.organization.models import Unit
 from xinfang.petitions.models import Category, Petition
+from xinfang.petitions.selectors import DUE_SOON_DAYS
 
 REFUSALS = {
     "too_few_people": gettext_lazy("至少需要 2 人：1 人即预警会对每一件信访都发出预警。"),
@@ -273,3 +275,66 @@ def sensitive_detect(*, petition: Petition) -> Alert | None:
         key_person=key_person,
         dispute=dispute,
     )
+
+
+# A unit's deadline alert lists at most this many cases, the nearest deadlines first; its
+# summary counts them all.
+DEADLINE_EVIDENCE: Final = 500
+
+
+@transaction.atomic
+def deadlines_detect(*, today: dt.date | None = None) -> list[Alert]:
+    """Raise, or grow, one alert per unit and day on its open cases past or near their deadline.
+
+    Near is within DUE_SOON_DAYS, as the workbench says. A unit whose cases all stand in its
+    latest deadline alert already, closed or not, is not alerted again: the same evidence
+    is never raised twice; a new case makes the day's alert, or grows it.
+    """
+    today = today or clock.today()
+    cases = Petition.objects.open().filter(due_date__lte=today + dt.timedelta(days=DUE_SOON_DAYS))
+    counts = (
+        cases.order_by()
+        .values_list("owner_unit_id")
+        .annotate(overdue=Count("pk", filter=Q(due_date__lt=today)), total=Count("pk"))
+        .order_by("owner_unit_id")
+    )
+    alerts = []
+    for unit_id, overdue, total in counts:
+        ids = list(
+            cases.filter(owner_unit_id=unit_id)
+            .order_by("due_date", "pk")
+            .values_list("pk", flat=True)[:DEADLINE_EVIDENCE]
+        )
+        latest = (
+            Alert.objects.select_for_update()
+            .filter(kind=Alert.Kind.DEADLINE, owner_unit_id=unit_id)
+            .order_by("-raised_at", "-pk")
+            .first()
+        )
+        if latest is not None and set(ids) <= set(latest.petitions.values_list("pk", flat=True)):
+            continue
+        subject = f"deadline:{unit_id}:{today.isoformat()}"
+        summary = _("%(overdue)d 件信访事项已超期，%(soon)d 件 %(days)d 日内到期") % {
+            "overdue": overdue,
+            "soon": total - overdue,
+            "days": DUE_SOON_DAYS,
+        }
+        severity = Alert.Severity.HIGH if overdue else Alert.Severity.MEDIUM
+        if latest is not None and latest.subject == subject and not latest.is_closed:
+            latest.summary, latest.severity, latest.updated_at = summary, severity, clock.now()
+            latest.save(update_fields=["summary", "severity", "updated_at"])
+            latest.petitions.add(*ids)
+            alert_event_record(latest, AlertEvent.Action.GROW, at=latest.updated_at)
+            alerts.append(latest)
+            continue
+        alerts.append(
+            alert_raise(
+                kind=Alert.Kind.DEADLINE,
+                severity=severity,
+                owner_unit_id=unit_id,
+                summary=summary,
+                petition_ids=ids,
+                subject=subject,
+            )
+        )
+    return alerts
