@@ -22,7 +22,8 @@ STATUS_WRITERS = ("xinfang/petitions/services/transitions.py",)
 # Services that write the status of their own models, by the names they hold them under:
 # early warnings' alerts and key persons (never a petition).
 OWN_STATUS_WRITES = {
-    "xinfang/early_warnings/services.py": re.compile(r"^(?:alert|person)\.status\s*="),
+    "xinfang/early_warnings/services/alerts.py": re.compile(r"^alert\.status\s*="),
+    "xinfang/early_warnings/services/registers.py": re.compile(r"^person\.status\s*="),
 }
 
 

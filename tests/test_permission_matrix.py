@@ -172,6 +172,26 @@ def _new_person(user: Any, t: "Target") -> dict[str, Any]:
     return {"name": "矩阵建档"}
 
 
+# early_warnings api: a note on an alert, a dispute and a key person of the user's unit.
+def _note(user: Any, t: "Target") -> dict[str, Any]:
+    return {"note": "矩阵处置说明"}
+
+
+def _new_dispute(user: Any, t: "Target") -> dict[str, Any]:
+    return {
+        "title": "矩阵纠纷", "kind": "other", "place": "矩阵", "parties": "甲；乙",
+        "people_involved": 2, "risk_level": "low", "risk_reason": "矩阵",
+        "owner_unit": user.unit_id if user else None,
+    }  # fmt: skip
+
+
+def _new_key_person(user: Any, t: "Target") -> dict[str, Any]:
+    return {
+        "name": "矩阵人员", "reason": "at_risk", "level": "normal", "cadence_days": 14,
+        "owner_unit": user.unit_id if user else None,
+    }  # fmt: skip
+
+
 # Every other action's operation is the same view built for its own body: found or not
 # found as the case is, refused to the read-only auditor before the case is looked up.
 _F = (FOUND, 404, FOUND)
@@ -344,6 +364,19 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/kpis":                     row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/petitions/{petition_id}/similar":
                                             row("GET",   401,       SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
+    # ---- early_warnings api: alerts and registers, scoped like their pages; a step on an
+    # alert the user sees is taken or refused by its own rules (found: the first closes it),
+    # and the read-only auditor is refused before anything is looked up.
+    "GET /api/v1/alerts":                   row("GET",   401,       200,       200,      200,         200,           200,      200),
+    "POST /api/v1/alerts/{alert_id}/acknowledge":
+                                            row("POST",  401,       _F,        _F,       _F,          _F,            403,      _F, of="alert", body=_note),
+    "POST /api/v1/alerts/{alert_id}/act":   row("POST",  401,       _F,        _F,       _F,          _F,            403,      _F, of="alert", body=_note),
+    "POST /api/v1/alerts/{alert_id}/close": row("POST",  401,       _F,        _F,       _F,          _F,            403,      _F, of="alert", body=_note),
+    "GET /api/v1/disputes":                 row("GET",   401,       200,       200,      200,         200,           200,      200),
+    "POST /api/v1/disputes":                row("POST",  401,       201,       201,      201,         201,           403,      201, body=_new_dispute),
+    "GET /api/v1/key-persons":              row("GET",   401,       200,       200,      200,         200,           200,      200),
+    "POST /api/v1/key-persons":             row("POST",  401,       201,       201,      201,         201,           403,      201, body=_new_key_person),
+    "GET /api/v1/sensitive-periods":        row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/units":                    row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/routing/acceptance":       row("GET",   401,       200,       403,      403,         200,           200,      200),
     # ---- the Django admin: a block (test_the_admin_is_for_staff_only) and these rows; it is
@@ -700,7 +733,9 @@ def _with_alert(target: Target) -> Target:
         title="矩阵纠纷", kind="other", place="矩阵", parties="甲；乙", risk_level="low",
         risk_reason="矩阵", updated_at=now, **owned,
     )  # fmt: skip
-    person = KeyPerson.objects.create(name="矩阵人员", reason="at_risk", **owned)
+    person = KeyPerson.objects.create(
+        name="矩阵人员", reason="at_risk", next_contact_on=clock.today(), **owned
+    )
     # One briefing a unit and day: the two cases of 湖滨花园 share theirs.
     briefing, _new = Briefing.objects.get_or_create(
         owner_unit_id=petition.owner_unit_id,
@@ -759,6 +794,7 @@ def _fill(route: str, row: Row, target: Target) -> str:
         "pk": _object_pk(row, target),
         "photo_pk": target.photo,
         "petition_id": target.case,
+        "alert_id": target.alert,  # early_warnings api
         "object_id": target.case,
         "attachment_pk": target.attachment,
         "kind": NOTICE,

@@ -3,7 +3,7 @@
 from django.urls import path
 from ninja import NinjaAPI
 
-from xinfang.api import early_warnings, errors, kpis, public, tokens, v1
+from xinfang.api import early_warnings, early_warnings_alerts, errors, kpis, public, tokens, v1
 from xinfang.api.auth import BearerToken
 
 api = NinjaAPI(
@@ -21,6 +21,7 @@ api.add_router("/v1/auth/", tokens.router)
 api.add_router("/v1/", v1.router)
 api.add_router("/v1/", kpis.router)
 api.add_router("/v1/", early_warnings.router)
+api.add_router("/v1/", early_warnings_alerts.router)
 api.add_router("/v1/public/", public.router)
 
 urlpatterns = [path("", api.urls)]

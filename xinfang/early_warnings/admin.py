@@ -23,7 +23,7 @@ class ThresholdsForm(ModelForm):  # type: ignore[type-arg]  # of one model
         for field, _reason in rules.check_thresholds(
             data.get("min_people", 0), data.get("window_days", 0)
         ):
-            raise ValidationError({field: services._REFUSALS[_reason]})
+            raise ValidationError({field: services.REFUSALS[_reason]})
         return data
 
 

@@ -15,8 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from weasyprint import HTML
 
-from xinfang.common import clock
-from xinfang.early_warnings import rules, selectors
+from xinfang.early_warnings import selectors
 from xinfang.early_warnings.models import Alert, ContactLog, Dispute, KeyPerson, RiskLevel
 from xinfang.organization.models import Unit
 from xinfang.petitions import access
@@ -51,10 +50,10 @@ def figures(unit: Unit, day: dt.date) -> dict[str, Any]:
         for a in alerts.filter(raised_at__gte=start, raised_at__lt=end).order_by("raised_at")
     ]
     forming = [
-        [a.summary, a.people.count()]
-        for a in alerts.filter(
-            kind=Alert.Kind.COLLECTIVE, status__in=selectors.OPEN_STATUSES
-        ).order_by("-updated_at")[:10]
+        [a.summary, a.n_people]
+        for a in alerts.filter(kind=Alert.Kind.COLLECTIVE, status__in=selectors.OPEN_STATUSES)
+        .annotate(n_people=Count("people"))
+        .order_by("-updated_at")[:10]
     ]
     hot_since = _midnight(day - dt.timedelta(days=HOT_DAYS))
     names = dict(Category.objects.values_list("pk", "name"))
@@ -74,17 +73,12 @@ def figures(unit: Unit, day: dt.date) -> dict[str, Any]:
     )
     people = KeyPerson.objects.filter(scope)
     confirmed = people.filter(status=KeyPerson.Status.CONFIRMED)
-    overdue = sum(
-        rules.contact_overdue(
-            p.last_contact_on, clock.local_date(p.created_at), p.cadence_days, day
-        )
-        for p in confirmed.only("last_contact_on", "created_at", "cadence_days")
-    )
+    overdue = confirmed.filter(next_contact_on__lt=day).count()
     contacted = ContactLog.objects.filter(
         person__in=confirmed, on=day - dt.timedelta(days=1)
     ).count()
     period = selectors.period_in_force(day)
-    limits = selectors.limits_in_force(day)
+    limits = selectors.limits_under(period)
     return {
         "unit": unit.name,
         "day": day.isoformat(),

@@ -189,3 +189,28 @@ class PeriodForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DisputeFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"),
+        choices=[("active", _("未化解")), ("", _("全部状态")), *Dispute.Status.choices],
+        required=False,
+        initial="active",
+    )
+    risk_level = forms.ChoiceField(
+        label=_("风险等级"), choices=[("", _("全部等级")), *RiskLevel.choices], required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("类型"), choices=[("", _("全部类型")), *Dispute.Kind.choices], required=False
+    )
+    page = forms.IntegerField(label=_("页码"), min_value=1, max_value=MAX_PAGE, required=False)
+
+
+class KeyPersonFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("状态"),
+        choices=[("", _("在册及待确认")), *KeyPerson.Status.choices],
+        required=False,
+    )
+    page = forms.IntegerField(label=_("页码"), min_value=1, max_value=MAX_PAGE, required=False)

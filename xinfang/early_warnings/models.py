@@ -246,12 +246,18 @@ class KeyPerson(models.Model):
         related_name="key_persons",
     )
     last_contact_on = models.DateField(_("最近联系"), null=True, blank=True)
+    # A cadence after the last contact (or the listing): kept by the services that change
+    # either, so that lists filter and sort on it in SQL (rules.contact_due).
+    next_contact_on = models.DateField(_("下次联系"))
     created_at = models.DateTimeField(_("列管时间"))
 
     class Meta:
         verbose_name = _("重点人员")
         verbose_name_plural = _("重点人员")
-        indexes = [models.Index(fields=["owner_unit", "status"], name="ew_keyperson_unit_status")]
+        indexes = [
+            models.Index(fields=["owner_unit", "status"], name="ew_keyperson_unit_status"),
+            models.Index(fields=["status", "next_contact_on"], name="ew_keyperson_due"),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(cadence_days__gte=1), name="ew_cadence_1"),
             models.UniqueConstraint(
@@ -324,6 +330,7 @@ class Alert(models.Model):
         SURGE = "surge", _("信访量激增")
         CONTACT_OVERDUE = "contact_overdue", _("重点人员逾期未联系")
         SENSITIVE = "sensitive", _("敏感时期重点人员信访")
+        DEADLINE = "deadline", _("期限将至及超期")
 
     class Severity(models.TextChoices):
         MEDIUM = "medium", _("中")

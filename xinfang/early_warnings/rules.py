@@ -244,13 +244,6 @@ def contact_due(last_contact: dt.date | None, listed: dt.date, cadence_days: int
     return (last_contact or listed) + dt.timedelta(days=cadence_days)
 
 
-def contact_overdue(
-    last_contact: dt.date | None, listed: dt.date, cadence_days: int, today: dt.date
-) -> bool:
-    """Return whether a key person's contact is past due on `today`."""
-    return contact_due(last_contact, listed, cadence_days) < today
-
-
 REPEAT_COUNT: Final = 3
 REPEAT_DAYS: Final = 90
 

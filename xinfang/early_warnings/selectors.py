@@ -4,7 +4,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models.functions import TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +38,7 @@ from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import access
 from xinfang.petitions.access import visible_q
 from xinfang.petitions.models import Petition, Petitioner
+from xinfang.petitions.workflow import LEADER_ROLES
 
 # Scored per lookup at most: the cases sharing the most bands, the likeliest matches.
 MAX_CANDIDATES: Final = 500
@@ -254,23 +265,19 @@ def key_persons_for_user(user: Any) -> QuerySet[KeyPerson]:
     return KeyPerson.objects.filter(_scope(user))
 
 
-@dataclass(frozen=True, slots=True)
-class KeyPersonRow:
-    person: KeyPerson
-    due: dt.date
-    overdue: bool
+def key_person_list(user: Any, *, today: dt.date, status: str = "") -> QuerySet[KeyPerson]:
+    """Return the key persons `user` may see, overdue contacts first, then proposals, by due date.
 
-
-def key_person_list(user: Any, *, today: dt.date, status: str = "") -> list[KeyPersonRow]:
-    """Return the key persons `user` may see with their next contact date, overdue first."""
+    Each row carries `overdue`: confirmed and due before `today` (next_contact_on is stored).
+    """
     qs = key_persons_for_user(user).select_related("owner_unit", "cadre")
     qs = qs.filter(status=status) if status else qs.exclude(status=KeyPerson.Status.REMOVED)
-    rows = []
-    for p in qs.order_by("pk")[:500]:
-        listed = clock.local_date(p.created_at)
-        due = rules.contact_due(p.last_contact_on, listed, p.cadence_days)
-        rows.append(KeyPersonRow(p, due, p.status == KeyPerson.Status.CONFIRMED and due < today))
-    return sorted(rows, key=lambda r: (not r.overdue, r.person.status != "proposed", r.due))
+    overdue = Q(status=KeyPerson.Status.CONFIRMED, next_contact_on__lt=today)
+    proposed = Q(status=KeyPerson.Status.PROPOSED)
+    return qs.annotate(
+        overdue=ExpressionWrapper(overdue, output_field=BooleanField()),
+        proposed=ExpressionWrapper(proposed, output_field=BooleanField()),
+    ).order_by("-overdue", "-proposed", "next_contact_on", "pk")
 
 
 def access_key_person(user: Any, pk: int) -> KeyPerson:
@@ -283,24 +290,29 @@ def access_key_person(user: Any, pk: int) -> KeyPerson:
 
 def period_in_force(day: dt.date) -> SensitivePeriod | None:
     """Return the sensitive period `day` falls in (the highest level if several), or None."""
-    periods = SensitivePeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
+    high_first = Case(When(level=SensitivePeriod.Level.HIGH, then=0), default=1)
     return (
-        sorted(periods, key=lambda p: (p.level != SensitivePeriod.Level.HIGH, p.starts_on))[0]
-        if periods
-        else None
+        SensitivePeriod.objects.filter(starts_on__lte=day, ends_on__gte=day)
+        .order_by(high_first, "starts_on", "pk")
+        .first()
     )
+
+
+def limits_under(period: SensitivePeriod | None) -> rules.Limits:
+    """Return the detection thresholds in force, tightened by `period` if there is one."""
+    base = thresholds()
+    return rules.limits_in_force(base.min_people, base.window_days, period.level if period else "")
 
 
 def limits_in_force(day: dt.date) -> rules.Limits:
     """Return the detection thresholds in force on `day`, tightened in a sensitive period."""
-    base = thresholds()
-    period = period_in_force(day)
-    return rules.limits_in_force(base.min_people, base.window_days, period.level if period else "")
+    return limits_under(period_in_force(day))
 
 
 # ---------------------------------------------------------------- the daily briefing
 
-BRIEFING_ROLES: Final = frozenset({"unit_leader", "leading_group", "admin", "auditor"})
+# Leaders read the briefing, and auditors, who read what leaders do.
+BRIEFING_ROLES: Final = LEADER_ROLES | {"auditor"}
 
 
 def briefings_for_user(user: Any) -> QuerySet[Briefing]:
@@ -421,3 +433,31 @@ def project_page(user: Any, project: KeyProject) -> ProjectPage:
         .count(),
         people_involved=sum(d.people_involved for d in disputes),
     )
+
+
+# ---------------------------------------------------------------- surges
+
+
+def weekly_counts(field: str, first_week: dt.date, until: dt.date) -> dict[int, dict[dt.date, int]]:
+    """Return, per value of `field`, the cases registered each local week (by its Monday).
+
+    Counted from the Monday `first_week` up to the day before `until`, in one GROUP BY.
+    """
+    since = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(until, dt.time.min))
+    week = TruncWeek(
+        "registered_at", output_field=DateField(), tzinfo=timezone.get_current_timezone()
+    )
+    rows = (
+        Petition.objects.filter(
+            registered_at__gte=since, registered_at__lt=end, **{f"{field}__isnull": False}
+        )
+        .annotate(week=week)
+        .values_list(field, "week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[int, dict[dt.date, int]] = {}
+    for key, monday, n in rows:
+        counts.setdefault(key, {})[monday] = n
+    return counts

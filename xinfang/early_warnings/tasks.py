@@ -25,6 +25,12 @@ def detect_surges() -> None:
     services.surges_detect()
 
 
+@db_periodic_task(crontab(hour="7", minute="10"))  # type: ignore[untyped-decorator]
+def detect_deadlines() -> None:
+    """Each morning, alert each unit on its cases past their deadline or about to pass it."""
+    services.deadlines_detect()
+
+
 @db_periodic_task(crontab(hour="6", minute="30"))  # type: ignore[untyped-decorator]
 def generate_briefings() -> None:
     """Each morning at 6:30, generate and keep every street's and district's daily briefing."""

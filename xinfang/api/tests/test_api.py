@@ -466,6 +466,12 @@ def test_openapi_schema_lists_every_path(street: Any, client: Client) -> None:
         "/api/v1/routing/acceptance",
         "/api/v1/kpis",
         "/api/v1/petitions/{petition_id}/similar",
+        # early_warnings api: alerts and registers.
+        "/api/v1/alerts",
+        *(f"/api/v1/alerts/{{alert_id}}/{step}" for step in ("acknowledge", "act", "close")),
+        "/api/v1/disputes",
+        "/api/v1/key-persons",
+        "/api/v1/sensitive-periods",
         # The public API (api/public.py), without a token.
         "/api/v1/public/otp",
         "/api/v1/public/petitions",

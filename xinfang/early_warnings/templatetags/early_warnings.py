@@ -13,6 +13,5 @@ register = template.Library()
 @register.inclusion_tag("early_warnings/_period_banner.html")
 def sensitive_period_banner() -> dict[str, Any]:
     """Return the sensitive period in force today and the thresholds it sets, if any."""
-    today = clock.today()
-    period = selectors.period_in_force(today)
-    return {"period": period, "limits": selectors.limits_in_force(today) if period else None}
+    period = selectors.period_in_force(clock.today())
+    return {"period": period, "limits": selectors.limits_under(period) if period else None}

@@ -1,9 +1,4 @@
-"""The early-warning pages: alerts, the registers (disputes, key persons, sensitive
-periods) and the case page's "similar petitions" panel.
-
-Views validate input, call one service or selector, and render; a refused step comes
-back to the alert page as a message, never half done.
-"""
+"""The register pages: disputes and their screening, key persons, sensitive periods, key projects."""
 
 import datetime as dt
 from collections.abc import Callable
@@ -21,12 +16,10 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
-from xinfang.common.errors import DomainError, NotFound
+from xinfang.common.errors import DomainError
 from xinfang.common.pagination import CappedPaginator
-from xinfang.early_warnings import briefing, rules, selectors, services
+from xinfang.early_warnings import selectors, services
 from xinfang.early_warnings.forms import (
-    AlertFilterForm,
-    AlertNoteForm,
     ContactForm,
     DisputeForm,
     KeyPersonForm,
@@ -35,116 +28,10 @@ from xinfang.early_warnings.forms import (
     ProjectForm,
     VisitForm,
 )
-from xinfang.early_warnings.models import Alert, Dispute, KeyPerson, RiskLevel, SensitivePeriod
-from xinfang.organization.selectors import units_visible_to
-from xinfang.petitions.access import access_petition, may_register, sees_personal_data, visible_q
+from xinfang.early_warnings.models import Dispute, KeyPerson, RiskLevel, SensitivePeriod
+from xinfang.early_warnings.views.shared import PAGE_SIZE, or_404
+from xinfang.petitions.access import may_register, visible_q
 from xinfang.petitions.validators import MAX_DATE, MIN_DATE
-
-PAGE_SIZE = 20
-
-
-@login_required
-def similar_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Return the panel of the cases like case `pk` that the user may see."""
-    try:
-        petition = access_petition(request.user, pk)
-    except NotFound:
-        raise Http404 from None
-    return render(
-        request,
-        "early_warnings/_similar.html",
-        {"similar": selectors.similar_petitions(request.user, petition, limit=10)},
-    )
-
-
-@login_required
-def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Show the alerts of the user's unit and the units below it, filtered."""
-    form = AlertFilterForm(request.GET or None)
-    filters, page_number = selectors.AlertFilters(), None
-    if form.is_valid():
-        filters, page_number = form.filters(), form.cleaned_data["page"]
-    found = selectors.alert_list(request.user, filters)
-    if form.errors:
-        found = found.none()
-    page = CappedPaginator(found, PAGE_SIZE).get_page(page_number)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "early_warnings/alert_list.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "statuses": Alert.Status.choices,
-            "kinds": Alert.Kind.choices,
-            "severities": Alert.Severity.choices,
-            "units": units_visible_to(request.user),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-def _alert(request: AuthenticatedHttpRequest, pk: int) -> Alert:
-    try:
-        return selectors.access_alert(request.user, pk)
-    except NotFound as e:
-        raise Http404(e.message) from None
-
-
-@login_required
-def alert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Show an alert with its evidence, as much as the user may see, and its history."""
-    alert = _alert(request, pk)
-    return render(
-        request,
-        "early_warnings/alert_detail.html",
-        {
-            "alert": alert,
-            "evidence": selectors.alert_evidence(request.user, alert),
-            # Linked only where the reader may open them (their owners may differ).
-            "dispute": selectors.disputes_for_user(request.user).filter(alerts=alert).first(),
-            "key_person": selectors.key_persons_for_user(request.user).filter(alerts=alert).first(),
-            "events": alert.events.select_related("actor", "unit"),
-            "may_handle": not request.user.is_read_only and not alert.is_closed,
-            "personal": sees_personal_data(request.user),
-        },
-    )
-
-
-def _step(service: Callable[..., Alert], done: str) -> Callable[..., HttpResponse]:
-    @login_required
-    @require_POST
-    def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        alert = _alert(request, pk)
-        form = AlertNoteForm(request.POST)
-        note = form.cleaned_data["note"] if form.is_valid() else ""
-        kwargs: dict[str, Any] = {"actor": request.user, "alert_id": alert.pk, "note": note}
-        try:
-            service(**kwargs, ip=client_ip(request))
-        except DomainError as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(request, done)
-        return redirect(alert)
-
-    return view
-
-
-alert_acknowledge = _step(services.alert_acknowledge, _("已签收。"))
-alert_act = _step(services.alert_act, _("已记录处置情况。"))
-alert_close = _step(services.alert_close, _("预警已关闭。"))
-
-
-# ---------------------------------------------------------------- registers
-
-
-def _or_404(get: Callable[[Any, int], Any], request: AuthenticatedHttpRequest, pk: int) -> Any:
-    try:
-        return get(request.user, pk)
-    except NotFound as e:
-        raise Http404(e.message) from None
 
 
 def _form_page(
@@ -221,7 +108,7 @@ def dispute_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def dispute_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a dispute: its risk, measures, status."""
-    dispute = _or_404(selectors.access_dispute, request, pk)
+    dispute = or_404(selectors.access_dispute, request, pk)
     if request.user.is_read_only:
         raise Http404
     initial = {f: getattr(dispute, f) for f in services.DISPUTE_FIELDS if not f.endswith("_id")}
@@ -245,7 +132,7 @@ def dispute_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dispute_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a dispute with its visits, its linked cases the user may see, and its alerts."""
-    dispute = _or_404(selectors.access_dispute, request, pk)
+    dispute = or_404(selectors.access_dispute, request, pk)
     return render(
         request,
         "early_warnings/dispute_detail.html",
@@ -274,7 +161,7 @@ def _sub_step(
     @login_required
     @require_POST
     def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        obj = _or_404(get, request, pk)
+        obj = or_404(get, request, pk)
         form = form_class(request.POST)
         if not form.is_valid():
             messages.error(
@@ -321,11 +208,15 @@ def key_person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         today=clock.today(),
         status=status if status in KeyPerson.Status.values else "",
     )
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "early_warnings/key_person_list.html",
         {
-            "rows": rows,
+            "page": page,
+            "query": query.urlencode(),
             "status": status,
             "statuses": KeyPerson.Status.choices,
             "today": clock.today(),
@@ -355,7 +246,7 @@ def key_person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def key_person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a key person's level, cadre or cadence."""
-    person = _or_404(selectors.access_key_person, request, pk)
+    person = or_404(selectors.access_key_person, request, pk)
     if request.user.is_read_only:
         raise Http404
     initial = {f: getattr(person, f) for f in services.KEY_PERSON_FIELDS if not f.endswith("_id")}
@@ -379,16 +270,14 @@ def key_person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def key_person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a key person with the contact log and when the next contact is due."""
-    person = _or_404(selectors.access_key_person, request, pk)
-    listed = clock.local_date(person.created_at)
-    due = rules.contact_due(person.last_contact_on, listed, person.cadence_days)
+    person = or_404(selectors.access_key_person, request, pk)
     return render(
         request,
         "early_warnings/key_person_detail.html",
         {
             "person": person,
-            "due": due,
-            "overdue": person.status == KeyPerson.Status.CONFIRMED and due < clock.today(),
+            "overdue": person.status == KeyPerson.Status.CONFIRMED
+            and person.next_contact_on < clock.today(),
             "contacts": person.contacts.select_related("by"),
             "contact_form": ContactForm(initial={"on": clock.today()}),
             "may_edit": not request.user.is_read_only,
@@ -437,74 +326,19 @@ def period_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("已保存。"))
                 return redirect("early_warnings:period_list")
     today = clock.today()
+    current = selectors.period_in_force(today)
     return render(
         request,
         "early_warnings/period_list.html",
         {
             "periods": SensitivePeriod.objects.all()[:100],
-            "current": selectors.period_in_force(today),
-            "limits": selectors.limits_in_force(today),
+            "current": current,
+            "limits": selectors.limits_under(current),
             "form": form if may_enter else None,
             "today": today,
         },
         status=400 if form.errors else 200,
     )
-
-
-# ---------------------------------------------------------------- the daily briefing
-
-
-@login_required
-def briefing_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """List the kept daily briefings the user may read, newest first."""
-    if request.user.role not in selectors.BRIEFING_ROLES:
-        raise Http404
-    rows = selectors.briefings_for_user(request.user).select_related("owner_unit").defer("pdf")
-    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    unit = request.user.unit
-    return render(
-        request,
-        "early_warnings/briefing_list.html",
-        {
-            "page": page,
-            "query": "",
-            "may_generate": not request.user.is_read_only
-            and unit is not None
-            and unit.kind in services.BRIEFING_UNIT_KINDS,
-        },
-    )
-
-
-@login_required
-@require_POST
-def briefing_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Generate today's briefing of the user's street or district now."""
-    unit = request.user.unit
-    if (
-        request.user.role not in selectors.BRIEFING_ROLES
-        or request.user.is_read_only
-        or unit is None
-        or unit.kind not in services.BRIEFING_UNIT_KINDS
-    ):
-        raise Http404
-    return redirect(services.briefing_generate(unit=unit))
-
-
-@login_required
-def briefing_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Show a kept briefing as it was generated."""
-    row = _or_404(selectors.access_briefing, request, pk)
-    return render(request, "early_warnings/briefing_detail.html", {"briefing": row})
-
-
-@login_required
-def briefing_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Return a kept briefing's one-page PDF."""
-    row = _or_404(selectors.access_briefing, request, pk)
-    pdf = bytes(row.pdf) if row.pdf else briefing.render_pdf(row.figures)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="briefing-{row.day.isoformat()}.pdf"'
-    return response
 
 
 @login_required
@@ -523,9 +357,6 @@ def screening(request: AuthenticatedHttpRequest) -> HttpResponse:
         "early_warnings/screening.html",
         {"rows": rows, "month": first, "silent": sum(not r.reported for r in rows)},
     )
-
-
-# ---------------------------------------------------------------- key projects
 
 
 @login_required
@@ -561,7 +392,7 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a key project: its disputes, cases and people, its timeline and figures."""
-    project = _or_404(selectors.access_project, request, pk)
+    project = or_404(selectors.access_project, request, pk)
     return render(
         request,
         "early_warnings/project_detail.html",

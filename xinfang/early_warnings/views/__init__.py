@@ -1,0 +1,1 @@
+"""The early-warning pages; views validate input, call one service or selector, and render."""
