@@ -78,9 +78,8 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"没有用户 {username}")
             return actor
-        actor = (
-            users.filter(unit__name=unit_name, role__in=OFFICE_ROLES).order_by("role", "pk").first()
-        )
+        office = users.filter(unit__name=unit_name, role__in=OFFICE_ROLES).order_by("pk")
+        actor = office.filter(role="registrar").first() or office.first()
         if actor is None:
             raise CommandError(f"“{unit_name}”没有登记员，请用 --user 指定导入人。")
         return actor
