@@ -6,7 +6,20 @@ from typing import Any
 
 from openpyxl import Workbook
 
-HEADERS = ["编号", "日期", "形式", "标题", "内容", "分类", "承办", "社区", "姓名", "电话", "答复", "满意"]
+HEADERS = [
+    "编号",
+    "日期",
+    "形式",
+    "标题",
+    "内容",
+    "分类",
+    "承办",
+    "社区",
+    "姓名",
+    "电话",
+    "答复",
+    "满意",
+]
 
 
 def mapping(unit: str = "XX街道", **fields: Any) -> dict[str, Any]:

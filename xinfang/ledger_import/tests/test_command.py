@@ -1,3 +1,4 @@
+import contextlib
 import json
 from io import StringIO
 from pathlib import Path
@@ -31,10 +32,8 @@ SHANGLUO = _FOUND[0] if _FOUND else ROOT / "absent.csv"
 def command(*args: str) -> tuple[dict[str, Any], str]:
     """Run import_petitions; return its last line, parsed, and what it wrote to stderr."""
     out, err = StringIO(), StringIO()
-    try:
+    with contextlib.suppress(CommandError):  # the last line is printed before it is raised
         call_command("import_petitions", *args, stdout=out, stderr=err)
-    except CommandError:
-        pass
     return json.loads(out.getvalue().strip().splitlines()[-1]), err.getvalue()
 
 
@@ -45,7 +44,10 @@ def test_the_command_imports_and_prints_its_counts_as_the_last_line(
     m = write_mapping(tmp_path / "m.json", mapping())
     assert command(str(path), "--mapping", str(m))[0] == {"created": 2, "skipped": 0, "errors": []}
     assert command(str(path), "--mapping", str(m))[0] == {"created": 0, "skipped": 2, "errors": []}
-    assert Petition.objects.get(external_ref="A1").registered_by == street.registrar
+    imported = Petition.objects.get(external_ref="A1")
+    assert imported.registered_by == street.registrar
+    # Its words are indexed once the import is in: the text search finds it.
+    assert "噪声" in imported.search_text.split()
 
 
 def test_a_dry_run_of_the_command_writes_nothing(street: Any, tmp_path: Path) -> None:
@@ -82,7 +84,7 @@ def test_a_mapping_with_an_unknown_field_is_refused(street: Any, tmp_path: Path)
 def test_an_export_imported_into_an_empty_street_gives_the_same_cases(
     street: Any, tmp_path: Path, fmt: str
 ) -> None:
-    register(street.registrar, title="=HYPERLINK(\"http://x\")")
+    register(street.registrar, title='=HYPERLINK("http://x")')
     accepted(street, unit="renovation", channel="letter", head_count=2)
     replied(street, title="路灯不亮")
     done = replied(street, title="楼道堆物")
@@ -129,7 +131,10 @@ def test_an_export_imported_into_an_empty_street_gives_the_same_cases(
     assert cases(other) == cases(street.street)
     # The import names the original case it came from.
     originals = {p.number for p in Petition.objects.filter(registered_unit=street.street)}
-    assert set(Petition.objects.filter(registered_unit=other).values_list("external_ref", flat=True)) == originals
+    assert (
+        set(Petition.objects.filter(registered_unit=other).values_list("external_ref", flat=True))
+        == originals
+    )
 
 
 # ---------------------------------------------------------------- real data: the Shangluo mailbox
@@ -143,7 +148,7 @@ def test_the_shangluo_mailbox_imports_with_its_agencies_as_units_and_its_bad_dat
     mailbox = UnitFactory(name="商洛市市长信箱", kind=Unit.Kind.STREET, parent=city)
     UserFactory(username="sl", role="registrar", unit=mailbox)
     m = str(EXAMPLES / "shangluo.json")
-    last, err = command(str(SHANGLUO), "--mapping", m, "--dry-run")
+    last, _err = command(str(SHANGLUO), "--mapping", m, "--dry-run")
     errors = last["errors"]
     # Missing and inverted dates are reported, never guessed; so are the repeated letters.
     assert any("答复日期2020-07-30早于登记日期2021-07-29" in e for e in errors)
@@ -161,7 +166,11 @@ def test_the_shangluo_mailbox_imports_with_its_agencies_as_units_and_its_bad_dat
     assert {"商洛市信息中心", "商州区人民政府办公室", "商洛市公安局交通警察支队"} <= agencies
     assert not {"市信息办", "信息办", "商州区政府办", "市交警支队", "彭珊"} & agencies
     assert Petition.objects.filter(handling_unit__name="商洛市信息中心").count() > 350
-    assert not Petition.objects.exclude(status__in=CONCLUDED_STATUSES).filter(replied_at__isnull=False).exists()
+    assert (
+        not Petition.objects.exclude(status__in=CONCLUDED_STATUSES)
+        .filter(replied_at__isnull=False)
+        .exists()
+    )
     assert command(str(SHANGLUO), "--mapping", m, "--skip-invalid")[0]["created"] == 0
 
 
@@ -170,4 +179,3 @@ def test_the_shipped_mappings_are_valid() -> None:
 
     for path in EXAMPLES.glob("*.json"):
         parse_mapping(path.read_bytes())
-

@@ -12,7 +12,7 @@ from xinfang.ledger_import.mapping import parse_mapping
 from xinfang.ledger_import.reading import MAX_BYTES
 from xinfang.ledger_import.tests.helpers import mapping, row, write_csv, write_xlsx
 from xinfang.organization.models import Unit
-from xinfang.petitions.models import Category, Petition, PetitionEvent, Petitioner
+from xinfang.petitions.models import Category, Petition, Petitioner, PetitionEvent
 from xinfang.petitions.workflow import Status
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +44,11 @@ def test_a_valid_file_creates_its_cases_with_their_dates_and_an_imported_event(
     assert report.as_dict() == {"created": 3, "skipped": 0, "errors": []}
     a1, a2, a3 = (Petition.objects.get(external_ref=r) for r in ("A1", "A2", "A3"))
     assert timezone.localdate(a1.registered_at) == dt.date(2025, 3, 2)
-    assert (a1.status, a1.due_date, a1.owner_unit) == (Status.REGISTERED, a1.route_due, street.street)
+    assert (a1.status, a1.due_date, a1.owner_unit) == (
+        Status.REGISTERED,
+        a1.route_due,
+        street.street,
+    )
     assert a1.community == street.lakeside and a1.category.name == "噪声污染"
     assert a1.content == "夜间施工噪声扰民\n工地每晚施工到凌晨" and a1.petitioner.name == "张三"
     assert (a2.status, a2.due_date, a2.satisfaction_unit) == (Status.EVALUATED, None, "satisfied")
@@ -125,7 +129,7 @@ def test_an_unknown_column_in_the_mapping_is_a_file_error(street: Any, tmp_path:
 def test_a_truncated_csv_is_refused(street: Any, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "l.csv", [row("A1"), row("A2")])
     data = path.read_bytes()
-    path.write_bytes(data[: data.index("A2".encode()) + 12] + b'"unfinished')
+    path.write_bytes(data[: data.index(b"A2") + 12] + b'"unfinished')
     report = run(street, path)
     assert len(report.errors) == 1 and not Petition.objects.exists()
     assert "被截断" in str(report.errors[0])
@@ -160,7 +164,8 @@ def test_unknown_units_and_categories_are_created_when_the_mapping_allows(
 ) -> None:
     path = write_csv(tmp_path / "l.csv", [row("A1", 承办="新设办", 分类="新问题")])
     m = mapping(
-        handling_unit={"column": "承办", "create": True}, category={"column": "分类", "create": True}
+        handling_unit={"column": "承办", "create": True},
+        category={"column": "分类", "create": True},
     )
     assert run(street, path, mapping=m).created == 1
     unit = Unit.objects.get(name="新设办")
@@ -186,7 +191,9 @@ def test_excel_dates_and_numbers_are_read_as_cells(street: Any, tmp_path: Path) 
     assert run(street, path).created == 1
     p = Petition.objects.get()
     assert p.external_ref == "1001"
-    assert timezone.localtime(p.registered_at).replace(tzinfo=None) == dt.datetime(2025, 3, 2, 9, 30)
+    assert timezone.localtime(p.registered_at).replace(tzinfo=None) == dt.datetime(
+        2025, 3, 2, 9, 30
+    )
 
 
 def test_only_the_office_of_the_registered_unit_may_import(street: Any, tmp_path: Path) -> None:

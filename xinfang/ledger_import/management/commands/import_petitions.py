@@ -57,6 +57,7 @@ class Command(BaseCommand):
                 report = services.ledger_import(
                     actor=actor, path=path, mapping=mapping, skip_invalid=options["skip_invalid"]
                 )
+                services.ledger_index(case_ids=report.case_ids)
         except DomainError as e:
             self._last_line(services.Report(errors=[Problem(0, "", e.message)]))
             raise CommandError(e.message) from None
