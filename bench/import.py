@@ -189,6 +189,7 @@ def main() -> None:
         "reimport_rows_per_s": round(args.rows / again_s),
         # Per second of this process's CPU: what the machine's load does not change
         # (SQLite runs in the process; PostgreSQL's own work is not in it).
+        "dry_run_rows_per_cpu_s": round(args.rows / cpu["ledger_check"]),
         "import_rows_per_cpu_s": round(args.rows / cpu["ledger_import"]),
         "index_rows_per_cpu_s": round(args.rows / index_cpu),
         "load_average": round(os.getloadavg()[0], 1),

@@ -49,6 +49,7 @@ from xinfang.common import clock
 from xinfang.early_warnings.briefing import figures
 from xinfang.early_warnings.models import Briefing, Dispute, KeyPerson, KeyProject
 from xinfang.early_warnings.services import alert_raise
+from xinfang.ledger_import.models import ImportJob
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
 from xinfang.petitions import services
@@ -114,7 +115,7 @@ class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
     # Which object the path's `pk` names: the case, its petitioner, an assessment, its
-    # alert, dispute, key person, daily briefing or key project, or a publicity page.
+    # alert, dispute, key person, daily briefing or key project, a publicity page or an import job.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -267,6 +268,13 @@ TABLE: dict[str, Row] = {
     "assessment:report_xlsx":               row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:report_pdf":                row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:assessment_xlsx":           row("GET",   LOGIN,     404,       SEE,      SEE,         SEE,           SEE,      SEE, of="assessment"),
+    # ---- import (branch import): the ledger import is the petition office's; a job
+    # (of="import_job") belongs to the unit that registered the case it is met with, so the
+    # accused case's job is the district's: the admin's, no street user's.
+    "ledger_import:upload":                 row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    "ledger_import:job_detail":             row("GET",   LOGIN,     (200, 404, 404), 404, 404,      (200, 404, 404), 404,    (200, 404, 200), of="import_job"),
+    "ledger_import:job_progress":           row("GET",   LOGIN,     (200, 404, 404), 404, 404,      (200, 404, 404), 404,    (200, 404, 200), of="import_job"),
+    "ledger_import:job_run":                row("POST",  LOGIN,     (302, 404, 404), 404, 404,      (302, 404, 404), 404,    (302, 404, 302), of="import_job"),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     # ---- portal: the public portal (no body: the form's refusal, never a case)
@@ -437,6 +445,8 @@ class Target:
     # The portal's publicity page (of="page"): published, or a draft for "foreign",
     # which must answer as a page that does not exist.
     page: int = MISSING
+    # ledger_import: an import job of the unit that registered the case.
+    import_job: int = 0
 
 
 @dataclass
@@ -465,6 +475,7 @@ MISSING_TARGET = Target(
     key_person=MISSING,
     briefing=MISSING,
     project=MISSING,
+    import_job=MISSING,
 )
 
 
@@ -677,6 +688,14 @@ def _with_alert(target: Target) -> Target:
         },
     )
     project = KeyProject.objects.create(name="矩阵项目", started_on=clock.today(), **owned)
+    job = ImportJob.objects.create(
+        owner_unit_id=petition.registered_unit_id,
+        created_by_id=petition.registered_by_id,
+        created_at=now,
+        file="imports/matrix.csv",
+        file_name="matrix.csv",
+        mapping="{}",
+    )
     return replace(
         target,
         alert=alert.pk,
@@ -684,6 +703,7 @@ def _with_alert(target: Target) -> Target:
         key_person=person.pk,
         briefing=briefing.pk,
         project=project.pk,
+        import_job=job.pk,
     )
 
 
@@ -711,6 +731,7 @@ def _fill(route: str, row: Row, target: Target) -> str:
             "briefing": target.briefing,
             "project": target.project,
             "page": target.page,
+            "import_job": target.import_job,
         }.get(row.of, target.case),
         "petition_id": target.case,
         "object_id": target.case,

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organization', '0001_initial'),
-        ('petitions', '0006_event_delivery'),
+        ("organization", "0001_initial"),
+        ("petitions", "0006_event_delivery"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='petition',
-            name='external_ref',
-            field=models.CharField(blank=True, max_length=100, verbose_name='原台账编号'),
+            model_name="petition",
+            name="external_ref",
+            field=models.CharField(blank=True, max_length=100, verbose_name="原台账编号"),
         ),
         migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_ref', ''), _negated=True), fields=('registered_unit', 'external_ref'), name='petition_external_ref_unique'),
+            model_name="petition",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_ref", ""), _negated=True),
+                fields=("registered_unit", "external_ref"),
+                name="petition_external_ref_unique",
+            ),
         ),
     ]
