@@ -562,11 +562,14 @@ class _Writer:
 # ---------------------------------------------------------------- import jobs (the page)
 
 
-@transaction.atomic
 def import_job_create(
     *, actor: Any, upload: UploadedFile, mapping_text: str, ip: str | None = None
 ) -> ImportJob:
-    """Keep the uploaded file and mapping, run the dry run on them and return the job."""
+    """Keep the uploaded file and mapping, run the dry run on them and return the job.
+
+    The dry run reads the whole file outside any transaction: on SQLite a transaction
+    would hold the one write lock for as long as the reading takes.
+    """
     try:
         check_size(upload.size or 0)
         mapping = parse_mapping(mapping_text)
@@ -586,14 +589,15 @@ def import_job_create(
     job.file.save(name, upload, save=False)
     report = ledger_check(actor=actor, path=Path(job.file.path), mapping=mapping, name=name)
     job.dry_run, job.total = report.details(), report.total
-    job.save()
-    audit_record(
-        actor=actor,
-        kind="create",
-        obj=job,
-        summary=_("上传台账“%(file)s”试运行：%(n)d行") % {"file": name, "n": report.total},
-        ip=ip,
-    )
+    with transaction.atomic():
+        job.save()
+        audit_record(
+            actor=actor,
+            kind="create",
+            obj=job,
+            summary=_("上传台账“%(file)s”试运行：%(n)d行") % {"file": name, "n": report.total},
+            ip=ip,
+        )
     return job
 
 

@@ -203,3 +203,13 @@ def test_only_the_office_of_the_registered_unit_may_import(street: Any, tmp_path
         with pytest.raises(PermissionDenied):
             services.ledger_check(actor=user, path=path, mapping=m)
     assert services.ledger_check(actor=street.admin, path=path, mapping=m).created == 1
+
+
+def test_a_row_with_fewer_cells_than_the_header_is_reported(street: Any, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "l.csv", [row("A1")])
+    with path.open("a", encoding="utf-8") as f:
+        f.write("A2,2025-03-02,来信\r\n")
+    assert messages(run(street, path)) == [
+        "第3行：该行有3列，表头有12列；文件可能被截断或分隔符有误。"
+    ]
+    assert not Petition.objects.exists()
