@@ -12,6 +12,7 @@ urlpatterns = [
     path("routing/", include("xinfang.routing.urls")),
     path("warnings/", include("xinfang.early_warnings.urls")),
     path("outreach/", include("xinfang.outreach.urls")),
+    path("import/", include("xinfang.ledger_import.urls")),
     path("", include("xinfang.assessment.urls")),
     path("", include("xinfang.petitions.urls")),
 ]

@@ -52,6 +52,7 @@ from xinfang.common import clock
 from xinfang.early_warnings.briefing import figures
 from xinfang.early_warnings.models import Briefing, Dispute, KeyPerson, KeyProject
 from xinfang.early_warnings.services import alert_raise
+from xinfang.ledger_import.models import ImportJob
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
 from xinfang.outreach.models import EventPhoto, PublicityEvent, Training
@@ -118,7 +119,7 @@ class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
     # Which object the path's `pk` names: the case, its petitioner, an assessment, its
-    # alert, dispute, key person, daily briefing or key project, or a publicity page;
+    # alert, dispute, key person, daily briefing or key project, a publicity page or an import job;
     # outreach's publicity event (its photo by `photo_pk`) or training.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
@@ -315,6 +316,13 @@ TABLE: dict[str, Row] = {
     "outreach:conduct_panel":               row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     "outreach:conduct_create":              row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE),
     "outreach:merit_set":                   row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE),
+    # ---- import (branch import): the ledger import is the petition office's; a job
+    # (of="import_job") belongs to the unit that registered the case it is met with, so the
+    # accused case's job is the district's: the admin's, no street user's.
+    "ledger_import:upload":                 row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    "ledger_import:job_detail":             row("GET",   LOGIN,     (200, 404, 404), 404, 404,      (200, 404, 404), 404,    (200, 404, 200), of="import_job"),
+    "ledger_import:job_progress":           row("GET",   LOGIN,     (200, 404, 404), 404, 404,      (200, 404, 404), 404,    (200, 404, 200), of="import_job"),
+    "ledger_import:job_run":                row("POST",  LOGIN,     (302, 404, 404), 404, 404,      (302, 404, 404), 404,    (302, 404, 302), of="import_job"),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     # ---- portal: the public portal (no body: the form's refusal, never a case)
@@ -502,6 +510,8 @@ class Target:
     event: int = 0
     photo: int = 0
     training: int = 0
+    # ledger_import: an import job of the unit that registered the case.
+    import_job: int = 0
 
 
 @dataclass
@@ -533,6 +543,7 @@ MISSING_TARGET = Target(
     event=MISSING,
     photo=MISSING,
     training=MISSING,
+    import_job=MISSING,
 )
 
 
@@ -760,6 +771,14 @@ def _with_alert(target: Target) -> Target:
         topic="矩阵培训", trainer="矩阵", held_on=clock.today(),
         created_by=petition.registered_by, updated_at=now, **owned,
     )  # fmt: skip
+    job = ImportJob.objects.create(
+        owner_unit_id=petition.registered_unit_id,
+        created_by_id=petition.registered_by_id,
+        created_at=now,
+        file="imports/matrix.csv",
+        file_name="matrix.csv",
+        mapping="{}",
+    )
     return replace(
         target,
         alert=alert.pk,
@@ -770,6 +789,7 @@ def _with_alert(target: Target) -> Target:
         event=event.pk,
         photo=photo.pk,
         training=training.pk,
+        import_job=job.pk,
     )
 
 

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xinfang.assessment",
     "xinfang.early_warnings",
     "xinfang.outreach",
+    "xinfang.ledger_import",
     "xinfang.notifications",
     "xinfang.portal",
     "xinfang.api",

@@ -444,6 +444,9 @@ class Petition(models.Model):
         _("引导法定途径"), max_length=20, choices=LegalChannel.choices, blank=True
     )
     forwarded_to = models.CharField(_("转送机关"), max_length=100, blank=True)
+    # The case's number in the ledger it was imported from (ledger_import): a file read
+    # twice finds its cases by it and creates nothing.
+    external_ref = models.CharField(_("原台账编号"), max_length=100, blank=True)
 
     objects = PetitionQuerySet.as_manager()
 
@@ -478,6 +481,11 @@ class Petition(models.Model):
             models.CheckConstraint(
                 condition=models.Q(due_date__isnull=True) | models.Q(status__in=OPEN_STATUSES),
                 name="petition_deadline_only_while_open",
+            ),
+            models.UniqueConstraint(
+                fields=["registered_unit", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="petition_external_ref_unique",
             ),
         ]
 

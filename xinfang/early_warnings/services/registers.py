@@ -273,7 +273,7 @@ def key_person_propose_repeat(*, petition: Petition) -> KeyPerson | None:
     if person_id is None or KeyPerson.objects.filter(petitioner_id=person_id).exists():
         return None
     office = petition.registered_unit
-    above = [int(p) for p in office.path.strip("/").split("/") if p]
+    above = office.lineage_ids()
     if petition.accused_unit_id in above:
         return None
     today = clock.local_date(petition.registered_at)

@@ -1,0 +1,321 @@
+"""One ledger row into one case: values read, checked and typed; pure, no ORM.
+
+`RowReader.read` returns the row as a `Case` (units and categories still as names, the
+service resolves them) or the problems that keep it out, each with its row number and
+column, in the user's language. A date is taken only as the file gives it: a missing
+or impossible date, or one that comes before the date it follows, is a problem, never
+guessed. `status_of` says where an imported case stands from its dates.
+"""
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from django.utils.translation import gettext as _
+
+from xinfang.ledger_import.mapping import TARGETS, FieldSpec, Kind, LedgerMapping
+from xinfang.petitions.workflow import Status
+
+# What our own export puts before a text a spreadsheet would take for a formula
+# (petitions/ledger.py): read back, the case gets its text as it was.
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+# Tried in turn when the mapping gives no format: what spreadsheets and our export write.
+DEFAULT_FORMATS: Final = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y/%m/%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y年%m月%d日",
+)
+_TRUE: Final = frozenset({"是", "true", "yes", "y", "1", "已解决", "解决"})
+_FALSE: Final = frozenset({"否", "false", "no", "n", "0", "未解决"})
+
+LABELS: Final[Mapping[str, str]] = {
+    "external_ref": "原台账编号",
+    "registered_at": "登记时间",
+    "title": "标题",
+    "content": "信访内容",
+    "channel": "信访形式",
+    "category": "问题分类",
+    "handling_unit": "承办单位",
+    "community": "问题发生地（社区）",
+    "address": "问题发生地址",
+    "petitioner_name": "信访人姓名",
+    "petitioner_phone": "联系电话",
+    "petitioner_id_number": "身份证号",
+    "head_count": "人数",
+    "handling_due": "办结期限",
+    "replied_at": "答复时间",
+    "reply_kind": "处理意见",
+    "reply_text": "答复内容",
+    "satisfaction": "满意度",
+    "followed_up_at": "回访时间",
+    "solved": "问题实际解决",
+    "is_first_time": "初信初访",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a row (or the file, row 0) cannot be imported."""
+
+    row: int
+    column: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+    def __str__(self) -> str:
+        where = _("第%(row)d行") % {"row": self.row} if self.row else _("文件")
+        column = f"“{self.column}”" if self.column else ""
+        return f"{where}{column}：{self.message}"
+
+
+@dataclass(slots=True)
+class Case:
+    """A row as the case it becomes; units and the category still by name."""
+
+    row: int
+    external_ref: str
+    registered_at: dt.datetime
+    title: str
+    content: str
+    channel: str
+    category: str = ""
+    handling_unit: str = ""
+    community: str = ""
+    address: str = ""
+    petitioner_name: str = ""
+    petitioner_phone: str = ""
+    petitioner_id_number: str = ""
+    head_count: int = 1
+    handling_due: dt.date | None = None
+    replied_at: dt.datetime | None = None
+    reply_kind: str = ""
+    reply_text: str = ""
+    satisfaction: str = ""
+    followed_up_at: dt.datetime | None = None
+    solved: bool | None = None
+    is_first_time: bool = True
+
+
+def status_of(case: Case) -> Status:
+    """Return the status an imported case stands in, following from its dates."""
+    if case.replied_at is None:
+        return Status.HANDLING if case.handling_unit else Status.REGISTERED
+    if case.followed_up_at is not None:
+        return Status.CLOSED
+    return Status.EVALUATED if case.satisfaction else Status.REPLIED
+
+
+def unescape(text: str) -> str:
+    """Return a text as it was before a spreadsheet export escaped it as a would-be formula."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+class _Bad(ValueError):
+    pass
+
+
+class RowReader:
+    """Reads rows of one file by one mapping."""
+
+    def __init__(
+        self,
+        mapping: LedgerMapping,
+        headers: Sequence[str],
+        *,
+        tz: dt.tzinfo,
+        today: dt.date,
+        choices: Mapping[str, Mapping[str, str]],
+        exact_width: bool = False,
+    ) -> None:
+        """Prepare for rows of a file with `headers`; `choices`: value → label per choice field."""
+        mapping.check_columns(headers)
+        self.mapping, self.tz, self.today = mapping, tz, today
+        self.width = len(headers) if exact_width else 0
+        index = {h: i for i, h in enumerate(headers)}
+        self.specs = [(spec, [index[c] for c in spec.columns]) for spec in mapping.fields.values()]
+        # A choice may be given by its value or by its label (the export writes labels).
+        self.choices = {
+            target: {
+                **{str(label): value for value, label in table.items()},
+                **{v: v for v in table},
+            }
+            for target, table in choices.items()
+        }
+
+    def read(self, number: int, cells: Sequence[Any]) -> tuple[Case | None, list[Problem]]:
+        """Return row `number` as a case, or None and its problems."""
+        problems: list[Problem] = []
+        if self.width and len(cells) != self.width:
+            message = _("该行有%(n)d列，表头有%(m)d列；文件可能被截断或分隔符有误。") % {
+                "n": len(cells),
+                "m": self.width,
+            }
+            return None, [Problem(number, "", message)]
+        values: dict[str, Any] = {}
+        for spec, idx in self.specs:
+            try:
+                values[spec.target] = self._value(
+                    spec, [cells[i] if i < len(cells) else None for i in idx]
+                )
+            except _Bad as e:
+                problems.append(Problem(number, self._column(spec), str(e)))
+        for target in ("external_ref", "registered_at", "title", "channel"):
+            if target in values and values[target] in (None, ""):
+                spec = self.mapping.fields[target]
+                problems.append(Problem(number, self._column(spec), _("不能为空。")))
+        if problems:
+            return None, problems
+        values.setdefault("content", values["title"])
+        if not values.get("content"):
+            values["content"] = values["title"]
+        case = Case(row=number, **{k: v for k, v in values.items() if v is not None})
+        problems = self._check(case)
+        return (None, problems) if problems else (case, [])
+
+    def _column(self, spec: FieldSpec) -> str:
+        return "+".join(spec.columns) or LABELS[spec.target]
+
+    def _raw(self, spec: FieldSpec, cells: list[Any]) -> Any:
+        if len(cells) > 1:
+            parts = [_text(c) for c in cells]
+            raw: Any = spec.join.join(p for p in parts if p)
+        else:
+            raw = cells[0] if cells else None
+        if isinstance(raw, str):
+            raw = raw.strip()
+        if raw in (None, ""):
+            return spec.default
+        if spec.values is not None:
+            key = _text(raw)
+            if key in spec.values:
+                return spec.values[key]
+            if "*" in spec.values:
+                return spec.values["*"]
+        return raw
+
+    def _value(self, spec: FieldSpec, cells: list[Any]) -> Any:
+        raw = self._raw(spec, cells)
+        if raw in (None, ""):
+            return None
+        kind, longest = TARGETS[spec.target]
+        if kind is Kind.TEXT:
+            text = unescape(_text(raw))
+            if longest and len(text) > longest:
+                raise _Bad(_("超过%(n)d字（%(m)d字）。") % {"n": longest, "m": len(text)})
+            return text
+        if kind is Kind.DATETIME:
+            return self._moment(raw, spec.formats)
+        if kind is Kind.DATE:
+            return self._moment(raw, spec.formats).date()
+        if kind is Kind.INT:
+            return _count(raw)
+        if kind is Kind.BOOL:
+            return _yes_no(raw)
+        if kind is Kind.CHOICE:
+            table = self.choices[spec.target]
+            value = table.get(_text(raw))
+            if value is None:
+                raise _Bad(
+                    _("“%(v)s”不是可用的值；可用：%(known)s。")
+                    % {"v": raw, "known": "、".join(dict.fromkeys(table.values()))}
+                )
+            return value
+        return _text(raw)  # a unit or category by name, resolved by the service
+
+    def _moment(self, raw: Any, formats: Sequence[str]) -> dt.datetime:
+        if isinstance(raw, dt.datetime):
+            moment = raw
+        elif isinstance(raw, dt.date):
+            moment = dt.datetime(raw.year, raw.month, raw.day)
+        else:
+            moment = _parse_date(_text(raw), formats or DEFAULT_FORMATS)
+        return moment.replace(tzinfo=self.tz) if moment.tzinfo is None else moment
+
+    def _check(self, case: Case) -> list[Problem]:
+        """Return what is wrong between the fields of a row: dates out of order, counts."""
+        problems: list[Problem] = []
+
+        def bad(target: str, message: str) -> None:
+            problems.append(Problem(case.row, self._column(self.mapping.fields[target]), message))
+
+        registered = case.registered_at.date()
+        if registered > self.today:
+            bad("registered_at", _("登记日期%(d)s晚于今天。") % {"d": registered})
+        if case.replied_at is not None and case.replied_at.date() < registered:
+            bad(
+                "replied_at",
+                _("答复日期%(r)s早于登记日期%(d)s。")
+                % {"r": case.replied_at.date(), "d": registered},
+            )
+        if case.replied_at is not None and case.replied_at.date() > self.today:
+            bad("replied_at", _("答复日期%(d)s晚于今天。") % {"d": case.replied_at.date()})
+        if case.handling_due is not None and case.handling_due < registered:
+            bad(
+                "handling_due",
+                _("办结期限%(r)s早于登记日期%(d)s。") % {"r": case.handling_due, "d": registered},
+            )
+        if case.replied_at is None:
+            for target in ("reply_text", "reply_kind", "satisfaction", "followed_up_at", "solved"):
+                if getattr(case, target) not in (None, ""):
+                    bad(target, _("有此项但没有答复日期；请补上答复日期。"))
+        followed, replied = case.followed_up_at, case.replied_at
+        if followed is not None and replied is not None and followed < replied:
+            bad(
+                "followed_up_at",
+                _("回访日期%(f)s早于答复日期%(r)s。") % {"f": followed.date(), "r": replied.date()},
+            )
+        if case.head_count < 1:
+            bad("head_count", _("人数至少为1。"))
+        return problems
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel gives every number as a float: 2001.0 is "2001"
+    return "" if value is None else str(value).strip()
+
+
+def _parse_date(text: str, formats: Sequence[str]) -> dt.datetime:
+    impossible = None
+    for fmt in formats:
+        try:
+            return dt.datetime.strptime(text, fmt)
+        except ValueError as e:
+            if "does not match" not in str(e) and "unconverted data" not in str(e):
+                impossible = e
+    if impossible is not None:
+        raise _Bad(_("日期“%(d)s”不存在。") % {"d": text})
+    raise _Bad(_("“%(d)s”不符合日期格式 %(f)s。") % {"d": text, "f": "、".join(formats)})
+
+
+def _count(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise _Bad(_("“%(v)s”不是人数。") % {"v": raw})
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    try:
+        return int(_text(raw))
+    except ValueError:
+        raise _Bad(_("“%(v)s”不是整数。") % {"v": raw}) from None
+
+
+def _yes_no(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = _text(raw).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise _Bad(_("“%(v)s”不是“是”或“否”。") % {"v": raw})

@@ -1,0 +1,666 @@
+"""Importing a petition ledger (信访台账): every write of the import, and its dry run.
+
+`ledger_check` reads the whole file, checks every row and resolves its units and
+category against tables read once (no query per row), and writes nothing.
+`ledger_import` does the same and then, in one transaction, creates what `create`
+allows, the petitioners and the cases in batches, each case with one event that says
+it was imported: all or nothing, or with `skip_invalid` the valid rows and a CSV of the
+rejected ones beside the input. A case whose `external_ref` the registered unit already
+has is skipped, so the same file read again creates nothing.
+
+An imported case keeps the dates of the file and its status follows from them
+(rows.status_of). What the file cannot say is taken as the statutory rule would have
+it and documented in docs/import.md: routed and accepted on the day of registration,
+the route and handling deadlines counted from it unless the file gives the latter.
+"""
+
+import csv
+import datetime as dt
+import logging
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from xinfang.common import clock
+from xinfang.common.audit import audit_entry, audit_record, audit_write
+from xinfang.common.errors import DomainError, PermissionDenied, ValidationFailed
+from xinfang.ledger_import.inserts import RawInsert
+from xinfang.ledger_import.mapping import LedgerMapping, MappingError, parse_mapping
+from xinfang.ledger_import.models import ImportJob
+from xinfang.ledger_import.reading import FileRefused, Table, check_size, read_table
+from xinfang.ledger_import.rows import LABELS, Case, Problem, RowReader, status_of
+from xinfang.organization.models import Unit
+from xinfang.organization.services import unit_create
+from xinfang.petitions import access, deadlines, limits, search
+from xinfang.petitions.models import (
+    QUERY_CODE_ALPHABET,
+    QUERY_CODE_LENGTH,
+    Category,
+    Channel,
+    Petition,
+    Petitioner,
+    PetitionEvent,
+    ReplyKind,
+    Satisfaction,
+    TimeLimitRule,
+)
+from xinfang.petitions.services import category_save
+from xinfang.petitions.workflow import OPEN_STATUSES, Status
+
+K = TimeLimitRule.Key
+log = logging.getLogger(__name__)
+BATCH: Final = 2000
+PREVIEW_ROWS: Final = 10
+# Where a category the mapping may create goes when its name gives no first level.
+IMPORTED_PARENT: Final = "台账导入"
+CATEGORY_SEPARATOR: Final = " / "
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Report:
+    """What a check or an import found and did; `as_dict` is the command's last line."""
+
+    total: int = 0
+    created: int = 0
+    skipped: int = 0
+    errors: list[Problem] = field(default_factory=list)
+    preview: list[dict[str, Any]] = field(default_factory=list)
+    new_units: list[str] = field(default_factory=list)
+    new_categories: list[str] = field(default_factory=list)
+    rejected_file: str = ""
+    # The cases created, for ledger_index.
+    case_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "created": self.created,
+            "skipped": self.skipped,
+            "errors": [str(p) for p in self.errors],
+        }
+
+    def details(self) -> dict[str, Any]:
+        """Return everything the page shows of the report, as JSON."""
+        return {
+            "total": self.total,
+            "created": self.created,
+            "skipped": self.skipped,
+            "errors": [p.as_dict() for p in self.errors],
+            "preview": self.preview,
+            "new_units": self.new_units,
+            "new_categories": self.new_categories,
+            "rejected_file": self.rejected_file,
+        }
+
+
+def may_import(user: Any, unit: Unit) -> bool:
+    """Return whether `user` may import cases registered by `unit`: its office, or an admin above."""
+    if not access.may_register(user) or user.unit_id is None:
+        return False
+    if user.unit_id == unit.pk:
+        return True
+    return bool(user.role == "admin" and unit.is_within(user.unit))
+
+
+def registered_unit_for(actor: Any, mapping: LedgerMapping) -> Unit:
+    """Return the unit the mapping registers the cases by, if `actor` may import for it."""
+    units = list(Unit.objects.filter(name=mapping.registered_unit)[:2])
+    if not units:
+        raise ValidationFailed(
+            _("登记单位“%(unit)s”不存在。") % {"unit": mapping.registered_unit},
+            field="registered_unit",
+        )
+    if len(units) > 1:
+        raise ValidationFailed(
+            _("有多个名为“%(unit)s”的单位，无法确定登记单位。") % {"unit": mapping.registered_unit},
+            field="registered_unit",
+        )
+    if not may_import(actor, units[0]):
+        raise PermissionDenied(
+            _("只有“%(unit)s”的信访办（登记员、管理员）可以导入它登记的事项。")
+            % {"unit": units[0].name}
+        )
+    return units[0]
+
+
+class _References:
+    """The units and categories rows name, read once; names that `create` allows collected."""
+
+    def __init__(self, unit: Unit, mapping: LedgerMapping) -> None:
+        self.unit, self.mapping = unit, mapping
+        self.units: dict[str, list[Unit]] = defaultdict(list)
+        for u in Unit.objects.filter(path__startswith=unit.path):
+            self.units[u.name].append(u)
+        self.categories: dict[str, list[Category]] = defaultdict(list)
+        for c in Category.objects.filter(parent__isnull=False).select_related("parent"):
+            self.categories[str(c)].append(c)
+            self.categories[c.name].append(c)
+        self.new_units: dict[str, str] = {}  # name → the unit kind it is created as
+        self.new_categories: list[str] = []
+
+    def check(self, case: Case) -> list[Problem]:
+        problems = []
+        for target, kind in (
+            ("handling_unit", Unit.Kind.DEPARTMENT),
+            ("community", Unit.Kind.COMMUNITY),
+        ):
+            name = getattr(case, target)
+            if name and (message := self._unit(target, name, kind)):
+                problems.append(Problem(case.row, self._column(target), message))
+        if case.category and (message := self._category(case.category)):
+            problems.append(Problem(case.row, self._column("category"), message))
+        return problems
+
+    def _column(self, target: str) -> str:
+        return "+".join(self.mapping.fields[target].columns) or LABELS[target]
+
+    def _unit(self, target: str, name: str, kind: str) -> str:
+        found = self.units.get(name, [])
+        if target == "community":
+            found = [u for u in found if u.kind == Unit.Kind.COMMUNITY]
+        if len(found) == 1 or name in self.new_units:
+            return ""
+        if len(found) > 1:
+            return _("“%(u)s”下有多个名为“%(n)s”的单位。") % {"u": self.unit.name, "n": name}
+        if self.mapping.fields[target].create:
+            self.new_units[name] = kind
+            return ""
+        return _("“%(u)s”下没有名为“%(n)s”的单位（可在映射中用 values 对照，或设 create）。") % {
+            "u": self.unit.name,
+            "n": name,
+        }
+
+    def _category(self, name: str) -> str:
+        found = self.categories.get(name, [])
+        if len(found) == 1 or name in self.new_categories:
+            return ""
+        if len(found) > 1:
+            return _("有多个名为“%(n)s”的问题分类，请写成“一级分类 / 二级分类”。") % {"n": name}
+        if self.mapping.fields["category"].create:
+            self.new_categories.append(name)
+            return ""
+        return _("没有名为“%(n)s”的问题分类（可在映射中用 values 对照，或设 create）。") % {
+            "n": name
+        }
+
+    def create(self, actor: Any) -> None:
+        """Create the units and categories the rows named and `create` allows."""
+        for name, kind in self.new_units.items():
+            unit = unit_create(actor=actor, unit=Unit(name=name, kind=kind, parent=self.unit))
+            self.units[name] = [unit]
+        parents = {c.name: c for c in Category.objects.filter(parent__isnull=True)}
+        for name in self.new_categories:
+            first, _sep, second = name.rpartition(CATEGORY_SEPARATOR)
+            first = first or IMPORTED_PARENT
+            if first not in parents:
+                parents[first] = category_save(actor=actor, category=Category(name=first))
+            leaf = category_save(actor=actor, category=Category(name=second, parent=parents[first]))
+            self.categories[name] = [leaf]
+
+    def unit_id(self, name: str) -> int | None:
+        return self.units[name][0].pk if name else None
+
+    def community_id(self, name: str) -> int | None:
+        if not name:
+            return None
+        return next(u.pk for u in self.units[name] if u.kind == Unit.Kind.COMMUNITY)
+
+    def category_id(self, name: str) -> int | None:
+        return self.categories[name][0].pk if name else None
+
+
+def _choices() -> dict[str, dict[str, str]]:
+    return {
+        "channel": {str(v): str(label) for v, label in Channel.choices},
+        "reply_kind": {str(v): str(label) for v, label in ReplyKind.choices},
+        "satisfaction": {str(v): str(label) for v, label in Satisfaction.choices},
+    }
+
+
+@dataclass
+class _Checked:
+    unit: Unit
+    table: Table
+    cases: list[Case]
+    refs: _References
+    report: Report
+    rows: dict[int, tuple[Any, ...]]
+
+
+def _check(
+    actor: Any, path: Path, name: str, mapping: LedgerMapping, progress: Progress
+) -> _Checked:
+    unit = registered_unit_for(actor, mapping)
+    report = Report()
+    try:
+        table = read_table(path, mapping.source, name)
+        reader = RowReader(
+            mapping,
+            table.headers,
+            tz=timezone.get_current_timezone(),
+            today=clock.today(),
+            choices=_choices(),
+            exact_width=table.exact_width,
+        )
+    except (FileRefused, MappingError) as e:
+        report.errors.append(Problem(0, "", str(e)))
+        return _Checked(unit, Table([], []), [], _References(unit, mapping), report, {})
+    report.total = len(table.rows)
+    refs = _References(unit, mapping)
+    known = set(
+        Petition.objects.filter(registered_unit=unit)
+        .exclude(external_ref="")
+        .values_list("external_ref", flat=True)
+    )
+    first_row: dict[str, int] = {}
+    cases: list[Case] = []
+    for i, (number, cells) in enumerate(table.rows):
+        case, problems = reader.read(number, cells)
+        if case is not None:
+            problems = refs.check(case)
+            if case.external_ref in first_row:
+                problems.append(
+                    Problem(
+                        number,
+                        "+".join(mapping.fields["external_ref"].columns) or LABELS["external_ref"],
+                        _("编号“%(ref)s”与第%(row)d行重复。")
+                        % {"ref": case.external_ref, "row": first_row[case.external_ref]},
+                    )
+                )
+            else:
+                first_row[case.external_ref] = number
+        if problems:
+            report.errors += problems
+        elif case is not None and case.external_ref in known:
+            report.skipped += 1
+        elif case is not None:
+            cases.append(case)
+            if len(report.preview) < PREVIEW_ROWS:
+                report.preview.append(_preview(case))
+        if i % BATCH == 0:
+            progress(i, len(table.rows))
+    report.new_units = list(refs.new_units)
+    report.new_categories = list(refs.new_categories)
+    return _Checked(unit, table, cases, refs, report, dict(table.rows))
+
+
+def _preview(case: Case) -> dict[str, Any]:
+    return {
+        "row": case.row,
+        "external_ref": case.external_ref,
+        "registered_at": case.registered_at.date().isoformat(),
+        "title": case.title,
+        "channel": case.channel,
+        "category": case.category,
+        "handling_unit": case.handling_unit,
+        "replied_at": case.replied_at.date().isoformat() if case.replied_at else "",
+        "status": str(status_of(case).label),
+    }
+
+
+def _nothing(done: int, total: int) -> None:
+    """Report no progress: the command and the tests need none."""
+
+
+def ledger_check(
+    *, actor: Any, path: Path, mapping: LedgerMapping, name: str = "", progress: Progress = _nothing
+) -> Report:
+    """Return what importing the file at `path` would do and every problem; write nothing."""
+    checked = _check(actor, path, name, mapping, progress)
+    checked.report.created = len(checked.cases)
+    return checked.report
+
+
+def ledger_import(
+    *,
+    actor: Any,
+    path: Path,
+    mapping: LedgerMapping,
+    name: str = "",
+    skip_invalid: bool = False,
+    progress: Progress = _nothing,
+    ip: str | None = None,
+) -> Report:
+    """Import the cases of the file at `path`: all or nothing, or with `skip_invalid` the valid ones.
+
+    The file is read and checked before the transaction opens, so a long check holds no
+    lock and its progress can be seen; the writes are one transaction, and the unique
+    `external_ref` refuses a case someone imported in between.
+    """
+    checked = _check(actor, path, name, mapping, progress)
+    report = checked.report
+    file_error = any(p.row == 0 for p in report.errors)
+    if report.errors and (not skip_invalid or file_error):
+        return report
+    if report.errors:
+        report.rejected_file = str(_write_rejected(path, checked))
+    _write(actor, checked, name or path.name, progress, ip)
+    return report
+
+
+@transaction.atomic
+def _write(actor: Any, checked: _Checked, name: str, progress: Progress, ip: str | None) -> None:
+    report = checked.report
+    checked.refs.create(actor)
+    total = len(checked.cases)
+    writer = _Writer(actor, checked, name)
+    for start in range(0, total, BATCH):
+        writer.write(checked.cases[start : start + BATCH])
+        progress(report.total + start, report.total + total)
+    report.created = total
+    report.case_ids = writer.ids
+    audit_write(
+        [
+            audit_entry(
+                actor=actor,
+                kind="create",
+                obj=checked.unit,
+                summary=_("导入台账“%(file)s”：新建%(n)d件，跳过%(s)d件，有误%(e)d行")
+                % {
+                    "file": name,
+                    "n": total,
+                    "s": report.skipped,
+                    "e": len({p.row for p in report.errors}),
+                },
+                ip=ip,
+            )
+        ]
+    )
+
+
+def ledger_index(*, case_ids: Sequence[int], progress: Progress = _nothing) -> None:
+    """Write the search words (search.document) of imported cases, a committed batch at a time."""
+    for start in range(0, len(case_ids), BATCH):
+        chunk = case_ids[start : start + BATCH]
+        rows = Petition.objects.filter(pk__in=chunk, search_text="").values_list(
+            "pk", "title", "content"
+        )
+        words = [(search.document(title, content), pk) for pk, title, content in rows]
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(
+                "UPDATE petitions_petition SET search_text = %s WHERE id = %s", words
+            )
+        progress(start + len(chunk), len(case_ids))
+
+
+def _query_code() -> str:
+    """Return a query code as petitions.models.new_query_code does, from one draw of 60 bits."""
+    bits = secrets.randbits(QUERY_CODE_LENGTH * 5)
+    return "".join(QUERY_CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(QUERY_CODE_LENGTH))
+
+
+def _write_rejected(path: Path, checked: _Checked) -> Path:
+    """Write the rejected rows with their reasons to a CSV beside the input; return its path."""
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for p in checked.report.errors:
+        reasons[p.row].append(f"{p.column}：{p.message}" if p.column else p.message)
+    out = path.with_name(f"{path.stem}.rejected.csv")
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow([_("行号"), _("原因"), *checked.table.headers])
+        for row, why in sorted(reasons.items()):
+            writer.writerow([row, "；".join(why), *checked.rows.get(row, ())])
+    return out
+
+
+class _Writer:
+    """Inserts batches of checked cases, their petitioners and events."""
+
+    def __init__(self, actor: Any, checked: _Checked, file_name: str) -> None:
+        self.actor, self.unit, self.refs, self.file = actor, checked.unit, checked.refs, file_name
+        self.limits = limits.time_limits()
+        self.route_due: dict[dt.date, dt.date] = {}
+        self.handle_due: dict[dt.date, dt.date] = {}
+        self.people_by_id: dict[str, int] = {}
+        self.people_by_contact: dict[tuple[str, str], int] = {}
+        self.petitions, self.events = RawInsert(Petition), RawInsert(PetitionEvent)
+        self.ids: list[int] = []
+
+    def _due(self, memo: dict[dt.date, dt.date], day: dt.date, key: str) -> dt.date:
+        due = memo.get(day)
+        if due is None:
+            due = memo[day] = deadlines.due_date(day, self.limits[key])
+        return due
+
+    def write(self, cases: Sequence[Case]) -> None:
+        people = self._petitioners(cases)
+        petitions = [self._petition(case, people.get(case.row)) for case in cases]
+        ids = self.petitions.ids(len(petitions))
+        self.petitions.insert(ids, petitions)
+        self.ids += ids
+        events = [
+            self._event(c, pk, p["status"]) for c, pk, p in zip(cases, ids, petitions, strict=True)
+        ]
+        self.events.insert(self.events.ids(len(events)), events)
+
+    def _petitioners(self, cases: Iterable[Case]) -> dict[int, int]:
+        """Return the petitioner's id of each row that names one, creating the new ones."""
+        ids = {c.petitioner_id_number for c in cases if c.petitioner_id_number}
+        wanted = ids - self.people_by_id.keys()
+        if wanted:
+            self.people_by_id.update(
+                Petitioner.objects.filter(id_number__in=wanted)
+                .order_by("pk")
+                .values_list("id_number", "pk")
+            )
+        new: dict[Any, Petitioner] = {}
+        keys: dict[int, Any] = {}
+        for c in cases:
+            if not (c.petitioner_name or c.petitioner_phone or c.petitioner_id_number):
+                continue
+            key: Any = c.petitioner_id_number or (
+                (c.petitioner_name, c.petitioner_phone) if c.petitioner_phone else ("row", c.row)
+            )
+            keys[c.row] = key
+            if key in self.people_by_id or key in self.people_by_contact or key in new:
+                continue
+            new[key] = Petitioner(
+                name=c.petitioner_name or _("（未留名）"),
+                phone=c.petitioner_phone,
+                id_number=c.petitioner_id_number,
+                community_id=self.refs.community_id(c.community),
+            )
+        Petitioner.objects.bulk_create(new.values(), batch_size=BATCH)
+        for key, person in new.items():
+            if isinstance(key, str):
+                self.people_by_id[key] = person.pk
+            elif key[0] != "row":
+                self.people_by_contact[key] = person.pk
+        found: dict[int, int] = {}
+        for row, key in keys.items():
+            if key in new:
+                found[row] = new[key].pk
+            elif isinstance(key, str):
+                found[row] = self.people_by_id[key]
+            else:
+                found[row] = self.people_by_contact[key]
+        return found
+
+    def _petition(self, case: Case, petitioner_id: int | None) -> dict[str, Any]:
+        status = status_of(case)
+        day = timezone.localdate(case.registered_at)
+        route_due = self._due(self.route_due, day, K.ROUTE)
+        routed = case.replied_at is not None or bool(case.handling_unit)
+        handling_due = case.handling_due or (
+            self._due(self.handle_due, day, K.HANDLE) if routed else None
+        )
+        handling_unit_id = self.refs.unit_id(case.handling_unit)
+        replied_day = timezone.localdate(case.replied_at) if case.replied_at else None
+        due_date = None
+        if status in OPEN_STATUSES:
+            due_date = route_due if status == Status.REGISTERED else handling_due
+        return dict(
+            registered_unit_id=self.unit.pk,
+            owner_unit_id=handling_unit_id or self.unit.pk,
+            handling_unit_id=handling_unit_id,
+            registered_by_id=self.actor.pk,
+            channel=case.channel,
+            petitioner_id=petitioner_id,
+            is_anonymous=petitioner_id is None,
+            head_count=case.head_count,
+            title=case.title,
+            content=case.content,
+            # Filled by ledger_index once the cases are committed: segmenting the text
+            # costs more than all the rest of the import.
+            search_text="",
+            query_code=_query_code(),
+            category_id=self.refs.category_id(case.category),
+            community_id=self.refs.community_id(case.community),
+            address=case.address,
+            is_first_time=case.is_first_time,
+            external_ref=case.external_ref,
+            status=status.value,
+            due_date=due_date,
+            registered_at=case.registered_at,
+            route_due=route_due,
+            routed_at=case.registered_at if routed else None,
+            accepted_at=case.registered_at if routed else None,
+            handling_due=handling_due,
+            replied_at=case.replied_at,
+            reply_kind=case.reply_kind,
+            reply_text=case.reply_text,
+            reply_overdue=(replied_day > handling_due if replied_day and handling_due else None),
+            # The file has the rating but not its day: the earliest it can have been given.
+            rated_at=case.replied_at if case.satisfaction else None,
+            satisfaction_unit=case.satisfaction,
+            satisfaction_office=case.satisfaction,
+            followed_up_at=case.followed_up_at,
+            solved=case.solved,
+            closed_at=case.followed_up_at,
+        )
+
+    def _event(self, case: Case, petition_id: int, status: str) -> dict[str, Any]:
+        return dict(
+            petition_id=petition_id,
+            at=case.registered_at,
+            actor_id=self.actor.pk,
+            unit_id=self.unit.pk,
+            action="register",
+            from_status="",
+            to_status=status,
+            note=_("由台账导入：%(file)s 第%(row)d行") % {"file": self.file, "row": case.row},
+            details={
+                "imported": True,
+                "file": self.file,
+                "row": case.row,
+                "external_ref": case.external_ref,
+                "channel": case.channel,
+            },
+        )
+
+
+# ---------------------------------------------------------------- import jobs (the page)
+
+
+def import_job_create(
+    *, actor: Any, upload: UploadedFile, mapping_text: str, ip: str | None = None
+) -> ImportJob:
+    """Keep the uploaded file and mapping, run the dry run on them and return the job.
+
+    The dry run reads the whole file outside any transaction: on SQLite a transaction
+    would hold the one write lock for as long as the reading takes.
+    """
+    try:
+        check_size(upload.size or 0)
+        mapping = parse_mapping(mapping_text)
+    except FileRefused as e:
+        raise ValidationFailed(str(e), field="file") from None
+    except MappingError as e:
+        raise ValidationFailed(str(e), field="mapping") from None
+    unit = registered_unit_for(actor, mapping)
+    name = Path(upload.name or "ledger").name[:200]
+    job = ImportJob(
+        owner_unit=unit,
+        created_by=actor,
+        created_at=clock.now(),
+        file_name=name,
+        mapping=mapping_text,
+    )
+    job.file.save(name, upload, save=False)
+    report = ledger_check(actor=actor, path=Path(job.file.path), mapping=mapping, name=name)
+    job.dry_run, job.total = report.details(), report.total
+    with transaction.atomic():
+        job.save()
+        audit_record(
+            actor=actor,
+            kind="create",
+            obj=job,
+            summary=_("上传台账“%(file)s”试运行：%(n)d行") % {"file": name, "n": report.total},
+            ip=ip,
+        )
+    return job
+
+
+@transaction.atomic
+def import_job_start(
+    *, actor: Any, job: ImportJob, skip_invalid: bool, ip: str | None = None
+) -> ImportJob:
+    """Queue the real run of a checked job; refuse one already started or one that cannot run."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.state != ImportJob.State.CHECKED:
+        raise ValidationFailed(_("该导入已经开始或已完成，不能再次导入。"))
+    errors = job.dry_run.get("errors", [])
+    if any(e["row"] == 0 for e in errors):
+        raise ValidationFailed(_("文件或映射有误，无法导入；请修正后重新上传。"))
+    if errors and not skip_invalid:
+        raise ValidationFailed(
+            _("试运行发现%(n)d处错误。请修正文件后重新上传，或勾选“跳过有误的行”。")
+            % {"n": len(errors)}
+        )
+    job.state, job.skip_invalid, job.done = ImportJob.State.QUEUED, skip_invalid, 0
+    job.save(update_fields=["state", "skip_invalid", "done"])
+    audit_record(actor=actor, kind="change", obj=job, summary=_("开始导入"), ip=ip)
+
+    def enqueue() -> None:
+        from xinfang.ledger_import.tasks import run_import_job
+
+        run_import_job(job.pk)
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Run a queued job's import, its progress written as it goes; a job not queued is left alone."""
+    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
+        state=ImportJob.State.RUNNING
+    )
+    if not claimed:  # delivered twice, or already done
+        return
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(done=done, total=total)
+
+    try:
+        report = ledger_import(
+            actor=job.created_by,
+            path=Path(job.file.path),
+            mapping=parse_mapping(job.mapping),
+            name=job.file_name,
+            skip_invalid=job.skip_invalid,
+            progress=progress,
+        )
+        ledger_index(case_ids=report.case_ids)
+    except (DomainError, MappingError) as e:
+        report = Report(errors=[Problem(0, "", str(e))])
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        report = Report(errors=[Problem(0, "", _("导入时发生系统错误，未写入任何事项。"))])
+    failed = bool(report.errors) and not (job.skip_invalid and report.created)
+    ImportJob.objects.filter(pk=job_id).update(
+        state=ImportJob.State.FAILED if failed else ImportJob.State.DONE,
+        result=report.details(),
+        done=F("total"),
+        finished_at=clock.now(),
+    )

@@ -1,0 +1,12 @@
+"""The import's background run, on the task queue (`manage.py run_huey`)."""
+
+from huey.contrib.djhuey import db_task
+
+from xinfang.ledger_import import services
+
+
+# huey ships no type information, so its decorators are untyped.
+@db_task()  # type: ignore[untyped-decorator]
+def run_import_job(job_id: int) -> None:
+    """Import the file of job `job_id` as its dry run checked it."""
+    services.import_job_run(job_id=job_id)
