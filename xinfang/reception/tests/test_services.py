@@ -18,7 +18,9 @@ A = Appointment.Status
 def _book(street: Any, day: ReceptionDay, n: int = 1, **who: Any) -> Appointment:
     slot = day.slots.first()
     assert slot is not None
-    return services.appointment_book(actor=street.registrar, slot_id=slot.pk, person=person(n, **who))
+    return services.appointment_book(
+        actor=street.registrar, slot_id=slot.pk, person=person(n, **who)
+    )
 
 
 def _sms(purpose: str) -> list[str]:
@@ -225,7 +227,9 @@ def test_a_booking_links_the_person_on_file_by_id_number(street: Any) -> None:
 
     known = register(
         street.registrar,
-        petitioners=[PetitionerData(name="王五", id_number="11010519491231002X", phone="13911112222")],
+        petitioners=[
+            PetitionerData(name="王五", id_number="11010519491231002X", phone="13911112222")
+        ],
     )
     day = reception_day(street)
     booked = _book(street, day, 1, id_number="11010519491231002X", name="王五")
