@@ -2,7 +2,9 @@
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -51,3 +53,45 @@ def login(page: Any, username: str) -> None:
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert "/accounts/login/" not in page.url, "login failed"
+
+
+# ---------------------------------------------------------------- accessibility
+
+AXE_VERSION = "4.14.1"
+AXE_DIR = Path(__file__).resolve().parents[2] / "var" / "axe"
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """Return axe-core's script, fetched once from the npm registry into var/axe."""
+    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("npm is needed to fetch axe-core for the accessibility check")
+        subprocess.run(
+            [
+                npm,
+                "install",
+                "--no-save",
+                "--no-audit",
+                "--no-fund",
+                "--prefix",
+                str(AXE_DIR),
+                f"axe-core@{AXE_VERSION}",
+            ],
+            check=True,
+            timeout=300,
+        )
+    return script.read_text(encoding="utf-8")
+
+
+def serious_violations(page: Any, axe: str) -> list[str]:
+    """Return axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(content=axe)
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

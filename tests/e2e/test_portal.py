@@ -2,13 +2,12 @@
 and asks for review once the staff have replied."""
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.e2e.conftest import serious_violations as _serious
 from xinfang.notifications import gateways
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Channel, Petition
@@ -92,44 +91,6 @@ def test_a_petitioner_submits_on_a_phone_follows_rates_and_asks_for_review(
 
 
 # ---------------------------------------------------------------- accessibility
-
-AXE_VERSION = "4.14.1"
-AXE_DIR = Path(__file__).resolve().parents[2] / "var" / "axe"
-
-
-@pytest.fixture(scope="session")
-def axe_source() -> str:
-    """Return axe-core's script, fetched once from the npm registry into var/axe."""
-    script = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is needed to fetch axe-core for the accessibility check")
-        subprocess.run(
-            [
-                npm,
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(AXE_DIR),
-                f"axe-core@{AXE_VERSION}",
-            ],
-            check=True,
-            timeout=300,
-        )
-    return script.read_text(encoding="utf-8")
-
-
-def _serious(page: Any, axe: str) -> list[str]:
-    page.add_script_tag(content=axe)
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [
-        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_no_portal_page_has_a_serious_accessibility_violation(
