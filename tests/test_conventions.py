@@ -20,9 +20,12 @@ STATUS_WRITE = re.compile(
 # The one module that may, and the model whose own methods describe the status.
 STATUS_WRITERS = ("xinfang/petitions/services/transitions.py",)
 # Services that write the status of their own models, by the names they hold them under:
-# early warnings' alerts and key persons (never a petition).
+# early warnings' alerts and key persons, reception days' bookings (never a petition).
 OWN_STATUS_WRITES = {
     "xinfang/early_warnings/services.py": re.compile(r"^(?:alert|person)\.status\s*="),
+    "xinfang/reception/services.py": re.compile(
+        r"^(?:appointment\.status\s*=|day\.appointments\.filter\(status=A\.BOOKED\)\.update\()"
+    ),
 }
 
 
