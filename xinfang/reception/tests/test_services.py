@@ -234,3 +234,15 @@ def test_a_booking_links_the_person_on_file_by_id_number(street: Any) -> None:
     day = reception_day(street)
     booked = _book(street, day, 1, id_number="11010519491231002X", name="王五")
     assert booked.petitioner_id == known.petitioner_id
+
+
+def test_the_afternoon_task_reminds_tomorrows_bookings(street: Any) -> None:
+    from huey.contrib.djhuey import HUEY
+
+    from xinfang.reception import tasks
+
+    _book(street, reception_day(street, days_ahead=1), 1)
+    assert any(t.__name__ == "remind_appointments" for t in HUEY._registry._periodic_tasks)
+    tasks.remind_appointments.call_local()
+    tasks.remind_appointments.call_local()
+    assert _sms("reception_reminder") == [person(1).phone]
