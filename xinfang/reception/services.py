@@ -259,7 +259,14 @@ def _same_person_refusal(day: ReceptionDay) -> ValidationFailed:
 
 
 def _open_slot(slot_id: int, *, public: bool) -> ReceptionSlot:
-    slot = ReceptionSlot.objects.select_related("day", "day__leader").filter(pk=slot_id).first()
+    # The day's row is locked: a booking waits for a cancellation or a move in progress
+    # (and sees its outcome), so nobody is booked on a day whose notices have gone out.
+    slot = (
+        ReceptionSlot.objects.select_related("day", "day__leader")
+        .select_for_update(of=("day",))
+        .filter(pk=slot_id)
+        .first()
+    )
     if slot is None or (public and not slot.day.is_published):
         raise NotFound(_("该接访时段不存在或已不能预约。"))
     if slot.day.is_cancelled:
@@ -419,7 +426,7 @@ def appointment_mark(
         raise ValidationFailed(_("请选择签到或未到。"))
     day = _today_day(actor, day_id)
     appointment = (
-        day.appointments.select_for_update()
+        day.appointments.select_for_update(of=("self",))
         .filter(pk=appointment_id)
         .exclude(status=A.CANCELLED)
         .first()
