@@ -200,6 +200,8 @@ TABLE: dict[str, Row] = {
     "petitions:notice_pdf":                 row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:receipt":                    row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, identity=True),
     "petitions:petitioner_detail":          row("GET",   LOGIN,     HIDDEN,    HIDDEN,   HIDDEN,      HIDDEN,        HIDDEN,   HIDDEN, of="person", identity=True),
+    # The leader's own page (领导包案): only the roles that may hold a case personally.
+    "petitions:leader_cases":               row("GET",   LOGIN,     403,       403,      200,         200,           403,      403),
     "routing:suggest":                      row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, query=_suggest),
     "early_warnings:similar_panel":         row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
     "routing:acceptance":                   row("GET",   LOGIN,     200,       404,      404,         200,           200,      200),

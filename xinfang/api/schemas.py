@@ -382,6 +382,10 @@ class PetitionDetail(PetitionFields):
     satisfaction_unit: str
     satisfaction_office: str
     solved: bool | None
+    responsible_leader: Ref | None = Field(description="包案领导")
+    instruction_pending_since: dt.datetime | None = Field(
+        description="领导批示待承办单位落实的起始时间；承办单位记录办理情况或答复后为空"
+    )
     allowed_actions: list[Action]
     events: list[EventOut]
     suggestions: "SuggestionsOut | None" = Field(
@@ -433,6 +437,8 @@ class PetitionDetail(PetitionFields):
             satisfaction_unit=p.satisfaction_unit,
             satisfaction_office=p.satisfaction_office,
             solved=p.solved,
+            responsible_leader=Ref.of(p.responsible_leader),
+            instruction_pending_since=p.instruction_pending_since,
             allowed_actions=allowed,
             events=[EventOut.of(e, d) for e, d in zip(events, event_details, strict=True)],
         )

@@ -224,11 +224,12 @@ def course(
         spec.data.channel == Channel.COLLECTIVE_VISIT or spec.repeat or spec.template.accused
     )
     accept = inputs.AssignInput(
-        handling_unit_id=s.units[unit].pk,
-        responsible_leader_id=leader.pk if led else None,
-        note=f"交{s.units[unit].name}办理。",
+        handling_unit_id=s.units[unit].pk, note=f"交{s.units[unit].name}办理。"
     )
     yield t.step(route_day, A.ACCEPT, office, accept)
+    if led:
+        charge = inputs.LeaderInput(leader_id=leader.pk, note="领导小组研究确定包案领导。")
+        yield t.step(route_day, A.TAKE_CHARGE, leader, charge)
     if b.objection:
         reason = rng.choice(content.OBJECTION_REASONS)
         yield t.step(t.after(1, 3), A.OBJECT, s.handlers[unit], inputs.ReasonInput(reason=reason))

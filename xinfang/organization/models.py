@@ -77,3 +77,7 @@ class Unit(MemoModel):
     def is_within(self, other: "Unit") -> bool:
         """Return whether this unit is `other` or lies below it."""
         return self.path.startswith(other.path)
+
+    def lineage_ids(self) -> list[int]:
+        """Return the ids of the units from the top down to this one, read from the path."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]

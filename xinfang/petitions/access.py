@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
+from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_scope
 from xinfang.petitions import actions, limits
 from xinfang.petitions.models import Attachment, Petition, Petitioner, PetitionEvent
@@ -138,7 +139,8 @@ def _own_and_above(user: Any) -> list[int]:
     """Return the ids of the user's unit and the units above it, read from its path."""
     if user.unit_id is None:
         return []
-    return [int(part) for part in user.unit.path.strip("/").split("/") if part]
+    unit: Unit = user.unit
+    return unit.lineage_ids()
 
 
 def can_see_identity(user: Any, petition: Petition) -> bool:

@@ -5,8 +5,8 @@
 a button is offered exactly when the service would take the step.
 
 - `moves`: from which status the action may be taken, and the status it leads to.
-- `roles`, `side`: who may take it, and from which side of the case (the office where
-  the case was registered, or the unit it is assigned to).
+- `roles`, `sides`: who may take it, and from which side of the case (the office where
+  the case was registered, the unit it is assigned to, or either: a leader's steps).
 - `guard`: a rule of the case itself that may forbid the step now (one extension only,
   the objection window, no rating of litigation-type cases, the review windows).
 - `effect`: what the step changes on the case, given its typed input.
@@ -31,6 +31,8 @@ from xinfang.petitions.inputs import (
     FollowUpInput,
     ForwardInput,
     HandlingInput,
+    InstructionInput,
+    LeaderInput,
     MergeInput,
     NotAcceptInput,
     NoteInput,
@@ -40,6 +42,7 @@ from xinfang.petitions.inputs import (
 )
 from xinfang.petitions.workflow import (
     APPROVER_ROLES,
+    CASE_LEADER_ROLES,
     LEADER_ROLES,
     OFFICE_ROLES,
     OPEN_STATUSES,
@@ -66,7 +69,7 @@ class ActionSpec(Generic[In]):
     action: Action
     moves: Mapping[Status, Status]
     roles: frozenset[str]
-    side: Side
+    sides: frozenset[Side]
     input: type[In]
     effect: Callable[[Ctx, In], None]
     guard: Guard | None = None
@@ -83,15 +86,20 @@ def _spec(
     action: Action,
     moves: Mapping[Status, Status],
     roles: frozenset[str],
-    side: Side,
+    side: Side | frozenset[Side],
     input: type[In],
     effect: Callable[[Ctx, In], None],
     guard: Guard | None = None,
 ) -> tuple[Action, ActionSpec[Any]]:
-    return action, ActionSpec(action, moves, roles, side, input, effect, guard)
+    sides = side if isinstance(side, frozenset) else frozenset({side})
+    return action, ActionSpec(action, moves, roles, sides, input, effect, guard)
 
 
 OFFICE, UNIT = Side.OFFICE, Side.UNIT
+EITHER: Final = frozenset(Side)
+# A leader takes charge of, and instructs on, a case still to be settled: open, or
+# replied and not yet followed up (a hard case is often taken on when the reply failed).
+_UNSETTLED: Final = {s: s for s in sorted(OPEN_STATUSES | {Status.REPLIED, Status.EVALUATED})}
 
 ACTIONS: Final[Mapping[Action, ActionSpec[Any]]] = dict(
     [
@@ -226,6 +234,18 @@ ACTIONS: Final[Mapping[Action, ActionSpec[Any]]] = dict(
             SuperviseInput,
             e.supervise,
         ),
+        # Leader-owned cases (领导包案): a leader takes charge, from the case page or at a
+        # reception; the office records a charge the leading group assigned. The leader's
+        # instructions (批示) reach the handling unit, which acts on them by its next step.
+        _spec(
+            A.TAKE_CHARGE,
+            _UNSETTLED,
+            CASE_LEADER_ROLES | OFFICE_ROLES,
+            EITHER,
+            LeaderInput,
+            e.take_charge,
+        ),
+        _spec(A.INSTRUCT, _UNSETTLED, CASE_LEADER_ROLES, EITHER, InstructionInput, e.instruct),
     ]
 )
 
@@ -253,7 +273,7 @@ def actions_from(status: Status) -> list[Action]:
 
 def may_take(spec: ActionSpec[Any], role: str, sides: Iterable[Side]) -> bool:
     """Return whether a user of `role` on `sides` of the case may take the action at all."""
-    return role in spec.roles and (role in _SIDELESS or spec.side in frozenset(sides))
+    return role in spec.roles and (role in _SIDELESS or not spec.sides.isdisjoint(sides))
 
 
 def available(

@@ -8,7 +8,10 @@ class PetitionsConfig(AppConfig):
     verbose_name = "信访事项"
 
     def ready(self) -> None:
+        from xinfang.petitions import events, handlers
         from xinfang.petitions.fts import ensure_index
+        from xinfang.petitions.workflow import Action
 
+        events.subscribe(Action.INSTRUCT, handlers.notify_instruction)
         # After every migrate: altering the petition table on SQLite drops its triggers.
         post_migrate.connect(ensure_index, sender=self)

@@ -26,6 +26,8 @@ from xinfang.petitions.inputs import (
     FollowUpInput,
     ForwardInput,
     HandlingInput,
+    InstructionInput,
+    LeaderInput,
     MergeInput,
     NotAcceptInput,
     NoteInput,
@@ -54,6 +56,8 @@ class Ctx:
     actor_unit_ids: frozenset[int]
     find_unit: Callable[[int], Any]
     find_case: Callable[[int], Any]
+    # An active user of a leader's role (workflow.CASE_LEADER_ROLES), with their unit.
+    find_leader: Callable[[int], Any]
     details: dict[str, Any] = field(default_factory=dict)
     created: list[Model] = field(default_factory=list)
 
@@ -162,8 +166,6 @@ def accept(ctx: Ctx, data: AssignInput) -> None:
     statutory = deadlines.due_date(ctx.today, ctx.limits[K.HANDLE])
     # A higher office's deadline binds when it is earlier than the statutory one.
     p.handling_due = min(statutory, p.origin_deadline) if p.origin_deadline else statutory
-    if data.responsible_leader_id:
-        p.responsible_leader_id = data.responsible_leader_id
     ctx.details["handling_due"] = p.handling_due.isoformat()
 
 
@@ -209,6 +211,7 @@ def record_handling(ctx: Ctx, data: HandlingInput) -> None:
     p = ctx.petition
     if p.handler_id is None and ctx.actor.role == "handler":
         p.handler = ctx.actor
+    p.instruction_pending_since = None
 
 
 def request_extension(ctx: Ctx, data: ExtensionInput) -> None:
@@ -251,6 +254,7 @@ def reply(ctx: Ctx, data: ReplyInput) -> None:
     p.reply_text = _required(data.text, "text", _("请填写处理意见书正文。"))
     p.replied_at = ctx.now
     p.reply_overdue = deadlines.is_overdue(p.handling_due, ctx.today)
+    p.instruction_pending_since = None
     ctx.details.update(reply_kind=p.reply_kind, overdue=p.reply_overdue)
 
 
@@ -309,6 +313,39 @@ def supervise(ctx: Ctx, data: SuperviseInput) -> None:
         )
     )
     ctx.details["due"] = data.due.isoformat()
+
+
+def take_charge(ctx: Ctx, data: LeaderInput) -> None:
+    p = ctx.petition
+    leader = ctx.find_leader(data.leader_id)
+    # The leader must stand above the case, where they see it: at or above the office
+    # that registered it or the unit that handles it.
+    within = leader is not None and (
+        p.registered_unit.is_within(leader.unit)
+        or (p.handling_unit is not None and p.handling_unit.is_within(leader.unit))
+    )
+    if not within:
+        raise ValidationFailed(_("包案领导须为本事项所在单位或其上级单位的领导。"), field="leader")
+    accusation = p.category is not None and p.category.is_accusation
+    if accusation and p.accused_unit is not None and leader.unit.is_within(p.accused_unit):
+        raise ValidationFailed(
+            _("检举控告事项不得由被检举控告单位的领导包案（《信访工作条例》第四十六条）。"),
+            field="leader",
+        )
+    if p.responsible_leader_id == leader.pk:
+        raise ValidationFailed(_("该领导已是本事项的包案领导。"), field="leader")
+    previous = p.responsible_leader
+    p.responsible_leader = leader
+    ctx.details["leader"] = str(leader)
+    if previous is not None:
+        ctx.details["previous"] = str(previous)
+
+
+def instruct(ctx: Ctx, data: InstructionInput) -> None:
+    _required(data.note, "note", _("请填写批示内容。"))
+    p = ctx.petition
+    # Pending until the handling unit's next step on the case (handling record or reply).
+    p.instruction_pending_since = p.instruction_pending_since or ctx.now
 
 
 def _required(value: str, name: str, message: str) -> str:

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from xinfang.accounts.models import User
 from xinfang.common.pagination import MAX_PAGE
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import assignable_units, subtree_ids, units_visible_to
@@ -27,6 +28,8 @@ from xinfang.petitions.inputs import (
     FollowUpInput,
     ForwardInput,
     HandlingInput,
+    InstructionInput,
+    LeaderInput,
     MergeInput,
     NotAcceptInput,
     NoteInput,
@@ -36,6 +39,7 @@ from xinfang.petitions.inputs import (
     ReplyInput,
     SuperviseInput,
 )
+from xinfang.petitions.leaders import leader_candidates
 from xinfang.petitions.models import (
     Category,
     Channel,
@@ -57,7 +61,7 @@ from xinfang.petitions.validators import (
     validate_phone,
     validate_text,
 )
-from xinfang.petitions.workflow import STATUS_LABELS, Action, Status
+from xinfang.petitions.workflow import CASE_LEADER_ROLES, STATUS_LABELS, Action, Status
 
 
 class TextField(forms.CharField):
@@ -561,6 +565,37 @@ class SuperviseForm(ActionForm):
     note = _note(True, _("督办意见"))
 
 
+class LeaderChoiceField(IdChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj}（{obj.unit}）"
+
+
+class LeaderForm(ActionForm):
+    input_type = LeaderInput
+    leader = LeaderChoiceField(
+        label=_("包案领导"),
+        queryset=User.objects.none(),
+        error_messages={"invalid_choice": _("请选择本事项所在单位或其上级单位的领导。")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.petition is not None:
+            field = cast(IdChoiceField, self.fields["leader"])
+            field.queryset = leader_candidates(self.petition)
+        if self.user is not None and self.user.role in CASE_LEADER_ROLES:
+            self.fields["leader"].initial = self.user.pk  # a leader usually takes it on
+
+    def input_fields(self) -> dict[str, Any]:
+        d = super().input_fields()
+        return {"leader_id": d.pop("leader").pk, **d}
+
+
+class InstructionForm(ActionForm):
+    input_type = InstructionInput
+    note = _note(True, _("批示内容"))
+
+
 # The form of each action; a test checks that each builds the input its action takes.
 ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.ACCEPT: AssignForm,
@@ -583,6 +618,8 @@ ACTION_FORMS: dict[Action, type[ActionForm]] = {
     Action.REQUEST_REREVIEW: ActionForm,
     Action.ANSWER_REREVIEW: ReplyForm,
     Action.SUPERVISE: SuperviseForm,
+    Action.TAKE_CHARGE: LeaderForm,
+    Action.INSTRUCT: InstructionForm,
 }
 
 

@@ -58,7 +58,6 @@ class NoteInput:
 @dataclass(frozen=True)
 class AssignInput:
     handling_unit_id: int
-    responsible_leader_id: int | None = None
     note: str = ""
 
 
@@ -117,6 +116,21 @@ class EvaluateInput:
 class FollowUpInput:
     solved: bool
     note: str = ""
+
+
+@dataclass(frozen=True)
+class LeaderInput:
+    """The leader who takes personal charge of the case (a user id)."""
+
+    leader_id: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class InstructionInput:
+    """A leader's instruction (批示), written onto the case's timeline."""
+
+    note: str
 
 
 @dataclass(frozen=True)

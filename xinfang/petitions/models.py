@@ -32,6 +32,14 @@ from xinfang.petitions.workflow import (
 # Events that are not workflow actions but appear in the history.
 EVENT_LABELS = {"register": _("登记"), "attach": _("上传附件")}
 
+
+def event_label(action: str) -> str:
+    """Return the label of a timeline entry's action (a workflow action or an EVENT_LABELS key)."""
+    if action in EVENT_LABELS:
+        return str(EVENT_LABELS[action])
+    return str(ACTION_LABELS.get(Action(action), action))
+
+
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 QUERY_CODE_LENGTH = 12
 
@@ -315,6 +323,8 @@ class Petition(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Since when a leader's instruction (批示) awaits the handling unit's next step.
+    instruction_pending_since = models.DateTimeField(_("领导批示待落实自"), null=True, blank=True)
     # What was received.
     channel = models.CharField(_("信访形式"), max_length=20, choices=Channel.choices)
     origin_authority = models.CharField(_("交办/转送机关"), max_length=100, blank=True)
@@ -523,9 +533,7 @@ class PetitionEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        if self.action in EVENT_LABELS:
-            return str(EVENT_LABELS[self.action])
-        return str(ACTION_LABELS.get(Action(self.action), self.action))
+        return event_label(self.action)
 
     @property
     def from_label(self) -> str:

@@ -327,6 +327,22 @@ def workbench_for_user(user: Any, *, limit: int = 10) -> Workbench:
             ),
             _queue("mine_overdue", _("已超期"), mine.filter(due_date__lt=today), limit),
         ]
+        # A leader's instruction waits for the unit's next step (a handling record, a reply).
+        instructed = open_qs.filter(owner_unit_id=user.unit_id)
+        if user.role == "handler":
+            instructed = instructed.filter(Q(handler=user) | Q(handler=None))
+        instructed = instructed.filter(instruction_pending_since__isnull=False)
+        instructions = _queue(
+            "instructions",
+            _("领导批示待落实"),
+            instructed.order_by("instruction_pending_since", "id"),
+            limit,
+            lambda p: QueueItem(
+                p, p.due_date, _("批示于 %(d)s") % {"d": _day(p.instruction_pending_since)}
+            ),
+        )
+        if instructions.items:
+            queues.append(instructions)
     if _may(user, Action.ACCEPT):
         to_route = visible.filter(status=Status.REGISTERED).order_by("due_date", "id")
         days = limits.time_limits()[TimeLimitRule.Key.ROUTE].days

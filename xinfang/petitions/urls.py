@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xinfang.petitions import views
+from xinfang.petitions import leader_views, views
 
 app_name = "petitions"
 urlpatterns = [
@@ -20,4 +20,5 @@ urlpatterns = [
     path("petitions/<int:pk>/notices/<str:kind>.pdf", views.notice_pdf, name="notice_pdf"),
     path("petitions/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("petitioners/<int:pk>/", views.petitioner_detail, name="petitioner_detail"),
+    path("leader/", leader_views.leader_cases, name="leader_cases"),
 ]

@@ -58,6 +58,8 @@ class Action(StrEnum):
     REQUEST_REREVIEW = "request_rereview"
     ANSWER_REREVIEW = "answer_rereview"
     SUPERVISE = "supervise"
+    TAKE_CHARGE = "take_charge"
+    INSTRUCT = "instruct"
 
     @property
     def label(self) -> str:
@@ -101,6 +103,8 @@ UNIT_ROLES: Final = frozenset({"handler", "unit_leader"})
 APPROVER_ROLES: Final = frozenset({"unit_leader", "leading_group"})
 LEADER_ROLES: Final = frozenset({"unit_leader", "leading_group", "admin"})
 SUPERVISOR_ROLES: Final = frozenset({"registrar", "unit_leader", "leading_group", "admin"})
+# Who may take personal charge of a case (包案领导): the leaders of units, not the admin.
+CASE_LEADER_ROLES: Final = frozenset({"unit_leader", "leading_group"})
 
 
 @dataclass(frozen=True)
@@ -182,4 +186,6 @@ ACTION_LABELS: Final[Mapping[Action, str | Promise]] = {
     A.REQUEST_REREVIEW: _("登记复核申请"),
     A.ANSWER_REREVIEW: _("出具复核意见"),
     A.SUPERVISE: _("督办"),
+    A.TAKE_CHARGE: _("领导包案"),
+    A.INSTRUCT: _("领导批示"),
 }

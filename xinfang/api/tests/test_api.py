@@ -118,7 +118,14 @@ def test_registrar_registers_a_petition(street: Any, client: Client) -> None:
     assert body["version"] == 1
     assert body["petitioner"]["phone"] == "13800000001"
     assert body["deadline"]["days_left"] == 15
-    assert body["allowed_actions"] == ["accept", "forward", "not_accept", "merge", "supervise"]
+    assert body["allowed_actions"] == [
+        "accept",
+        "forward",
+        "not_accept",
+        "merge",
+        "supervise",
+        "take_charge",
+    ]
     assert [e["action"] for e in body["events"]] == ["register"]
     assert AuditEntry.objects.filter(kind="create", object_type="petition").count() == 1
 
@@ -251,7 +258,14 @@ def test_full_lifecycle_through_the_actions_endpoint(street: Any, client: Client
             "accept",
             street.registrar,
             {"handling_unit": street.lakeside.pk},
-            ["accept", "forward", "not_accept", "merge", "supervise"],
+            ["accept", "forward", "not_accept", "merge", "supervise", "take_charge"],
+            Status.HANDLING,
+        ),
+        (
+            "take_charge",
+            street.leader,
+            {"leader": street.leader.pk},
+            ["supervise", "take_charge", "instruct"],
             Status.HANDLING,
         ),
         (
@@ -266,14 +280,14 @@ def test_full_lifecycle_through_the_actions_endpoint(street: Any, client: Client
             "evaluate",
             street.registrar,
             {"satisfaction_unit": "satisfied", "satisfaction_office": "basically"},
-            ["evaluate", "follow_up", "request_review"],
+            ["evaluate", "follow_up", "request_review", "take_charge"],
             Status.EVALUATED,
         ),
         (
             "follow_up",
             street.registrar,
             {"solved": True},
-            ["follow_up", "request_review"],
+            ["follow_up", "request_review", "take_charge"],
             Status.CLOSED,
         ),
     ]
@@ -292,12 +306,14 @@ def test_full_lifecycle_through_the_actions_endpoint(street: Any, client: Client
     assert [e["action"] for e in detail["events"]] == [
         "register",
         "accept",
+        "take_charge",
         "record_handling",
         "reply",
         "evaluate",
         "follow_up",
     ]
-    assert detail["events"][2]["note"] == "已约谈业委会筹备组"
+    assert detail["events"][3]["note"] == "已约谈业委会筹备组"
+    assert detail["responsible_leader"] == {"id": street.leader.pk, "name": str(street.leader)}
 
 
 def test_action_out_of_order_is_refused_with_a_reason(street: Any, client: Client) -> None:

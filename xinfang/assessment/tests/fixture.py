@@ -47,8 +47,11 @@ class Cases:
     p: Petition  # Jul 1: unrouted, routing deadline Jul 16: due within three days of today
 
 
-def _accept(p: Petition, street: Any, **extra: Any) -> Petition:
-    return act(p, street.registrar, Action.ACCEPT, {"handling_unit": street.lakeside.pk, **extra})
+def _accept(p: Petition, street: Any, *, led: bool = False) -> Petition:
+    p = act(p, street.registrar, Action.ACCEPT, {"handling_unit": street.lakeside.pk})
+    if led:  # the street's leader takes it on (包案)
+        p = act(p, street.leader, Action.TAKE_CHARGE, {"leader": street.leader.pk})
+    return p
 
 
 def _reply(p: Petition, street: Any) -> Petition:
@@ -65,12 +68,11 @@ def build(street: Any) -> Cases:
     street.street.residents = 40_000
     street.street.save(update_fields=["residents"])
     lakeside, yashiyuan = street.lakeside.pk, street.yashiyuan.pk
-    leader = {"responsible_leader_id": street.leader.pk}
 
     with travel(day(1, 2)):
-        a = _accept(register(street.registrar, community_id=lakeside), street, **leader)
+        a = _accept(register(street.registrar, community_id=lakeside), street, led=True)
     with travel(day(1, 10)):
-        b = _accept(register(street.registrar, community_id=lakeside), street, **leader)
+        b = _accept(register(street.registrar, community_id=lakeside), street, led=True)
     with travel(day(1, 5)):
         c = _accept(register(street.registrar, community_id=yashiyuan), street)
     with travel(day(1, 20)):

@@ -16,13 +16,18 @@ from xinfang.petitions.services.reference import (
 )
 from xinfang.petitions.services.registration import petition_register
 from xinfang.petitions.services.searches import petitioners_searched
-from xinfang.petitions.services.transitions import petition_transition, transition_check
+from xinfang.petitions.services.transitions import (
+    petition_take_charge,
+    petition_transition,
+    transition_check,
+)
 
 __all__ = [
     "category_delete",
     "category_save",
     "petition_attach",
     "petition_register",
+    "petition_take_charge",
     "petition_transition",
     "petitioner_resolve",
     "petitioners_searched",

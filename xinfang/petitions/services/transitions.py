@@ -10,15 +10,17 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from xinfang.accounts.models import User
 from xinfang.common import clock
 from xinfang.common.audit import audit_record
 from xinfang.common.errors import ActionNotAllowed, Conflict, NotFound, PermissionDenied
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
 from xinfang.petitions import access, actions, effects, limits
+from xinfang.petitions.inputs import LeaderInput
 from xinfang.petitions.models import Petition
 from xinfang.petitions.services.history import record_event
-from xinfang.petitions.workflow import Action, Status
+from xinfang.petitions.workflow import CASE_LEADER_ROLES, Action, Status
 
 
 def _context(petition: Petition, actor: Any) -> effects.Ctx:
@@ -39,6 +41,9 @@ def _context(petition: Petition, actor: Any) -> effects.Ctx:
         actor_unit_ids=frozenset(unit_subtree_ids(actor.unit)),
         find_unit=lambda pk: Unit.objects.filter(pk=pk).first(),
         find_case=find_case,
+        find_leader=lambda pk: User.objects.select_related("unit")
+        .filter(pk=pk, is_active=True, role__in=CASE_LEADER_ROLES)
+        .first(),
     )
 
 
@@ -124,6 +129,22 @@ def petition_transition_by_petitioner(
         actor=PETITIONER, petition=petition, action=action, expected_version=None
     )
     return _take(petition, PETITIONER, spec, data, ip)
+
+
+@transaction.atomic
+def petition_take_charge(
+    *, petition: Petition, leader: Any, by: Any, note: str = "", ip: str | None = None
+) -> Petition:
+    """Make `leader` the case's 包案 leader as `by` records it, whatever its version now.
+
+    For a step taken elsewhere than on the case page (a leader's reception joining the
+    case), where nobody looked at one version of the case; the action's other rules hold.
+    """
+    locked = access.access_petition(by, petition.pk, for_update=True)
+    spec = transition_check(
+        actor=by, petition=locked, action=Action.TAKE_CHARGE, expected_version=None
+    )
+    return _take(locked, by, spec, LeaderInput(leader_id=leader.pk, note=note), ip)
 
 
 def _take(

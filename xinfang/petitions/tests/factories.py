@@ -50,7 +50,11 @@ def register(actor: Any, **overrides: Any):  # type: ignore[no-untyped-def]
 
 
 # The action forms' field names that the typed inputs name otherwise.
-_INPUT_NAMES = {"handling_unit": "handling_unit_id", "original": "original_id"}
+_INPUT_NAMES = {
+    "handling_unit": "handling_unit_id",
+    "original": "original_id",
+    "leader": "leader_id",
+}
 
 
 def action_input(action: Action, data: dict[str, Any] | None = None) -> Any:

@@ -33,45 +33,65 @@ BOTH_SIDES = (Side.OFFICE, Side.UNIT)
 TODAY = dt.date(2026, 6, 1)
 
 # The lifecycle of the Regulations, edge by edge (supervision, on every open status, below).
-EXPECTED_EDGES = {
-    (S.REGISTERED, A.ACCEPT): S.HANDLING,
-    (S.REGISTERED, A.FORWARD): S.FORWARDED,
-    (S.REGISTERED, A.NOT_ACCEPT): S.NOT_ACCEPTED,
-    (S.REGISTERED, A.MERGE): S.MERGED,
-    (S.HANDLING, A.OBJECT): S.OBJECTED,
-    (S.OBJECTED, A.REASSIGN): S.HANDLING,
-    (S.OBJECTED, A.FORWARD): S.FORWARDED,
-    (S.HANDLING, A.RECORD_HANDLING): S.HANDLING,
-    (S.HANDLING, A.REQUEST_EXTENSION): S.EXTENSION_REQUESTED,
-    (S.EXTENSION_REQUESTED, A.APPROVE_EXTENSION): S.HANDLING,
-    (S.EXTENSION_REQUESTED, A.REJECT_EXTENSION): S.HANDLING,
-    (S.HANDLING, A.START_HEARING): S.HEARING,
-    (S.HEARING, A.RECORD_HANDLING): S.HEARING,
-    (S.HEARING, A.END_HEARING): S.HANDLING,
-    (S.HANDLING, A.REPLY): S.REPLIED,
-    (S.REPLIED, A.EVALUATE): S.EVALUATED,
-    (S.REPLIED, A.FOLLOW_UP): S.CLOSED,
-    (S.EVALUATED, A.FOLLOW_UP): S.CLOSED,
-    (S.REPLIED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
-    (S.EVALUATED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
-    (S.CLOSED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
-    (S.UNDER_REVIEW, A.ANSWER_REVIEW): S.REVIEWED,
-    (S.REVIEWED, A.EVALUATE): S.REVIEWED,
-    (S.REVIEWED, A.FOLLOW_UP): S.REVIEWED,
-    (S.REVIEWED, A.REQUEST_REREVIEW): S.UNDER_REREVIEW,
-    (S.UNDER_REREVIEW, A.ANSWER_REREVIEW): S.FINAL,
-} | {
-    (status, A.SUPERVISE): status
-    for status in (
-        S.REGISTERED,
-        S.HANDLING,
-        S.OBJECTED,
-        S.EXTENSION_REQUESTED,
-        S.HEARING,
-        S.UNDER_REVIEW,
-        S.UNDER_REREVIEW,
-    )
-}
+EXPECTED_EDGES = (
+    {
+        (S.REGISTERED, A.ACCEPT): S.HANDLING,
+        (S.REGISTERED, A.FORWARD): S.FORWARDED,
+        (S.REGISTERED, A.NOT_ACCEPT): S.NOT_ACCEPTED,
+        (S.REGISTERED, A.MERGE): S.MERGED,
+        (S.HANDLING, A.OBJECT): S.OBJECTED,
+        (S.OBJECTED, A.REASSIGN): S.HANDLING,
+        (S.OBJECTED, A.FORWARD): S.FORWARDED,
+        (S.HANDLING, A.RECORD_HANDLING): S.HANDLING,
+        (S.HANDLING, A.REQUEST_EXTENSION): S.EXTENSION_REQUESTED,
+        (S.EXTENSION_REQUESTED, A.APPROVE_EXTENSION): S.HANDLING,
+        (S.EXTENSION_REQUESTED, A.REJECT_EXTENSION): S.HANDLING,
+        (S.HANDLING, A.START_HEARING): S.HEARING,
+        (S.HEARING, A.RECORD_HANDLING): S.HEARING,
+        (S.HEARING, A.END_HEARING): S.HANDLING,
+        (S.HANDLING, A.REPLY): S.REPLIED,
+        (S.REPLIED, A.EVALUATE): S.EVALUATED,
+        (S.REPLIED, A.FOLLOW_UP): S.CLOSED,
+        (S.EVALUATED, A.FOLLOW_UP): S.CLOSED,
+        (S.REPLIED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
+        (S.EVALUATED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
+        (S.CLOSED, A.REQUEST_REVIEW): S.UNDER_REVIEW,
+        (S.UNDER_REVIEW, A.ANSWER_REVIEW): S.REVIEWED,
+        (S.REVIEWED, A.EVALUATE): S.REVIEWED,
+        (S.REVIEWED, A.FOLLOW_UP): S.REVIEWED,
+        (S.REVIEWED, A.REQUEST_REREVIEW): S.UNDER_REREVIEW,
+        (S.UNDER_REREVIEW, A.ANSWER_REREVIEW): S.FINAL,
+    }
+    | {
+        (status, A.SUPERVISE): status
+        for status in (
+            S.REGISTERED,
+            S.HANDLING,
+            S.OBJECTED,
+            S.EXTENSION_REQUESTED,
+            S.HEARING,
+            S.UNDER_REVIEW,
+            S.UNDER_REREVIEW,
+        )
+    }
+    | {
+        # A leader takes charge of (包案) and instructs on a case still to be settled: open,
+        # or replied and not yet followed up.
+        (status, action): status
+        for action in (A.TAKE_CHARGE, A.INSTRUCT)
+        for status in (
+            S.REGISTERED,
+            S.HANDLING,
+            S.OBJECTED,
+            S.EXTENSION_REQUESTED,
+            S.HEARING,
+            S.REPLIED,
+            S.EVALUATED,
+            S.UNDER_REVIEW,
+            S.UNDER_REREVIEW,
+        )
+    }
+)
 
 
 def case(status: Status, **facts: Any) -> SimpleNamespace:
@@ -117,7 +137,7 @@ def test_every_action_is_declared_whole(action: Action) -> None:
     assert spec.action == action
     assert spec.moves
     assert spec.roles and set(spec.roles) <= {*ALL_ROLES, PETITIONER}
-    assert spec.side in set(Side)
+    assert spec.sides and spec.sides <= set(Side)
     assert callable(spec.effect)
     assert ACTION_FORMS[action].input_type is spec.input
 
@@ -163,6 +183,8 @@ def test_routing_a_registered_case_offers_accept_forward_not_accept_merge_and_su
         Action.NOT_ACCEPT,
         Action.MERGE,
         Action.SUPERVISE,
+        Action.TAKE_CHARGE,
+        Action.INSTRUCT,
     ]
 
 
@@ -189,7 +211,8 @@ def test_registrar_on_the_office_side_routes_but_cannot_reply() -> None:
     routing = available(Status.REGISTERED, "registrar", {Side.OFFICE})
     assert Action.ACCEPT in routing
     handling = available(Status.HANDLING, "registrar", BOTH_SIDES)
-    assert handling == [Action.SUPERVISE]
+    # It records the leader the leading group put in charge, but instructs nobody.
+    assert handling == [Action.SUPERVISE, Action.TAKE_CHARGE]
 
 
 def test_only_leaders_of_the_unit_decide_an_extension() -> None:
@@ -203,7 +226,18 @@ def test_unit_leader_supervises_only_from_the_office_side() -> None:
     unit_side = available(Status.HANDLING, "unit_leader", {Side.UNIT})
     office_side = available(Status.HANDLING, "unit_leader", {Side.OFFICE})
     assert Action.SUPERVISE not in unit_side
-    assert office_side == [Action.SUPERVISE]
+    assert office_side == [Action.SUPERVISE, Action.TAKE_CHARGE, Action.INSTRUCT]
+
+
+def test_leaders_take_charge_and_instruct_from_either_side_and_nobody_from_outside() -> None:
+    for role in ("unit_leader", "leading_group"):
+        for sides in ({Side.OFFICE}, {Side.UNIT}):
+            actions = available(Status.HANDLING, role, sides)
+            assert {Action.TAKE_CHARGE, Action.INSTRUCT} <= set(actions), (role, sides)
+        assert available(Status.HANDLING, role, set()) == []
+    assert Action.INSTRUCT not in available(Status.HANDLING, "handler", BOTH_SIDES)
+    assert Action.TAKE_CHARGE not in available(Status.HANDLING, "handler", BOTH_SIDES)
+    assert available(Status.CLOSED, "leading_group", BOTH_SIDES) == [Action.REQUEST_REVIEW]
 
 
 @pytest.mark.parametrize("status", list(Status))
@@ -220,11 +254,12 @@ def test_admin_has_every_admin_action_the_status_allows_whatever_the_side(status
 
 def test_admin_routes_and_supervises_but_does_not_do_the_units_handling() -> None:
     # Handling, replying and deciding an extension belong to the handling unit and its head.
-    assert available(Status.REGISTERED, "admin", set()) == (
-        workflow.actions_from(Status.REGISTERED)
-    )
-    assert available(Status.HANDLING, "admin", set()) == [Action.SUPERVISE]
-    assert available(Status.EXTENSION_REQUESTED, "admin", set()) == [Action.SUPERVISE]
+    routing = [a for a in workflow.actions_from(Status.REGISTERED) if a != Action.INSTRUCT]
+    assert available(Status.REGISTERED, "admin", set()) == routing
+    # The admin may record the leader in charge, as the office does; only leaders instruct.
+    office_steps = [Action.SUPERVISE, Action.TAKE_CHARGE]
+    assert available(Status.HANDLING, "admin", set()) == office_steps
+    assert available(Status.EXTENSION_REQUESTED, "admin", set()) == office_steps
 
 
 @pytest.mark.parametrize("status", list(Status))

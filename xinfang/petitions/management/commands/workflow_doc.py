@@ -36,7 +36,7 @@ def render() -> str:
         roles = ", ".join(sorted(spec.roles))
         rule = (spec.guard.__doc__ or "").strip() if spec.guard else ""
         lines.append(
-            f"| `{action.value}` | {action.label} | {roles} | {spec.side.value} "
+            f"| `{action.value}` | {action.label} | {roles} | {' / '.join(sorted(spec.sides))} "
             f"| `{spec.input.__name__}` | {rule} |"
         )
     lines += ["", "| status | 状态 |", "|---|---|"]

@@ -133,7 +133,11 @@ def test_allowed_actions_reflect_the_users_side_of_the_case(
 ) -> None:
     lakeside = cases["lakeside"]
     assert Action.REPLY in access.allowed_actions(street.handler, lakeside)
-    assert access.allowed_actions(street.registrar, lakeside) == [Action.SUPERVISE]
+    # The office routes no more; it may supervise and record the leader who takes charge.
+    assert access.allowed_actions(street.registrar, lakeside) == [
+        Action.SUPERVISE,
+        Action.TAKE_CHARGE,
+    ]
     assert Action.SUPERVISE not in access.allowed_actions(street.community_leader, lakeside)
 
 
@@ -225,9 +229,10 @@ def test_a_search_page_of_twenty_takes_one_query(
 def test_the_workbench_takes_a_query_a_queue_and_a_count_a_full_one(
     street: Any, many_cases: None, django_assert_num_queries: Any
 ) -> None:
-    for user, n in ((street.registrar, 10), (street.handler, 7)):
-        # (The subtree from the unit tree kept in memory.) Counts by status, the overdue tile, then each queue (the user's 包案
-        # among them) and, when the queue is cut at its limit, its count.
+    for user, n in ((street.registrar, 10), (street.handler, 8)):
+        # (The subtree from the unit tree kept in memory.) Counts by status, the overdue
+        # tile, then each queue (the user's 包案 among them; the handler's leaders'
+        # instructions) and, when the queue is cut at its limit, its count.
         with django_assert_num_queries(n):
             bench = selectors.workbench_for_user(user)
             shown = [

@@ -135,8 +135,9 @@ def test_a_supervision_shows_for_who_opened_it_and_the_chased_unit_until_the_cas
 
 def test_a_case_a_leader_took_on_is_in_their_queue_until_replied(street: Any) -> None:
     assert selectors.workbench_for_user(street.leader).queue("leader_owned") is None
-    assign = {"handling_unit": street.lakeside.pk, "responsible_leader_id": street.leader.pk}
-    petition = drive(register(street.registrar), street, (A.ACCEPT, assign, "registrar"))
+    petition = drive(
+        accepted(street), street, (A.TAKE_CHARGE, {"leader": street.leader.pk}, "leader")
+    )
     assert _in(street.leader, "leader_owned", petition)
     drive(petition, street, (A.REPLY, REPLY, "handler"))
     assert selectors.workbench_for_user(street.leader).queue("leader_owned") is None
