@@ -15,10 +15,9 @@ from xinfang.accounts.models import User
 from xinfang.common.errors import NotFound
 from xinfang.organization.selectors import subtree_ids
 from xinfang.petitions import access
+from xinfang.petitions.workflow import CASE_LEADER_ROLES
 from xinfang.reception.models import Appointment, ReceptionDay, ReceptionRecord, ReceptionSlot
 
-# The roles a reception day may name as its leader.
-LEADER_ROLES = frozenset({"unit_leader", "leading_group"})
 # The roles that read the schedule, the check-in lists and the statistics.
 READER_ROLES = frozenset({"registrar", "unit_leader", "leading_group", "auditor", "admin"})
 
@@ -77,9 +76,9 @@ def day_records(day: ReceptionDay) -> QuerySet[ReceptionRecord]:
 def leader_choices(user: Any) -> QuerySet[User]:
     """Return the leaders `user` may schedule: of the units in their subtree."""
     units = subtree_ids(user.unit) if user.is_authenticated else frozenset()
-    return User.objects.filter(role__in=LEADER_ROLES, unit_id__in=units, is_active=True).order_by(
-        "unit_id", "username"
-    )
+    return User.objects.filter(
+        role__in=CASE_LEADER_ROLES, unit_id__in=units, is_active=True
+    ).order_by("unit_id", "username")
 
 
 # ---------------------------------------------------------------- the public

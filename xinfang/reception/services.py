@@ -24,7 +24,7 @@ from xinfang.notifications.services import notification_send
 from xinfang.petitions import access
 from xinfang.petitions.inputs import PetitionerData, RegistrationData
 from xinfang.petitions.models import Channel, Petition, Petitioner
-from xinfang.petitions.services import petition_register
+from xinfang.petitions.services import petition_register, petition_take_charge
 from xinfang.reception import selectors
 from xinfang.reception.models import Appointment, ReceptionDay, ReceptionRecord, ReceptionSlot
 
@@ -534,8 +534,6 @@ def reception_record_create(
     ip: str | None = None,
 ) -> ReceptionRecord:
     """Record what a person asked and the leader decided; register the case or join one, leader-owned."""
-    from xinfang.petitions.services.leadership import petition_take_charge
-
     day = selectors.days_for_user(actor).select_for_update(of=("self",)).filter(pk=day_id).first()
     if day is None:
         raise NotFound(_("接访日不存在。"))
