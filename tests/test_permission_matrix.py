@@ -51,6 +51,7 @@ from xinfang.early_warnings.models import Briefing, Dispute, KeyPerson, KeyProje
 from xinfang.early_warnings.services import alert_raise
 from xinfang.organization.models import Unit
 from xinfang.organization.tests.factories import UnitFactory, UserFactory
+from xinfang.outreach.models import EventPhoto, PublicityEvent, Training
 from xinfang.petitions import services
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Category, Petition
@@ -115,7 +116,8 @@ class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
     # Which object the path's `pk` names: the case, its petitioner, an assessment, its
-    # alert, dispute, key person, daily briefing or key project, a publicity page, or a
+    # alert, dispute, key person, daily briefing or key project, or a publicity page;
+    # outreach's publicity event (its photo by `photo_pk`) or training; or a
     # reception day.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
@@ -271,6 +273,26 @@ TABLE: dict[str, Row] = {
     "assessment:report_xlsx":               row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:report_pdf":                row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
     "assessment:assessment_xlsx":           row("GET",   LOGIN,     404,       SEE,      SEE,         SEE,           SEE,      SEE, of="assessment"),
+    # ---- outreach: publicity events and trainings (of="event", of="training"), scoped by
+    # their owner unit like cases (the auditor has no forms); the office's wording of the
+    # merit labels and the legal-channel guidance; the case page's conduct panel, which the
+    # accused unit gets without the records (the panel names nobody), and its two steps,
+    # refusals coming back to the case page as a message.
+    "outreach:event_list":                  row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "outreach:event_create":                row("GET",   LOGIN,     200,       200,      200,         200,           404,      200),
+    "outreach:event_detail":                row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="event"),
+    "outreach:event_edit":                  row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           404,      SEE, of="event"),
+    "outreach:photo_download":              row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="event"),
+    "outreach:training_list":               row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "outreach:training_create":             row("GET",   LOGIN,     200,       200,      200,         200,           404,      200),
+    "outreach:training_detail":             row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE, of="training"),
+    "outreach:training_edit":               row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           404,      SEE, of="training"),
+    "outreach:counts":                      row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    "outreach:merit_labels":                row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    "outreach:guidance":                    row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    "outreach:conduct_panel":               row("GET",   LOGIN,     SEE,       SEE,      SEE,         SEE,           SEE,      SEE),
+    "outreach:conduct_create":              row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE),
+    "outreach:merit_set":                   row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     # ---- portal: the public portal (no body: the form's refusal, never a case)
@@ -464,6 +486,10 @@ class Target:
     page: int = MISSING
     # reception: a reception day owned by the case's unit, held today.
     reception_day: int = 0
+    # outreach: a publicity event with a photo and a training, owned by the case's unit.
+    event: int = 0
+    photo: int = 0
+    training: int = 0
 
 
 @dataclass
@@ -493,6 +519,9 @@ MISSING_TARGET = Target(
     briefing=MISSING,
     project=MISSING,
     reception_day=MISSING,
+    event=MISSING,
+    photo=MISSING,
+    training=MISSING,
 )
 
 
@@ -710,6 +739,19 @@ def _with_alert(target: Target) -> Target:
         place="矩阵接待室", created_by=petition.registered_by, created_at=now,
     )  # fmt: skip
     ReceptionSlot.objects.create(day=day, start=dt.time(9), end=dt.time(10), capacity=2)
+    event = PublicityEvent.objects.create(
+        held_on=clock.today(), place="矩阵广场", form="square", audience=1,
+        created_by=petition.registered_by, updated_at=now, **owned,
+    )  # fmt: skip
+    photo = EventPhoto.objects.create(
+        event=event, file=SimpleUploadedFile("矩阵.png", b"\x89PNG\r\n\x1a\n"), name="矩阵.png",
+        content_type="image/png", size=8, sha256="0" * 64,
+        uploaded_by=petition.registered_by, uploaded_at=now,
+    )  # fmt: skip
+    training = Training.objects.create(
+        topic="矩阵培训", trainer="矩阵", held_on=clock.today(),
+        created_by=petition.registered_by, updated_at=now, **owned,
+    )  # fmt: skip
     return replace(
         target,
         alert=alert.pk,
@@ -718,6 +760,9 @@ def _with_alert(target: Target) -> Target:
         briefing=briefing.pk,
         project=project.pk,
         reception_day=day.pk,
+        event=event.pk,
+        photo=photo.pk,
+        training=training.pk,
     )
 
 
@@ -746,7 +791,10 @@ def _fill(route: str, row: Row, target: Target) -> str:
             "project": target.project,
             "page": target.page,
             "reception_day": target.reception_day,
+            "event": target.event,
+            "training": target.training,
         }.get(row.of, target.case),
+        "photo_pk": target.photo,
         "petition_id": target.case,
         "object_id": target.case,
         "attachment_pk": target.attachment,

@@ -1,20 +1,19 @@
 """The SQL statements of the write paths, pinned: registration by form and API, the case page.
 
 A registration through the intake form of a petitioner already on file, one letter and
-no attachment, runs these nine statements (the test runs inside a transaction, so 3 and
-9 are a savepoint and its release; in production they are BEGIN and COMMIT):
+no attachment, runs these eight statements (the test runs inside a transaction, so 2 and
+8 are a savepoint and its release; in production they are BEGIN and COMMIT):
 
-  1. the session row              (SessionMiddleware, for request.user)
-  2. the user                     (AuthenticationMiddleware)
-  3. BEGIN
-  4. the petitioner on file: the ID number, or the phone with the name, in one query
-  5. their cases of the last 30 days (a likely repeat, petitions/repeats.py)
-  6. INSERT the petition          (SQLite's FTS5 row follows by trigger, no statement)
-  7. INSERT its register event
-  8. INSERT its audit entries     (the case, and a new or changed petitioner: one INSERT)
-  9. COMMIT
+  1. the session row with its user and the user's unit (accounts/sessions.py)
+  2. BEGIN
+  3. the petitioner on file: the ID number, or the phone with the name, in one query
+  4. their cases of the last 30 days (a likely repeat, petitions/repeats.py)
+  5. INSERT the petition          (SQLite's FTS5 row follows by trigger, no statement)
+  6. INSERT its register event
+  7. INSERT its audit entries     (the case, and a new or changed petitioner: one INSERT)
+  8. COMMIT
 
-A new petitioner has no cases to look at: its INSERT takes the place of statement 5.
+A new petitioner has no cases to look at: its INSERT takes the place of statement 4.
 
 The time limits, the category ids, the unit tree (which the form's category, community
 and accused-unit choices are checked against) and the routers in use are memoised
@@ -92,13 +91,13 @@ def _form_statements(street: Any) -> int:
 
 
 @pytest.mark.django_db
-def test_form_registration_of_a_known_petitioner_takes_at_most_nine_statements(
+def test_form_registration_of_a_known_petitioner_takes_at_most_eight_statements(
     street: Any, django_assert_max_num_queries: Any
 ) -> None:
     _known(street)
     client, form = Client(), _form(street)
     client.force_login(street.registrar)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.post("/petitions/new/", form)
     assert response.status_code == 302
     assert Petition.objects.count() == 2
@@ -112,7 +111,7 @@ def test_a_new_petitioner_costs_the_form_registration_one_insert_more(
     _warm(street, name="李四", id_number="", phone="13900000009")
     client, form = Client(), _form(street)
     client.force_login(street.registrar)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.post("/petitions/new/", form)
     assert response.status_code == 302
     assert AuditEntry.objects.filter(kind="create", object_type="petitioner").count() == 2

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "xinfang.assessment",
     "xinfang.early_warnings",
     "xinfang.reception",
+    "xinfang.outreach",
     "xinfang.notifications",
     "xinfang.portal",
     "xinfang.api",
@@ -253,6 +254,8 @@ ROUTING_MODEL_DIR = env.path("ROUTING_MODEL_DIR", default=VAR_DIR / "models")
 ROUTING_MAX_CASES = env.int("ROUTING_MAX_CASES", default=25_000)
 
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that read their user in the same query (accounts/sessions.py).
+SESSION_ENGINE = "xinfang.accounts.sessions"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 

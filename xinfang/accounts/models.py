@@ -6,6 +6,8 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.backends.base import SessionBase
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
@@ -101,3 +103,17 @@ class ApiToken(models.Model):
         if not constant_time_compare(self.password_fingerprint, self.user.get_session_auth_hash()):
             return str(_("密码已更改"))
         return None
+
+
+class Session(AbstractBaseSession):
+    """A login session that names its user, so that one query reads both (sessions.py)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    @classmethod
+    def get_session_store_class(cls) -> type[SessionBase]:
+        from xinfang.accounts.sessions import SessionStore
+
+        return SessionStore

@@ -8,6 +8,7 @@ rate-limited as the pages are (portal.throttle), answering 429 with Retry-After.
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, NinjaAPI, Query, Router, Schema
 
 from xinfang.api.errors import InvalidFields, error_body
@@ -46,6 +47,14 @@ class NoticeOut(Schema):
     label: str
 
 
+class LegalGuidanceOut(Schema):
+    channel: str = Field(description="法定途径代码：litigation/arbitration/admin_review/other")
+    label: str = Field(description="法定途径名称")
+    reason: str = Field(description="不予受理的理由（同不予受理告知书）")
+    how_to: str = Field(description="如何提出")
+    page: str | None = Field(description="法定途径指引宣传页面的地址，无则为空")
+
+
 class PublicCaseOut(Schema):
     number: str
     title: str
@@ -56,10 +65,20 @@ class PublicCaseOut(Schema):
     deadline_meaning: str
     notices: list[NoticeOut]
     legal_channel: str = Field(description="应通过的法定途径（诉访分离），无则为空")
+    legal_guidance: LegalGuidanceOut | None = Field(description="法定途径指引，无则为空")
     rating_open: bool
     rating_refusal: str | None
     review_open: bool
     review_refusal: str | None
+
+
+def _guidance(g: selectors.LegalGuidance | None) -> LegalGuidanceOut | None:
+    if g is None:
+        return None
+    page = reverse("portal:info_page", args=[g.page.pk]) if g.page else None
+    return LegalGuidanceOut(
+        channel=g.channel, label=g.label, reason=g.reason, how_to=g.how_to, page=page
+    )
 
 
 def _case(case: selectors.PublicCase) -> PublicCaseOut:
@@ -73,6 +92,7 @@ def _case(case: selectors.PublicCase) -> PublicCaseOut:
         deadline_meaning=case.deadline_meaning,
         notices=[NoticeOut(kind=k, label=label) for k, label in case.notices],
         legal_channel=case.legal_channel,
+        legal_guidance=_guidance(case.legal_guidance),
         rating_open=case.may_rate,
         rating_refusal=case.rate_refusal,
         review_open=case.may_review,

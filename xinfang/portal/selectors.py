@@ -13,14 +13,26 @@ from django.utils.translation import gettext as _
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
+from xinfang.outreach import selectors as outreach
 from xinfang.petitions import access, actions, deadlines, limits, notices
 from xinfang.petitions.effects import Limits
-from xinfang.petitions.models import Petition, TimeLimitRule
+from xinfang.petitions.models import LegalChannel, Petition, TimeLimitRule
 from xinfang.petitions.workflow import HANDLING_STATUSES, PUBLIC_LABELS, Action, Status
 from xinfang.portal.models import PublicityPage
 
 K = TimeLimitRule.Key
 S = Status
+
+
+@dataclass(frozen=True)
+class LegalGuidance:
+    """Where a matter not accepted goes instead (诉访分离): which channel, why, and how."""
+
+    channel: str
+    label: str
+    reason: str
+    how_to: str
+    page: PublicityPage | None
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,7 @@ class PublicCase:
     deadline_meaning: str
     notices: list[tuple[str, str]]
     legal_channel: str
+    legal_guidance: LegalGuidance | None
     rated: bool
     rate_refusal: str | None
     review_refusal: str | None
@@ -92,6 +105,26 @@ def step_refusal(p: Petition, action: Action, today: dt.date, in_force: Limits) 
     return spec.refusal(p, today, in_force)
 
 
+def legal_guidance(p: Petition) -> LegalGuidance | None:
+    """Return the guidance to the legal channel the office named, in its public words.
+
+    The reason is the one printed on the notice of non-acceptance the petitioner receives;
+    how to start the channel is the office's text (outreach), else the default line, and
+    its publicity page only once published.
+    """
+    if not p.legal_channel:
+        return None
+    written = outreach.channel_guidance(p.legal_channel)
+    page = written.page if written and written.page and written.page.is_published else None
+    return LegalGuidance(
+        channel=p.legal_channel,
+        label=str(LegalChannel(p.legal_channel).label),
+        reason=p.not_accept_reason,
+        how_to=written.how_to if written else str(notices.LEGAL_CHANNEL_GUIDANCE[p.legal_channel]),
+        page=page,
+    )
+
+
 def public_case(code: str, phone_last4: str) -> PublicCase:
     """Return what the petitioner may see of their case; NotFound alike for code and digits."""
     p = access.access_petition_by_code(code, phone_last4)
@@ -109,6 +142,7 @@ def public_case(code: str, phone_last4: str) -> PublicCase:
         deadline_meaning=meaning,
         notices=[(k, str(notices.NOTICE_KINDS[k])) for k in notices.available_notices(p)],
         legal_channel=str(notices.LEGAL_CHANNEL_GUIDANCE.get(p.legal_channel, "")),
+        legal_guidance=legal_guidance(p),
         rated=p.rated_at is not None,
         rate_refusal=step_refusal(p, Action.EVALUATE, today, in_force),
         review_refusal=step_refusal(p, Action.REQUEST_REVIEW, today, in_force),

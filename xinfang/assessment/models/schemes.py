@@ -102,6 +102,8 @@ class SchemeAdjustment(models.Model):
         REPEAT = "repeat", _("重复信访（每件）")
         COMMENDATION = "commendation", _("表彰与经验推广（每项）")
         SPOT_CHECK = "spot_check", _("抽查不合格（每件）")
+        PUBLICITY = "publicity", _("宣传活动（每场）")
+        TRAINING = "training", _("条例培训（每期）")
 
     scheme = models.ForeignKey(
         Scheme, verbose_name=_("考核办法"), on_delete=models.CASCADE, related_name="adjustments"

@@ -32,6 +32,7 @@ from xinfang.assessment.selectors.spot_checks import spot_check_failures
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
+from xinfang.outreach import selectors as outreach_selectors
 
 
 def scheme_rules(
@@ -103,6 +104,9 @@ def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> 
         units,
     )
     spot_failures = spot_check_failures(root, units, p)
+    outreach = outreach_selectors.period_counts(tree, p.start, p.end)
+    publicity = counts_by_holder(((pk, c.events) for pk, c in outreach.items()), tree, units)
+    trainings = counts_by_holder(((pk, c.trainings) for pk, c in outreach.items()), tree, units)
     sources = dict(SchemeAdjustment.Source.choices)
     scores = []
     for unit in units:
@@ -114,6 +118,8 @@ def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> 
             SchemeAdjustment.Source.REPEAT: f["repeat_rate"].numerator,
             SchemeAdjustment.Source.COMMENDATION: commendations[unit.pk],
             SchemeAdjustment.Source.SPOT_CHECK: spot_failures[unit.pk],
+            SchemeAdjustment.Source.PUBLICITY: publicity[unit.pk],
+            SchemeAdjustment.Source.TRAINING: trainings[unit.pk],
         }
         item_rows: list[dict[str, Any]] = []
         for item in items:

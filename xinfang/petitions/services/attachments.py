@@ -29,7 +29,7 @@ def _sniff(head: bytes) -> str | None:
     return next((ctype for magic, ctype in _SNIFF if head.startswith(magic)), None)
 
 
-def _check_upload(upload: UploadedFile) -> str:
+def check_upload(upload: UploadedFile) -> str:
     """Return the sniffed content type of an acceptable upload; refuse any other."""
     if upload.size and upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise ValidationFailed(
@@ -58,7 +58,7 @@ def attach_all(
     """Store the uploads on the case, adding an audit entry for each to `audit`."""
     # Every file is checked before any is written: a refusal must leave no scanned
     # letter behind on disk, where the transaction's rollback cannot reach it.
-    types = [_check_upload(u) for u in uploads]
+    types = [check_upload(u) for u in uploads]
     added = []
     for upload, ctype in zip(uploads, types, strict=True):
         digest = hashlib.sha256()

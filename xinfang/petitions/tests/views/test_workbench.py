@@ -197,11 +197,11 @@ def test_the_workbench_page_takes_a_bounded_number_of_queries(
         replied(street)
         register(street.registrar)
     client.force_login(getattr(street, who))
-    # Session, user, subtree, counts by status, the overdue tile and one query a queue
+    # The session with its user, the subtree, counts by status, the overdue tile and one query a queue
     # (the leading group has ten, its own 包案 included; a queue cut at its limit adds its
     # count), the header's open alerts (its unit tree, its count) and the sensitive-period
     # banner: never one a case.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         response = client.get("/")
     assert response.status_code == 200
     assert petition.number in response.content.decode() or who in {"auditor", "admin"}
