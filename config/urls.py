@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", include("xinfang.api.urls")),
     path("routing/", include("xinfang.routing.urls")),
     path("warnings/", include("xinfang.early_warnings.urls")),
+    path("reception/", include("xinfang.reception.urls")),
     path("outreach/", include("xinfang.outreach.urls")),
     path("import/", include("xinfang.ledger_import.urls")),
     path("", include("xinfang.assessment.urls")),

@@ -20,10 +20,13 @@ STATUS_WRITE = re.compile(
 # The one module that may, and the model whose own methods describe the status.
 STATUS_WRITERS = ("xinfang/petitions/services/transitions.py",)
 # Services that write the status of their own models, by the names they hold them under:
-# early warnings' alerts and key persons (never a petition).
+# early warnings' alerts and key persons, reception days' bookings (never a petition).
 OWN_STATUS_WRITES = {
     "xinfang/early_warnings/services/alerts.py": re.compile(r"^alert\.status\s*="),
     "xinfang/early_warnings/services/registers.py": re.compile(r"^person\.status\s*="),
+    "xinfang/reception/services.py": re.compile(
+        r"^(?:appointment\.status\s*=|day\.appointments\.filter\(status=A\.BOOKED\)\.update\()"
+    ),
 }
 
 

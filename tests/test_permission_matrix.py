@@ -63,6 +63,7 @@ from xinfang.petitions.notices import format_query_code
 from xinfang.petitions.tests.factories import act, register
 from xinfang.petitions.workflow import Action
 from xinfang.portal import services as portal_services
+from xinfang.reception.models import ReceptionDay, ReceptionSlot
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +121,7 @@ class Row:
     cells: tuple[Cell, ...]  # one per role, in ROLES order
     # Which object the path's `pk` names: the case, its petitioner, an assessment, its
     # alert, dispute, key person, daily briefing or key project, a publicity page or an import job;
-    # outreach's publicity event (its photo by `photo_pk`) or training.
+    # outreach's publicity event (its photo by `photo_pk`) or training; or a reception day.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -342,6 +343,27 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/public/track":             row("GET",   400,       400,       400,      400,         400,           400,      400, public=True),
     "POST /api/v1/public/track/rate":       row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
     "POST /api/v1/public/track/review":     row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    # ---- reception: leaders' reception days (of="reception_day": owned by the case's unit,
+    # seen within its subtree like a case). The office schedules and checks in; leaders and
+    # auditors read; a step on a day the user sees comes back to its page (refusals as a
+    # message). The record is the day's leader's or the office's. The portal's booking pages
+    # are public: no slot named (404), no code (400).
+    "reception:day_list":                   row("GET",   LOGIN,     200,       404,      200,         200,           200,      200),
+    "reception:day_create":                 row("GET",   LOGIN,     200,       404,      404,         200,           404,      200),
+    "reception:statistics":                 row("GET",   LOGIN,     200,       404,      200,         200,           200,      200),
+    "reception:day_detail":                 row("GET",   LOGIN,     SEE,       404,      SEE,         SEE,           SEE,      SEE, of="reception_day"),
+    "reception:day_move":                   row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, of="reception_day"),
+    "reception:day_publish":                row("POST",  LOGIN,     DONE,      404,      404,         DONE,          404,      DONE, of="reception_day"),
+    "reception:day_cancel":                 row("POST",  LOGIN,     DONE,      404,      404,         DONE,          404,      DONE, of="reception_day"),
+    "reception:day_book":                   row("POST",  LOGIN,     DONE,      404,      404,         DONE,          404,      DONE, of="reception_day"),
+    "reception:day_mark":                   row("POST",  LOGIN,     DONE,      404,      404,         DONE,          404,      DONE, of="reception_day"),
+    "reception:day_walk_in":                row("POST",  LOGIN,     DONE,      404,      404,         DONE,          404,      DONE, of="reception_day"),
+    "reception:record_create":              row("GET",   LOGIN,     SEE,       404,      404,         SEE,           404,      SEE, of="reception_day"),
+    "portal:reception_days":                row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "portal:reception_book":                row("GET",   404,       404,       404,      404,         404,           404,      404, public=True),
+    "portal:reception_otp":                 row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
+    "portal:reception_mine":                row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
+    "portal:reception_change":              row("POST",  400,       400,       400,      400,         400,           400,      400, public=True),
     "accounts:login":                       row("GET",   200,       302,       302,      302,         302,           302,      302, public=True),
     "accounts:logout":                      row("POST",  LOGIN,     LOGIN,     LOGIN,    LOGIN,       LOGIN,         LOGIN,    LOGIN, public=True),
     "set_language":                         row("POST",  302,       302,       302,      302,         302,           302,      302, public=True),
@@ -506,6 +528,8 @@ class Target:
     # The portal's publicity page (of="page"): published, or a draft for "foreign",
     # which must answer as a page that does not exist.
     page: int = MISSING
+    # reception: a reception day owned by the case's unit, held today.
+    reception_day: int = 0
     # outreach: a publicity event with a photo and a training, owned by the case's unit.
     event: int = 0
     photo: int = 0
@@ -540,6 +564,7 @@ MISSING_TARGET = Target(
     key_person=MISSING,
     briefing=MISSING,
     project=MISSING,
+    reception_day=MISSING,
     event=MISSING,
     photo=MISSING,
     training=MISSING,
@@ -758,6 +783,11 @@ def _with_alert(target: Target) -> Target:
         },
     )
     project = KeyProject.objects.create(name="矩阵项目", started_on=clock.today(), **owned)
+    day = ReceptionDay.objects.create(
+        owner_unit_id=petition.owner_unit_id, leader=petition.registered_by, date=clock.today(),
+        place="矩阵接待室", created_by=petition.registered_by, created_at=now,
+    )  # fmt: skip
+    ReceptionSlot.objects.create(day=day, start=dt.time(9), end=dt.time(10), capacity=2)
     event = PublicityEvent.objects.create(
         held_on=clock.today(), place="矩阵广场", form="square", audience=1,
         created_by=petition.registered_by, updated_at=now, **owned,
@@ -786,6 +816,7 @@ def _with_alert(target: Target) -> Target:
         key_person=person.pk,
         briefing=briefing.pk,
         project=project.pk,
+        reception_day=day.pk,
         event=event.pk,
         photo=photo.pk,
         training=training.pk,

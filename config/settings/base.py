@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "xinfang.routing",
     "xinfang.assessment",
     "xinfang.early_warnings",
+    "xinfang.reception",
     "xinfang.outreach",
     "xinfang.ledger_import",
     "xinfang.notifications",

@@ -1,0 +1,142 @@
+"""The portal's reception-day pages: the public books, sees, moves and cancels with a code."""
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from xinfang.notifications.models import Notification
+from xinfang.portal.tests.conftest import PHONE
+from xinfang.reception.models import Appointment
+from xinfang.reception.tests.factories import person, reception_day
+
+pytestmark = pytest.mark.django_db
+ID_NUMBER = "11010519491231002X"
+
+
+def _form(slot: int, **overrides: Any) -> dict[str, Any]:
+    return {"slot": slot, "name": "李四", "id_number": ID_NUMBER, "phone": PHONE} | overrides
+
+
+def _book(client: Any, slot: int, code: str, **overrides: Any) -> Any:
+    return client.post(reverse("portal:reception_book"), _form(slot, otp=code, **overrides))
+
+
+def test_the_portal_lists_only_published_days_to_come(client: Any, street: Any) -> None:
+    shown = reception_day(street, days_ahead=3)
+    hidden = reception_day(street, days_ahead=4, published=False)
+    response = client.get(reverse("portal:reception_days"))
+    html = response.content.decode()
+    assert f"day-{shown.pk}" in html and f"day-{hidden.pk}" not in html
+    assert "城中村改造" in html and "余2个" in html
+
+
+def test_the_public_books_a_place_with_the_code_sent_to_the_phone(
+    client: Any, street: Any, send_code: Any
+) -> None:
+    day = reception_day(street)
+    slot = day.slots.get()
+    response = client.get(reverse("portal:reception_book"), {"slot": slot.pk})
+    assert response.status_code == 200 and "街道信访接待室" in response.content.decode()
+    response = _book(client, slot.pk, send_code())
+    assert response.status_code == 200, response.content.decode()
+    booked = Appointment.objects.get()
+    assert (booked.source, booked.id_number, booked.phone) == ("online", ID_NUMBER, PHONE)
+    assert Notification.objects.filter(purpose="reception_booked", to=PHONE).count() == 1
+
+
+def test_a_wrong_code_books_nothing(client: Any, street: Any, send_code: Any) -> None:
+    slot = reception_day(street).slots.get()
+    code = send_code()
+    wrong = "000000" if code != "000000" else "111111"
+    response = _book(client, slot.pk, wrong)
+    assert response.status_code == 400
+    assert "验证码不正确" in response.content.decode()
+    assert not Appointment.objects.exists()
+
+
+def test_a_full_slot_and_a_second_booking_of_the_day_are_refused_with_a_message(
+    client: Any, street: Any, send_code: Any
+) -> None:
+    day = reception_day(street, capacity=1, slots=2)
+    first, second = day.slots.order_by("start")
+    from xinfang.reception import services
+
+    services.appointment_book(actor=street.registrar, slot_id=first.pk, person=person(1))
+    response = _book(client, first.pk, send_code())
+    assert response.status_code == 400 and "该时段已约满" in response.content.decode()
+    assert _book(client, second.pk, send_code()).status_code == 200
+    response = _book(client, second.pk, send_code(), phone=PHONE)
+    assert response.status_code == 400
+    assert "每个接访日只能预约一次" in response.content.decode()
+
+
+def test_ones_bookings_are_shown_only_once_the_phone_is_proved(
+    client: Any, street: Any, send_code: Any
+) -> None:
+    day = reception_day(street, capacity=2, slots=2)
+    first, second = day.slots.order_by("start")
+    from xinfang.reception import services
+
+    booked = services.appointment_book(
+        actor=street.registrar, slot_id=first.pk, person=person(1, phone=PHONE)
+    )
+    page = client.get(reverse("portal:reception_mine")).content.decode()
+    assert f"appointment-{booked.pk}" not in page and "预约人1" not in page
+    # Changing without the proof is refused.
+    response = client.post(reverse("portal:reception_change"), {"appointment": booked.pk})
+    assert response.status_code == 400
+    response = client.post(
+        reverse("portal:reception_mine"), {"phone": PHONE, "otp": send_code()}, follow=True
+    )
+    assert f"appointment-{booked.pk}" in response.content.decode()
+    response = client.post(
+        reverse("portal:reception_change"), {"appointment": booked.pk, "slot": second.pk}
+    )
+    assert "已改约" in response.content.decode()
+    moved = Appointment.objects.get(status="booked")
+    assert moved.slot_id == second.pk
+    client.post(reverse("portal:reception_change"), {"appointment": moved.pk})
+    assert not Appointment.objects.filter(status="booked").exists()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.booked, second.booked) == (0, 0)
+
+
+def test_the_booking_pages_show_nothing_of_other_peoples_bookings(
+    client: Any, street: Any, send_code: Any
+) -> None:
+    day = reception_day(street, capacity=3)
+    from xinfang.reception import services
+
+    services.appointment_book(
+        actor=street.registrar,
+        slot_id=day.slots.get().pk,
+        person=person(1, name="赵六", id_number="110105194912310021"),
+    )
+    pages = [
+        client.get(reverse("portal:reception_days")),
+        client.get(reverse("portal:reception_book"), {"slot": day.slots.get().pk}),
+        client.post(
+            reverse("portal:reception_mine"), {"phone": PHONE, "otp": send_code()}, follow=True
+        ),
+    ]
+    for response in pages:
+        html = response.content.decode()
+        assert (
+            "赵六" not in html and person(1).phone not in html and "110105194912310021" not in html
+        )
+
+
+def test_asking_for_codes_is_rate_limited(
+    client: Any, street: Any, outbox: Any, settings: Any
+) -> None:
+    settings.XINFANG_PORTAL_RATES = {
+        **settings.XINFANG_PORTAL_RATES,
+        "otp": {"ip": "2/h", "phone": "2/h"},
+    }
+    url = reverse("portal:reception_otp")
+    for _ in range(2):
+        assert client.post(url, {"phone": PHONE, "then": "mine"}).status_code == 200
+    response = client.post(url, {"phone": PHONE, "then": "mine"})
+    assert response.status_code == 429 and response["Retry-After"]
