@@ -892,6 +892,10 @@ OBJECT_MODELS = {
     "briefing": "early_warnings.Briefing",
     "project": "early_warnings.KeyProject",
     "page": "portal.PublicityPage",
+    "event": "outreach.PublicityEvent",
+    "training": "outreach.Training",
+    "import_job": "ledger_import.ImportJob",
+    "reception_day": "reception.ReceptionDay",
 }
 # Roles that may write nothing: a POST of theirs that the table answers with a redirect
 # or a page (an empty body's "done") must still leave its object as it was.
