@@ -10,7 +10,8 @@ from the file alone, by its rule as kpis.py states it, for every unit and every 
 the engine's numerators, denominators and last year's figures must be the same.
 
 One test, its data built and compared inside it: it runs once per database in
-`make test` (about 70 s on SQLite, 90 s on PostgreSQL on the 2-core VM).
+`make test` (about 70 s of CPU on either database: 3–5 minutes of wall time on the
+shared 2-core VM).
 """
 
 import csv

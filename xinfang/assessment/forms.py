@@ -86,6 +86,10 @@ class KpiCasesForm(forms.Form):
     start = BoundedDateField(label=_("起始日期"), required=False)
     end = BoundedDateField(label=_("截止日期"), required=False)
 
+    def clean_part(self) -> str:
+        """Return the part asked for; a figure's list is its numerator's by default."""
+        return str(self.cleaned_data.get("part") or "numerator")
+
 
 class CaseListForm(KpiCasesForm):
     """The cases behind a figure on the dashboard, and the segment of a breakdown chosen."""

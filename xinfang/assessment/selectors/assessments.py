@@ -33,7 +33,7 @@ from xinfang.assessment.selectors.figures import kpi_figures_of_units
 from xinfang.assessment.selectors.spot_checks import spot_check_failures
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import units_visible_to
+from xinfang.organization.selectors import subtree_paths, units_visible_to
 
 
 def item_rule(i: SchemeItem) -> scoring.ItemRule:
@@ -106,7 +106,7 @@ def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> 
     units = assessed_units(scheme, root)
     items, adjustments = scheme_rules(scheme)
     figures = kpi_figures_of_units(root, units, p, today)
-    tree = dict(Unit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
+    tree = subtree_paths(root)
     accountability = counts_by_holder(
         AccountabilityRecord.objects.filter(
             unit__path__startswith=root.path, decided_on__gte=p.start, decided_on__lte=p.end
@@ -127,7 +127,7 @@ def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> 
         tree,
         units,
     )
-    spot_failures = spot_check_failures(root, units, p)
+    spot_failures = spot_check_failures(tree, units, p)
     sources = dict(SchemeAdjustment.Source.choices)
     scores = []
     for unit in units:
