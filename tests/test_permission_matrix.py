@@ -46,7 +46,7 @@ from xinfang.accounts.models import ApiToken
 from xinfang.api.urls import api
 from xinfang.assessment import services as assessment_services
 from xinfang.assessment.kpis import Period
-from xinfang.assessment.models import Scheme, SpotCheck
+from xinfang.assessment.models import Assessment, Scheme, SpotCheck
 from xinfang.assessment.tests.factories import scheme
 from xinfang.common import clock
 from xinfang.early_warnings.briefing import figures
@@ -120,8 +120,9 @@ class Row:
     method: str
     cells: tuple[Cell, ...]  # one per role, in ROLES order
     # Which object the path's `pk` names: the case, its petitioner, an assessment, its
-    # alert, dispute, key person, daily briefing or key project, a publicity page or an import job;
-    # outreach's publicity event (its photo by `photo_pk`) or training; or a reception day.
+    # alert, dispute, key person, daily briefing or key project, a publicity page, an import
+    # job or an assessment scheme; outreach's publicity event (its photo by `photo_pk`) or
+    # training; or a reception day.
     of: str = "case"
     query: Callable[["Target"], dict[str, Any]] | None = None
     body: Callable[[Any, "Target"], dict[str, Any]] | None = None
@@ -271,6 +272,12 @@ TABLE: dict[str, Row] = {
     # ---- assessment (branch acct): schemes and runs for the leading group, admins and
     # auditors; a unit reads its own row (the assessment objects: of="assessment").
     "assessment:scheme_list":               row("GET",   LOGIN,     404,       404,      404,         200,           200,      200),
+    # Editing and copying schemes (branch acct): the leading group and admins; schemes
+    # are the office's, not a unit's (of="scheme": the own assessment's, a missing one as
+    # the foreign object). A copy without a year comes back to the list with the reason.
+    "assessment:scheme_create":             row("GET",   LOGIN,     404,       404,      404,         200,           404,      200),
+    "assessment:scheme_edit":               row("GET",   LOGIN,     404,       404,      404,         SEE,           404,      SEE, of="scheme"),
+    "assessment:scheme_copy":               row("POST",  LOGIN,     404,       404,      404,         DONE,          404,      DONE, of="scheme"),
     "assessment:assessment_list":           row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     "assessment:assessment_run":            row("POST",  LOGIN,     404,       404,      404,         400,           404,      400),
     "assessment:assessment_detail":         row("GET",   LOGIN,     404,       SEE,      SEE,         SEE,           SEE,      SEE, of="assessment"),
@@ -518,6 +525,7 @@ class Target:
     assessment: int = MISSING
     letter: int = MISSING
     spotcheck: int = MISSING
+    scheme: int = MISSING
     # early_warnings: the alert raised on the case, a dispute and a key person, all owned
     # by the case's unit.
     alert: int = 0
@@ -707,7 +715,13 @@ def _build() -> World:
     cases = {
         name: replace(_with_alert(t), assessment=far, letter=far_letter, spotcheck=far_check)
         if name in FOREIGN_CASES
-        else replace(_with_alert(t), assessment=own, letter=own_letter, spotcheck=own_check)
+        else replace(
+            _with_alert(t),
+            assessment=own,
+            letter=own_letter,
+            spotcheck=own_check,
+            scheme=Assessment.objects.get(pk=own).scheme_id,
+        )
         for name, t in cases.items()
     }
     tokens = {role: _bearer(user) for role, user in users.items() if user is not None}
@@ -896,6 +910,7 @@ OBJECT_MODELS = {
     "training": "outreach.Training",
     "import_job": "ledger_import.ImportJob",
     "reception_day": "reception.ReceptionDay",
+    "scheme": "assessment.Scheme",
 }
 # Roles that may write nothing: a POST of theirs that the table answers with a redirect
 # or a page (an empty body's "done") must still leave its object as it was.

@@ -43,7 +43,7 @@ def kpi_narrow(
         user,
         qs,
         key=d["kpi"],
-        part=d["part"] or "numerator",
+        part=d["part"],
         unit_id=unit,
         start=d["start"],
         end=d["end"],

@@ -4,8 +4,9 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from xinfang.assessment import kpis, scoring, services
+from xinfang.assessment import scoring, selectors, services
 from xinfang.assessment.models import (
     AccountabilityRecord,
     Assessment,
@@ -59,8 +60,10 @@ class SchemeItemFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         total = self.instance.total if self.instance.total is not None else Decimal(0)
-        labels = {s.key: s.label for s in kpis.KPIS}
-        problems = scoring.scheme_problems(total, items, [], labels)
+        problems = selectors.rules_problems(total, items, [])
+        frozen = self.instance.pk and selectors.scheme_frozen_assessment(self.instance)
+        if frozen:
+            problems.append(_("该考核办法已用于定稿的考核“%(a)s”，不能再修改。") % {"a": frozen})
         if problems:
             raise forms.ValidationError(problems)
 

@@ -17,6 +17,8 @@ from xinfang.assessment.models import (
     LEVEL_CHOICES,
     AccountabilityRecord,
     Scheme,
+    SchemeAdjustment,
+    SchemeItem,
     SpotCheckCase,
 )
 from xinfang.organization.models import Unit
@@ -83,6 +85,10 @@ class KpiCasesForm(forms.Form):
     )
     start = BoundedDateField(label=_("起始日期"), required=False)
     end = BoundedDateField(label=_("截止日期"), required=False)
+
+    def clean_part(self) -> str:
+        """Return the part asked for; a figure's list is its numerator's by default."""
+        return str(self.cleaned_data.get("part") or "numerator")
 
 
 class CaseListForm(KpiCasesForm):
@@ -223,3 +229,40 @@ class SpotCheckScoreForm(forms.Form):
     def checks(self) -> dict[str, bool]:
         """Return the checklist as ticked."""
         return {k: self.cleaned_data[k] for k, _label in SpotCheckCase.CHECKLIST}
+
+
+class SchemeForm(forms.ModelForm[Scheme]):
+    """A scheme's header: its name, year, level, total and basis (the model's field rules)."""
+
+    class Meta:
+        model = Scheme
+        fields = ["name", "year", "level", "total", "basis"]
+        widgets = {"basis": forms.Textarea(attrs={"rows": 3})}
+
+
+# The items and the deductions and bonuses as rows of the model's own fields; whether
+# they make a scheme that can score is the scoring module's rule, which the service applies.
+SchemeItemFormSet: type[forms.BaseInlineFormSet[SchemeItem, Scheme, Any]] = (
+    forms.inlineformset_factory(
+        Scheme,
+        SchemeItem,
+        fields=["kpi", "points", "target", "rule", "floor", "step", "step_points"],
+        extra=2,
+        can_delete=True,
+    )
+)
+SchemeAdjustmentFormSet: type[forms.BaseInlineFormSet[SchemeAdjustment, Scheme, Any]] = (
+    forms.inlineformset_factory(
+        Scheme,
+        SchemeAdjustment,
+        fields=["source", "points_each", "cap"],
+        extra=2,
+        can_delete=True,
+    )
+)
+
+
+class SchemeCopyForm(forms.Form):
+    """The year a scheme is copied to."""
+
+    year = forms.IntegerField(label=_("复制到年度"), min_value=2000, max_value=2100)

@@ -296,11 +296,6 @@ def per_10k(value: int, residents: int | None) -> float | None:
     return value * 10_000 / residents if residents else None
 
 
-def meets(spec: KpiSpec, value: float | None) -> bool | None:
-    """Return whether `value` meets the default target (rates at least, events at most)."""
-    return meets_target(spec, value, spec.target)
-
-
 def meets_target(spec: KpiSpec, value: float | None, target: float | None) -> bool | None:
     """Return whether `value` meets `target` (rates at least, counts at most)."""
     if target is None or value is None:

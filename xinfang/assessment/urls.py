@@ -1,12 +1,22 @@
 from django.urls import path
 
-from xinfang.assessment.views import assessments, dashboard, letters, reports, spot_checks
+from xinfang.assessment.views import (
+    assessments,
+    dashboard,
+    letters,
+    reports,
+    schemes,
+    spot_checks,
+)
 
 app_name = "assessment"
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("assessment/cases/", dashboard.kpi_case_list, name="cases"),
     path("assessment/schemes/", assessments.scheme_list, name="scheme_list"),
+    path("assessment/schemes/new/", schemes.scheme_edit, name="scheme_create"),
+    path("assessment/schemes/<int:pk>/edit/", schemes.scheme_edit, name="scheme_edit"),
+    path("assessment/schemes/<int:pk>/copy/", schemes.scheme_copy, name="scheme_copy"),
     path("assessment/runs/", assessments.assessment_list, name="assessment_list"),
     path("assessment/runs/new/", assessments.assessment_run, name="assessment_run"),
     path("assessment/runs/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),

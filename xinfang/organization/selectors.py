@@ -63,6 +63,11 @@ def subtree_ids(unit: Unit | None, kind: str | None = None) -> frozenset[int]:
     return frozenset(pk for pk, path, k in tree if path.startswith(unit.path) and kind in (None, k))
 
 
+def subtree_paths(unit: Unit) -> dict[int, str]:
+    """Return the path of every unit of `unit`'s subtree by id, from the tree kept in memory."""
+    return {pk: path for pk, path, _kind in _tree() if path.startswith(unit.path)}
+
+
 def units_visible_to(user: Any) -> QuerySet[Unit]:
     """Return the units whose cases `user` may see: the subtree of the user's unit."""
     if user.unit_id is None:

@@ -1,6 +1,7 @@
 """Reads of schemes, scores, assessment runs and accountability records."""
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from xinfang.assessment.models import (
     Commendation,
     Scheme,
     SchemeAdjustment,
+    SchemeItem,
 )
 from xinfang.assessment.selectors.common import (
     ASSESSMENT_MANAGERS,
@@ -31,29 +33,52 @@ from xinfang.assessment.selectors.figures import kpi_figures_of_units
 from xinfang.assessment.selectors.spot_checks import spot_check_failures
 from xinfang.common.errors import NotFound
 from xinfang.organization.models import Unit
-from xinfang.organization.selectors import units_visible_to
+from xinfang.organization.selectors import subtree_paths, units_visible_to
 from xinfang.outreach import selectors as outreach_selectors
+
+
+def item_rule(i: SchemeItem) -> scoring.ItemRule:
+    """Return a scheme item as the scoring module's rule."""
+    return scoring.ItemRule(i.kpi, i.points, i.target, i.rule, i.floor, i.step, i.step_points)
+
+
+def adjustment_rule(a: SchemeAdjustment) -> scoring.AdjustmentRule:
+    """Return a scheme's deduction or bonus as the scoring module's rule."""
+    return scoring.AdjustmentRule(a.source, a.points_each, a.cap)
 
 
 def scheme_rules(
     scheme: Scheme,
 ) -> tuple[list[scoring.ItemRule], list[scoring.AdjustmentRule]]:
     """Return a scheme's items and adjustments as the scoring module's rules."""
-    items = [
-        scoring.ItemRule(i.kpi, i.points, i.target, i.rule, i.floor, i.step, i.step_points)
-        for i in scheme.items.all()
+    return [item_rule(i) for i in scheme.items.all()], [
+        adjustment_rule(a) for a in scheme.adjustments.all()
     ]
-    adjustments = [
-        scoring.AdjustmentRule(a.source, a.points_each, a.cap) for a in scheme.adjustments.all()
-    ]
-    return items, adjustments
+
+
+def rules_problems(
+    total: Decimal,
+    items: Sequence[scoring.ItemRule],
+    adjustments: Sequence[scoring.AdjustmentRule],
+) -> list[str]:
+    """Return why these rules cannot score units (empty when they can), with KPI labels."""
+    labels = {s.key: s.label for s in kpis.KPIS}
+    return scoring.scheme_problems(total, items, adjustments, labels)
 
 
 def scheme_problems(scheme: Scheme) -> list[str]:
     """Return why `scheme` cannot score units (empty when it can)."""
-    items, adjustments = scheme_rules(scheme)
-    labels = {s.key: s.label for s in kpis.KPIS}
-    return scoring.scheme_problems(scheme.total, items, adjustments, labels)
+    return rules_problems(scheme.total, *scheme_rules(scheme))
+
+
+def scheme_frozen_assessment(scheme: Scheme) -> Assessment | None:
+    """Return the first frozen assessment scored with `scheme`, which fixes its rules."""
+    return (
+        Assessment.objects.filter(scheme=scheme, frozen_at__isnull=False)
+        .order_by("frozen_at")
+        .select_related("scheme")
+        .first()
+    )
 
 
 def schemes_for_user(user: Any) -> QuerySet[Scheme]:
@@ -82,7 +107,7 @@ def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> 
     units = assessed_units(scheme, root)
     items, adjustments = scheme_rules(scheme)
     figures = kpi_figures_of_units(root, units, p, today)
-    tree = dict(Unit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
+    tree = subtree_paths(root)
     accountability = counts_by_holder(
         AccountabilityRecord.objects.filter(
             unit__path__startswith=root.path, decided_on__gte=p.start, decided_on__lte=p.end
@@ -103,7 +128,7 @@ def assessment_scores(scheme: Scheme, root: Unit, p: Period, today: dt.date) -> 
         tree,
         units,
     )
-    spot_failures = spot_check_failures(root, units, p)
+    spot_failures = spot_check_failures(tree, units, p)
     outreach = outreach_selectors.period_counts(tree, p.start, p.end)
     publicity = counts_by_holder(((pk, c.events) for pk, c in outreach.items()), tree, units)
     trainings = counts_by_holder(((pk, c.trainings) for pk, c in outreach.items()), tree, units)
@@ -156,7 +181,8 @@ def _own_and_above(user: Any) -> list[int]:
     """Return the ids of the user's unit and of every unit above it."""
     if user.unit_id is None:
         return []
-    return [int(pk) for pk in user.unit.path.strip("/").split("/") if pk]
+    unit: Unit = user.unit
+    return unit.lineage_ids()
 
 
 def results_visible_q(user: Any) -> Q:

@@ -42,7 +42,6 @@ class Figure:
     previous: int | None = None
     change: float | None = None
     per_10k: float | None = None
-    meets: bool | None = None
     has_cases: bool = True
 
     @property
@@ -154,7 +153,6 @@ def _figures(
                     None,
                     previous=prev,
                     change=kpis.change(n, prev),
-                    meets=kpis.meets(spec, n),
                     has_cases=False,
                 )
             )
@@ -163,7 +161,7 @@ def _figures(
         if spec.kind == Kind.RATE:
             d = int(row.get(f"{spec.key}__d") or 0)
             value = kpis.rate(n, d)
-            figures.append(Figure(spec, value, n, d, meets=kpis.meets(spec, value)))
+            figures.append(Figure(spec, value, n, d))
             continue
         prev = int(row.get(f"{spec.key}__p") or 0)
         figures.append(
@@ -175,7 +173,6 @@ def _figures(
                 previous=prev,
                 change=kpis.change(n, prev),
                 per_10k=kpis.per_10k(n, residents),
-                meets=kpis.meets(spec, n),
             )
         )
     return Figures(unit, p, figures, {key: int(row.get(f"{key}__n") or 0) for key in LISTS})
@@ -330,7 +327,7 @@ def breakdowns(unit: Unit, p: Period, today: dt.date) -> dict[str, list[Slice]]:
     """Return the period's registered cases by channel, category, unit and community.
 
     One pass over the period's cases, grouped by all four columns at once (a few hundred
-    groups); the small unit and category tables name them.
+    groups); only the units and categories those groups name are read to label them.
     """
     rule = kpi_rules(p, today, follow_up_days())["registered"]
     groups = list(
@@ -339,16 +336,19 @@ def breakdowns(unit: Unit, p: Period, today: dt.date) -> dict[str, list[Slice]]:
         .values_list("channel", "category_id", "community_id", "owner_unit_id")
         .annotate(n=Count("*"))
     )
+    named = {pk for g in groups for pk in (g[2], g[3]) if pk is not None}
     units = {
         pk: (name, path, parent)
-        for pk, name, path, parent in Unit.objects.values_list("pk", "name", "path", "parent_id")
+        for pk, name, path, parent in Unit.objects.filter(
+            Q(pk__in=named) | Q(parent=unit)
+        ).values_list("pk", "name", "path", "parent_id")
     }
     # A case's category counts for its first-level category (the search filter matches both).
     tops = {
         pk: (parent or pk, parent_name or name)
-        for pk, parent, parent_name, name in Category.objects.values_list(
-            "pk", "parent_id", "parent__name", "name"
-        )
+        for pk, parent, parent_name, name in Category.objects.filter(
+            pk__in={g[1] for g in groups if g[1] is not None}
+        ).values_list("pk", "parent_id", "parent__name", "name")
     }
     # Each owning unit counts for the child of `unit` it lies under, or for `unit` itself.
     children = [(pk, path) for pk, (_n, path, parent) in units.items() if parent == unit.pk]

@@ -221,7 +221,7 @@ def kpi_filter(
     if not key:
         return qs
     period = kpi_period(start, end, today)
-    return qs.filter(kpi_q(key, part or "numerator", kpi_unit(user, unit_id), period, today))
+    return qs.filter(kpi_q(key, part, kpi_unit(user, unit_id), period, today))
 
 
 def kpi_period(start: dt.date | None, end: dt.date | None, today: dt.date) -> Period:

@@ -1,6 +1,6 @@
 """Reads of spot checks: the population drawn from, the cases, the failures."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db.models import (
@@ -76,11 +76,17 @@ def spot_check_cases(spot_check: SpotCheck) -> QuerySet[SpotCheckCase]:
     return spot_check.cases.select_related("unit", "petition", "scored_by")
 
 
-def spot_check_failures(root: Unit, units: Sequence[Unit], p: Period) -> dict[int, int]:
-    """Return per unit the sampled cases scored below the pass mark, of checks ending in `p`."""
+def spot_check_failures(
+    tree: Mapping[int, str], units: Sequence[Unit], p: Period
+) -> dict[int, int]:
+    """Return per unit the sampled cases scored below the pass mark, of checks ending in `p`.
+
+    `tree` is the path of every unit of the assessed subtree by id; its checks are those
+    drawn for a unit of it.
+    """
     rows = (
         SpotCheckCase.objects.filter(
-            spot_check__root__path__startswith=root.path,
+            spot_check__root_id__in=list(tree),
             spot_check__end__gte=p.start,
             spot_check__end__lte=p.end,
             score__lt=scoring.SPOT_CHECK_PASS,
@@ -89,5 +95,4 @@ def spot_check_failures(root: Unit, units: Sequence[Unit], p: Period) -> dict[in
         .values_list("unit_id")
         .annotate(n=Count("pk"))
     )
-    tree = dict(Unit.objects.filter(path__startswith=root.path).values_list("pk", "path"))
     return counts_by_holder(rows, tree, units)

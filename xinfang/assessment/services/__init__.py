@@ -24,6 +24,10 @@ from xinfang.assessment.services.reference import (
     major_incident_save,
     scheme_save,
 )
+from xinfang.assessment.services.schemes import (
+    scheme_copy,
+    scheme_edit,
+)
 from xinfang.assessment.services.spot_checks import (
     spot_check_draw,
     spot_check_score,
@@ -40,6 +44,8 @@ __all__ = [
     "letter_targets_set",
     "major_incident_delete",
     "major_incident_save",
+    "scheme_copy",
+    "scheme_edit",
     "scheme_save",
     "spot_check_draw",
     "spot_check_score",

@@ -10,6 +10,7 @@ from xinfang.assessment.models import (
     MajorIncident,
     Scheme,
 )
+from xinfang.assessment.services.schemes import refuse_if_frozen
 from xinfang.common.audit import audit_record
 from xinfang.common.models import AuditEntry
 
@@ -52,6 +53,8 @@ def major_incident_delete(*, actor: Any, incident: MajorIncident, ip: str | None
 def scheme_save(*, actor: Any, scheme: Scheme, changed: list[str], ip: str | None = None) -> Scheme:
     """Save a scheme's header and audit it (its items are checked where they are edited)."""
     adding = scheme.pk is None
+    if not adding:
+        refuse_if_frozen(scheme)
     scheme.full_clean()
     scheme.save()
     audit_record(

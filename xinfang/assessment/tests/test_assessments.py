@@ -6,7 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from xinfang.assessment import selectors, services
 from xinfang.assessment.kpis import Period, quarter_of
@@ -355,3 +357,14 @@ def test_the_units_dashboard_lists_the_accountability_records_of_the_period(stre
         )
     section = html[html.index('id="accountability"') :]
     assert "孙七" in section and "周八" not in section
+
+
+def test_scoring_reads_the_unit_tree_once_besides_the_assessed_units(street, cases):
+    made = scheme()
+    selectors.assessment_scores(made, street.street, Q1, TODAY)  # the unit tree's memo is warm
+    with CaptureQueriesContext(connection) as queries:
+        selectors.assessment_scores(made, street.street, Q1, TODAY)
+    reads = [q["sql"] for q in queries.captured_queries if 'FROM "organization_unit"' in q["sql"]]
+    # The assessed units, and the tree with its populations for the figures; the counts
+    # of findings, awards and spot checks take the paths from the tree kept in memory.
+    assert len(reads) == 2, reads

@@ -64,8 +64,9 @@ def test_change_against_last_year_and_per_10000_residents():
 
 def test_rates_meet_a_target_from_above_and_incidents_from_below():
     on_time = kpis.BY_KEY["on_time_rate"]
-    assert kpis.meets(on_time, 0.96) is True
-    assert kpis.meets(on_time, 0.5) is False
-    assert kpis.meets(kpis.BY_KEY["major_incidents"], 1) is False
-    assert kpis.meets(kpis.BY_KEY["major_incidents"], 0) is True
-    assert kpis.meets(kpis.BY_KEY["letters"], 5) is None
+    incidents, letters = kpis.BY_KEY["major_incidents"], kpis.BY_KEY["letters"]
+    assert kpis.meets_target(on_time, 0.96, on_time.target) is True
+    assert kpis.meets_target(on_time, 0.5, on_time.target) is False
+    assert kpis.meets_target(incidents, 1, incidents.target) is False
+    assert kpis.meets_target(incidents, 0, incidents.target) is True
+    assert kpis.meets_target(letters, 5, letters.target) is None

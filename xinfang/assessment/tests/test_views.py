@@ -4,9 +4,15 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
+from xinfang.assessment.forms import CaseListForm
+from xinfang.assessment.kpis import Period
+from xinfang.assessment.selectors import breakdowns
 from xinfang.assessment.tests.fixture import MARCH, TODAY, Cases, build
+from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.factories import travel
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +131,33 @@ def test_the_dashboard_prints_with_its_rules(street, cases):
     html = page(street.leader, "/dashboard/").content.decode()
     assert "assessment/dashboard.css" in html
     assert 'onclick="window.print()"' in html
+
+
+def test_the_case_list_of_a_unit_outside_the_users_scope_is_not_found(street, cases):
+    leader = street.community_leader  # of Lakeside Garden
+    foreign = page(leader, "/assessment/cases/", kpi="registered", unit=street.yashiyuan.pk)
+    assert foreign.status_code == 404
+    above = page(leader, "/assessment/cases/", kpi="registered", unit=street.street.pk)
+    assert above.status_code == 404
+    # Without a unit, the leader's own: March's cases of Lakeside Garden, not the street's.
+    own = page(leader, "/assessment/cases/", kpi="registered", **MARCH_PARAMS).content.decode()
+    assert cases.i.number in own
+    assert Petition.objects.get(pk=cases.k.pk).owner_unit_id == street.street.pk
+    assert cases.k.number not in own
+
+
+def test_a_list_without_its_part_is_the_numerators(street):
+    form = CaseListForm({"kpi": "on_time_rate"})
+    assert form.is_valid() and form.cleaned_data["part"] == "numerator"
+
+
+def test_the_breakdowns_read_only_the_units_and_categories_they_name(street, cases):
+    with CaptureQueriesContext(connection) as queries:
+        breakdowns(street.street, Period(*MARCH), TODAY)
+    lookups = [
+        q["sql"]
+        for q in queries.captured_queries
+        # The names the segments are labelled with (the unit tree kept in memory aside).
+        if re.search(r'"(organization_unit|petitions_category)"\."name"', q["sql"])
+    ]
+    assert lookups and all(" WHERE " in sql for sql in lookups), lookups

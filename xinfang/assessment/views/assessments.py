@@ -35,8 +35,10 @@ from xinfang.petitions import access
 def scheme_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show every scheme with its items, deductions and bonuses, and why one cannot score."""
     readers_only(request.user)
-    schemes = [(s, selectors.scheme_problems(s)) for s in selectors.schemes_for_user(request.user)]
-    return render(request, "assessment/scheme_list.html", {"schemes": schemes})
+    user = request.user
+    schemes = [(s, selectors.scheme_problems(s)) for s in selectors.schemes_for_user(user)]
+    manages = user.role in selectors.ASSESSMENT_MANAGERS
+    return render(request, "assessment/scheme_list.html", {"schemes": schemes, "manages": manages})
 
 
 @login_required

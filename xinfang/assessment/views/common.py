@@ -1,5 +1,7 @@
 """What the assessment pages share: who sees the figures, how lists page."""
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import Http404
@@ -7,13 +9,40 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from xinfang.assessment import kpis, selectors
+from xinfang.assessment.forms import PeriodForm
 from xinfang.assessment.kpis import Period
+from xinfang.common import clock
+from xinfang.common.errors import DomainError
+from xinfang.organization.models import Unit
 from xinfang.petitions.workflow import LEADER_ROLES
 
 # Leaders steer by the dashboard; auditors oversee (read only) and read statistics
 # (DOMAIN.md): they see it too. Registrars and handlers work cases, not figures.
 DASHBOARD_ROLES = LEADER_ROLES | {"auditor"}
 PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    form: PeriodForm
+    unit: Unit
+    period: Period
+    today: dt.date
+
+
+def dashboard_scope(request: Any) -> DashboardScope:
+    """Return the unit and period the dashboard and its reports show; 404 to other roles."""
+    user = request.user
+    if user.role not in DASHBOARD_ROLES or user.unit_id is None:
+        raise Http404
+    today = clock.today()
+    form = PeriodForm(request.GET or None)
+    period = form.resolve(today)
+    try:
+        unit = selectors.kpi_unit(user, form.cleaned_data.get("unit") if form.is_valid() else None)
+    except DomainError as e:
+        raise Http404(e.message) from None
+    return DashboardScope(form, unit, period, today)
 
 
 def readers_only(user: Any) -> None:

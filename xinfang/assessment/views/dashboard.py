@@ -15,16 +15,13 @@ from django.utils.translation import gettext as _
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.assessment import kpis, selectors
-from xinfang.assessment.forms import (
-    CaseListForm,
-    PeriodForm,
-)
+from xinfang.assessment.forms import CaseListForm
 from xinfang.assessment.kpis import Group, Period
 from xinfang.assessment.views.common import (
-    DASHBOARD_ROLES,
     PAGE_SIZE,
     breakdown_labels,
     cases_url,
+    dashboard_scope,
 )
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
@@ -108,15 +105,8 @@ def _charts(unit_id: int, period: Period, trend: list[selectors.TrendMonth], par
 @login_required
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if user.role not in DASHBOARD_ROLES or user.unit_id is None:
-        raise Http404
-    today = clock.today()
-    form = PeriodForm(request.GET or None)
-    period = form.resolve(today)
-    try:
-        unit = selectors.kpi_unit(user, form.cleaned_data.get("unit") if form.is_valid() else None)
-    except DomainError as e:
-        raise Http404(e.message) from None
+    scope = dashboard_scope(request)
+    form, unit, period, today = scope.form, scope.unit, scope.period, scope.today
     figures = selectors.kpi_figures(unit, period, today)
     targets = selectors.letter_targets(unit, period.end.year)
     tiles = [_tile(f, unit.pk, period, targets) for f in figures.figures]
@@ -162,7 +152,7 @@ def kpi_case_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             user,
             petition_search(user, filters),
             key=d["kpi"],
-            part=d["part"] or "numerator",
+            part=d["part"],
             unit_id=d["unit"],
             start=d["start"],
             end=d["end"],
@@ -191,7 +181,7 @@ def kpi_case_list(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         {
             "label": spec.label if spec else selectors.LISTS[d["kpi"]],
             "rule": spec.rule if spec else "",
-            "part": d["part"] or "numerator",
+            "part": d["part"],
             "unit": unit,
             "period": period,
             "page": page,

@@ -8,14 +8,10 @@ from django.http import Http404, HttpResponse
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.assessment import reports, selectors
-from xinfang.assessment.forms import (
-    PeriodForm,
-)
 from xinfang.assessment.views.common import (
-    DASHBOARD_ROLES,
     breakdown_labels,
+    dashboard_scope,
 )
-from xinfang.common import clock
 from xinfang.common.errors import DomainError
 
 
@@ -30,17 +26,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _report_data(request: AuthenticatedHttpRequest) -> tuple[Any, Any]:
     """Return the figures and breakdowns of the dashboard's unit and period, as it picks them."""
-    user = request.user
-    if user.role not in DASHBOARD_ROLES or user.unit_id is None:
-        raise Http404
-    today = clock.today()
-    form = PeriodForm(request.GET or None)
-    period = form.resolve(today)
-    try:
-        unit = selectors.kpi_unit(user, form.cleaned_data.get("unit") if form.is_valid() else None)
-    except DomainError as e:
-        raise Http404(e.message) from None
-    return selectors.kpi_figures(unit, period, today), selectors.breakdowns(unit, period, today)
+    s = dashboard_scope(request)
+    return (
+        selectors.kpi_figures(s.unit, s.period, s.today),
+        selectors.breakdowns(s.unit, s.period, s.today),
+    )
 
 
 @login_required
