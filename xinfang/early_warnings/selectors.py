@@ -56,7 +56,7 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
     own = TextSignature.objects.filter(petition_id=petition.pk).first()
     if own is None:
         return []
-    sig = rules.Signatures.from_json(own.signature)
+    sig = rules.Signatures.from_bytes(own.signature)
     # Scoped before the cap: cases the user may not see never take a candidate's place.
     candidates = (
         TextBand.objects.filter(
@@ -69,13 +69,8 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
         .order_by("-n", "-petition_id")
         .values_list("petition_id", flat=True)[:MAX_CANDIDATES]
     )
-    scored = []
-    for row in TextSignature.objects.filter(petition_id__in=list(candidates)):
-        m = rules.match(
-            sig, rules.Signatures.from_json(row.signature), place_of(own), place_of(row)
-        )
-        if m is not None:
-            scored.append((row.petition_id, m))
+    rows = list(TextSignature.objects.filter(petition_id__in=list(candidates)))
+    scored = _scored(sig, place_of(own), rows)
     best = rules.best_first(scored, min(limit, MAX_LIMIT))
     cases = Petition.objects.in_bulk([pk for pk, _m in best])
     return [Similar(petition=cases[pk], match=m) for pk, m in best if pk in cases]
@@ -93,12 +88,17 @@ def same_matter_here(row: TextSignature, *, since: dt.datetime) -> list[tuple[in
     others = TextSignature.objects.filter(
         here, registered_at__gte=since, registered_at__lte=row.registered_at
     ).exclude(petition_id=row.petition_id)
-    sig, place = rules.Signatures.from_json(row.signature), place_of(row)
+    return _scored(rules.Signatures.from_bytes(row.signature), place_of(row), list(others))
+
+
+def _scored(
+    sig: rules.Signatures, place: rules.Place, rows: list[TextSignature]
+) -> list[tuple[int, rules.Match]]:
+    texts = rules.text_similarities(sig, [rules.Signatures.from_bytes(r.signature) for r in rows])
     found = []
-    for other in others:
-        m = rules.match(sig, rules.Signatures.from_json(other.signature), place, place_of(other))
-        if m is not None:
-            found.append((other.petition_id, m))
+    for row, text in zip(rows, texts, strict=True):
+        if (m := rules.scored(text, place, place_of(row))) is not None:
+            found.append((row.petition_id, m))
     return found
 
 
