@@ -124,6 +124,119 @@ def thresholds() -> Thresholds:
     return Thresholds.objects.order_by("pk").first() or Thresholds()
 
 
+# ---------------------------------------------------------------- hot issues
+
+# Grouped per read at most: the newest cases of the period (README: the time it takes).
+HOT_MAX_CASES: Final = 5000
+HOT_DEFAULT_DAYS: Final = 30
+
+
+@dataclass(frozen=True, slots=True)
+class HotIssue:
+    group: rules.HotGroup
+    place: str  # the community most of its cases name, else their commonest address
+    numbers: dict[int, str]  # petition id → number, for the links
+
+    @property
+    def size(self) -> int:
+        return len(self.group.cases)
+
+
+def hot_period(
+    start: dt.date | None, end: dt.date | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """Return the days a hot-issue read covers: start to end inclusive, by default 30 days to today."""
+    end = end or today
+    return start or end - dt.timedelta(days=HOT_DEFAULT_DAYS - 1), end
+
+
+def hot_issues(scope: Q, start: dt.date, end: dt.date) -> list[HotIssue]:
+    """Return the hot issues among the cases in `scope` registered from `start` to `end`.
+
+    One read of the candidates (their signatures, places, titles and petitioners), one of
+    their representatives and one of the groups' communities, however many there are.
+    """
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    cases = Petition.objects.filter(scope, registered_at__gte=since, registered_at__lt=until)
+    rows = list(
+        TextSignature.objects.filter(
+            registered_at__gte=since, registered_at__lt=until, petition_id__in=cases.values("pk")
+        )
+        .order_by("-registered_at", "-petition_id")
+        .values_list(
+            "petition_id",
+            "signature",
+            "community_id",
+            "address",
+            "registered_at",
+            "petition__title",
+            "petition__petitioner_id",
+        )[:HOT_MAX_CASES]
+    )
+    people: dict[int, set[int]] = {row[0]: {row[6]} if row[6] else set() for row in rows}
+    through = Petition.representatives.through
+    for pk, person in through.objects.filter(petition_id__in=cases.values("pk")).values_list(
+        "petition_id", "petitioner_id"
+    ):
+        if pk in people:
+            people[pk].add(person)
+    groups = rules.hot_groups(
+        [
+            rules.HotCase(
+                petition_id=pk,
+                sigs=rules.Signatures.from_bytes(sig),
+                place=rules.Place(community_id=community, address=address),
+                at=at,
+                people=frozenset(people[pk]),
+                title=title,
+            )
+            for pk, sig, community, address, at, title, _p in rows
+        ],
+        until=min(until, clock.now()),
+    )
+    # The number is the case's year and id (Petition.number): no read of the cases.
+    numbers = {row[0]: Petition(pk=row[0], registered_at=row[4]).number for row in rows}
+    places = {row[0]: (row[2], row[3]) for row in rows}
+    communities = {c for g in groups for c in (places[m.petition_id][0] for m in g.cases) if c}
+    names = dict(Unit.objects.filter(pk__in=communities).values_list("pk", "name"))
+    return [
+        HotIssue(
+            group=g,
+            place=_commonest([names.get(places[m.petition_id][0] or 0, "") for m in g.cases])
+            or _commonest([places[m.petition_id][1] for m in g.cases]),
+            numbers={m.petition_id: numbers[m.petition_id] for m in g.cases},
+        )
+        for g in groups
+    ]
+
+
+def _commonest(values: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for v in values:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=lambda v: (counts[v], v)) if counts else ""
+
+
+def hot_unit(user: Any, unit_id: int | None) -> Unit | None:
+    """Return the unit a hot-issue read is narrowed to, NotFound if `user` may not see it."""
+    if unit_id is None:
+        return None
+    unit = units_visible_to(user).filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound(_("单位不存在或您无权查看。"))
+    return unit
+
+
+def hot_issues_for_user(
+    user: Any, start: dt.date, end: dt.date, unit: Unit | None = None
+) -> list[HotIssue]:
+    """Return the hot issues among the cases `user` may see, narrowed to `unit`'s subtree."""
+    scope = visible_q(user) & (access.unit_q(unit) if unit is not None else Q())
+    return hot_issues(scope, start, end)
+
+
 # ---------------------------------------------------------------- alerts
 
 OPEN_STATUSES: Final = (Alert.Status.OPEN, Alert.Status.ACKNOWLEDGED, Alert.Status.ACTING)

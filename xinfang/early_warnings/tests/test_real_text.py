@@ -15,6 +15,7 @@ not merely the same kind of complaint or the same estate.
 """
 
 import csv
+import datetime as dt
 import gzip
 import itertools
 from functools import cache
@@ -81,29 +82,25 @@ def _same(a: rules.Signatures, b: rules.Signatures) -> bool:
     return rules.match(a, b, nowhere, nowhere) is not None
 
 
-def _components(sigs: dict[int, rules.Signatures]) -> list[set[int]]:
-    """Return the groups that linking every same-matter pair makes (single linkage)."""
-    parent = {pk: pk for pk in sigs}
-
-    def root(pk: int) -> int:
-        while parent[pk] != pk:
-            pk = parent[pk]
-        return pk
-
-    for a, b in itertools.combinations(sigs, 2):
-        if _same(sigs[a], sigs[b]):
-            parent[root(a)] = root(b)
-    groups: dict[int, set[int]] = {}
-    for pk in sigs:
-        groups.setdefault(root(pk), set()).add(pk)
-    return sorted(groups.values(), key=min)
+@cache
+def _hot_issues() -> list[set[int]]:
+    """Return the hot issues of the whole board, each message by a person of its own."""
+    at = dt.datetime(2019, 9, 1, tzinfo=dt.UTC)
+    cases = [
+        rules.HotCase(pk, sig, rules.Place(None, ""), at, frozenset({pk}), "")
+        for pk, sig in _all_signatures().items()
+    ]
+    return [{c.petition_id for c in g.cases} for g in rules.hot_groups(cases, until=at)]
 
 
-def test_messages_on_one_matter_land_together_and_different_ones_apart(
-    signatures: dict[int, rules.Signatures],
-) -> None:
-    expected = [set(g) for g in GROUPS.values()] + [{pk} for pk in DIFFERENT]
-    assert _components(signatures) == sorted(expected, key=min)
+def test_messages_on_one_matter_land_in_one_hot_issue_and_different_ones_apart() -> None:
+    issues = _hot_issues()
+    holding = [[i for i, issue in enumerate(issues) if set(g) <= issue] for g in GROUPS.values()]
+    assert all(len(found) == 1 for found in holding), holding
+    (parking,), (mixing,) = holding
+    assert parking != mixing
+    for pk in DIFFERENT:
+        assert pk not in issues[parking] | issues[mixing]
 
 
 def test_no_message_of_one_matter_is_the_same_matter_as_one_of_another(
