@@ -141,6 +141,10 @@ class HotIssue:
     def size(self) -> int:
         return len(self.group.cases)
 
+    @property
+    def members(self) -> list[tuple[rules.HotCase, str]]:
+        return [(c, self.numbers[c.petition_id]) for c in self.group.cases]
+
 
 def hot_period(
     start: dt.date | None, end: dt.date | None, today: dt.date

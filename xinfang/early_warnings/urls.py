@@ -1,6 +1,6 @@
 from django.urls import path
 
-from xinfang.early_warnings import views
+from xinfang.early_warnings import hot_views, views
 
 app_name = "early_warnings"
 urlpatterns = [
@@ -32,4 +32,5 @@ urlpatterns = [
     path("briefings/generate/", views.briefing_generate, name="briefing_generate"),
     path("briefings/<int:pk>/", views.briefing_detail, name="briefing_detail"),
     path("briefings/<int:pk>/pdf/", views.briefing_pdf, name="briefing_pdf"),
+    path("hot-issues/", hot_views.hot_issue_list, name="hot_issue_list"),
 ]

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from xinfang.accounts.models import ApiToken
 from xinfang.early_warnings import rules, selectors, services
@@ -155,3 +156,16 @@ def test_hot_issues_take_the_same_queries_however_many_cases_and_groups(
     with django_assert_num_queries(4):
         found = selectors.hot_issues_for_user(street.registrar, start, end)
     assert [h.size for h in found] == [5, 3]
+
+
+@pytest.mark.django_db
+def test_the_hot_issue_page_lists_the_groups_the_api_returns(street: Any) -> None:
+    election = [_indexed(street, i, ELECTION[i], START) for i in range(3)]
+    client = Client()
+    client.force_login(street.registrar)
+    url = reverse("early_warnings:hot_issue_list")
+    page = client.get(url, {"start": "2026-03-01", "end": "2026-03-31"}).content.decode()
+    assert page.count('data-hot="') == 1
+    assert all(p.number in page for p in election) and "hot-data" in page
+    refused = client.get(url, {"start": "2026-03-10", "end": "2026-03-01"}).content.decode()
+    assert "结束日期不能早于开始日期" in refused
