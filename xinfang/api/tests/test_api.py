@@ -450,6 +450,7 @@ def test_openapi_schema_lists_every_path(street: Any, client: Client) -> None:
         "/api/v1/routing/acceptance",
         "/api/v1/kpis",
         "/api/v1/petitions/{petition_id}/similar",
+        "/api/v1/hot-issues",
         # The public API (api/public.py), without a token.
         "/api/v1/public/otp",
         "/api/v1/public/petitions",
