@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -58,11 +58,11 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
         return []
     sig = rules.Signatures.from_bytes(own.signature)
     # Scoped before the cap: cases the user may not see never take a candidate's place.
+    # The scope is checked on each band row its key finds, through a join to its case:
+    # as a subquery it was the list of every visible case, which SQLite walked, reading
+    # every band of each (130 ms at 5,000 cases).
     candidates = (
-        TextBand.objects.filter(
-            key__in=rules.band_keys(sig),
-            petition_id__in=Petition.objects.filter(visible_q(user)).values("pk"),
-        )
+        TextBand.objects.filter(_via_petition(visible_q(user)), key__in=rules.band_keys(sig))
         .exclude(petition_id=petition.pk)
         .values("petition_id")
         .annotate(n=Count("id"))
@@ -74,6 +74,17 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
     best = rules.best_first(scored, min(limit, MAX_LIMIT))
     cases = Petition.objects.in_bulk([pk for pk, _m in best])
     return [Similar(petition=cases[pk], match=m) for pk, m in best if pk in cases]
+
+
+def _via_petition(q: Q) -> Q:
+    """Return filter `q` on cases as a filter on the rows that point to them."""
+    moved = Q()
+    moved.connector, moved.negated = q.connector, q.negated
+    moved.children = [
+        (f"petition__{c[0]}", c[1]) if isinstance(c, tuple) else _via_petition(cast(Q, c))
+        for c in q.children
+    ]
+    return moved
 
 
 def same_matter_here(row: TextSignature, *, since: dt.datetime) -> list[tuple[int, rules.Match]]:
