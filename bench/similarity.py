@@ -10,7 +10,7 @@ Four parts, printed as one JSON line and then a table:
    ../shared/data/teddy2020c_hot_issue_messages.csv.gz: the largest groups, and how many
    of the messages naming the two best-known matters each one holds.
 2. The register: N petitions on a fresh bench database, built as bench/petitions.py
-   builds it (its own SQLite file var/bench/similarity-<N>.sqlite3, or a fresh database
+   builds it (its own SQLite file var/bench/similarity-bench-<N>.sqlite3, or a fresh database
    `xinfang_bench` on the PostgreSQL server of --database-url), then the similarity index
    of every case written in bulk. The index's texts are real: each case's text is three
    thirds of real messages (of the hot-issue board and the board with replies) drawn at
@@ -344,16 +344,18 @@ def registration(street: Any, total: int, rng: random.Random) -> dict[str, Any]:
     from xinfang.petitions import events
     from xinfang.petitions.models import Petition, Petitioner, PetitionEvent
 
-    people = list(Petitioner.objects.order_by("pk").values_list("pk", flat=True)[:1000])
+    # Two sets of people: a person registering the same matter twice is refused as a repeat.
+    people = list(Petitioner.objects.order_by("pk").values_list("pk", flat=True)[: 20 * total])
+    half = len(people) // 2
     subscribed = events._subscriptions["register"]
     name = events.handler_name(handlers.detect_on_register)
     handler = subscribed.pop(name)
     first = base.next_id(Petition)
     try:
-        off = base.register(total, street, people, rng)
+        off = base.register(total, street, people[:half], rng)
     finally:
         subscribed[name] = handler
-    on = base.register(total, street, people, rng)
+    on = base.register(total, street, people[half:], rng)
     # The consumer's share: the handler on each case the second run registered.
     registered = PetitionEvent.objects.filter(action="register", petition_id__gte=first).order_by(
         "pk"
@@ -420,7 +422,7 @@ def parse_args() -> argparse.Namespace:
     args.analyze = True
     if not args.database_url.startswith(("postgres://", "postgresql://")):
         # A file of its own: the register bench's petitions-<N> may be in use by its run.
-        args.database_url = f"sqlite:///{base.BENCH_DIR}/similarity-{args.petitions}.sqlite3"
+        args.database_url = f"sqlite:///{base.BENCH_DIR}/similarity-bench-{args.petitions}.sqlite3"
     return args
 
 
@@ -459,6 +461,7 @@ def main() -> None:
     result["index"]["tables_mb"] = table_sizes()
     base.progress("timing the reads")
     result["reads"] = reads(street, args.runs, rng)
+    base.progress(json.dumps(result, ensure_ascii=False))  # the figures so far
     base.progress("rebuild and registration")
     result["rebuild"] = rebuild_rate(args.rebuild_sample)
     result["registration"] = registration(street, args.register, rng)

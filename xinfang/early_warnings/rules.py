@@ -329,16 +329,27 @@ def _bands(words: np.ndarray) -> np.ndarray:
 
 
 def _candidate_pairs(full: np.ndarray, title: np.ndarray, titled: np.ndarray) -> np.ndarray:
-    found: set[tuple[int, int]] = set()
-    for part, has in ((_bands(full), None), (_bands(title), titled)):
-        for band in part.T.tolist() if len(part) else []:
-            seen: dict[int, list[int]] = {}
-            for i, value in enumerate(band):
-                if has is None or has[i]:
-                    seen.setdefault(value, []).append(i)
-            for members in seen.values():
-                found.update((a, b) for k, a in enumerate(members) for b in members[k + 1 :])
-    return np.array(sorted(found), dtype=np.int64).reshape(-1, 2)
+    """Return the (i, j), i < j, of the cases sharing a band, sorted, each pair once."""
+    n = len(full)
+    found = [np.empty(0, dtype=np.int64)]
+    everyone = np.arange(n)
+    for part, rows in ((_bands(full), everyone), (_bands(title), np.flatnonzero(titled))):
+        for values in part[rows].T:
+            # Sorting a band's values puts the cases that share one side by side.
+            order = np.argsort(values, kind="stable")
+            ranked = values[order]
+            bounds = np.flatnonzero(np.r_[True, ranked[1:] != ranked[:-1], True])
+            sizes = np.diff(bounds)
+            # Most shared values are shared by two: their pairs in one array operation.
+            twos = bounds[:-1][sizes == 2]
+            first, second = rows[order[twos]], rows[order[twos + 1]]
+            found.append(np.minimum(first, second) * n + np.maximum(first, second))
+            for run in np.flatnonzero(sizes > 2).tolist():
+                members = np.sort(rows[order[bounds[run] : bounds[run + 1]]])
+                a, b = np.triu_indices(len(members), k=1)
+                found.append(members[a] * n + members[b])
+    codes = np.unique(np.concatenate(found))
+    return np.stack([codes // n, codes % n], axis=1)
 
 
 def hot_groups(cases: Sequence[HotCase], *, until: dt.datetime) -> list[HotGroup]:
@@ -358,8 +369,14 @@ def hot_groups(cases: Sequence[HotCase], *, until: dt.datetime) -> list[HotGroup
     j_title = np.where(titled[a] & titled[b], (title[a] == title[b]).mean(axis=1), 0.0)
     strong = (j_full >= GROUP_FULL) | (j_title >= GROUP_TITLE)
     alike = (j_full >= MIN_FULL) | (j_title >= MIN_TITLE)
-    here = np.array([bool(cases[i].place.shared_with(cases[k].place)) for i, k in pairs.tolist()])
-    links = pairs[strong | (alike & here.astype(bool))] if len(pairs) else pairs
+    # Place.shared_with over arrays: the same community, or the same non-empty address.
+    community = np.array([c.place.community_id or -1 for c in cases])
+    codes: dict[str, int] = {"": -1}
+    address = np.array([codes.setdefault(c.place.address, len(codes)) for c in cases])
+    here = ((community[a] == community[b]) & (community[a] >= 0)) | (
+        (address[a] == address[b]) & (address[a] >= 0)
+    )
+    links = pairs[strong | (alike & here)]
     parent = list(range(n))
 
     def root(i: int) -> int:
