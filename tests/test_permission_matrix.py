@@ -260,6 +260,8 @@ TABLE: dict[str, Row] = {
     "early_warnings:project_link":          row("POST",  LOGIN,     DONE,      DONE,     DONE,        DONE,          DONE,     DONE, of="project"),
     "early_warnings:screening":             row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     "early_warnings:period_list":           row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
+    # ---- early_warnings (similar): the hot-issue page, read within the user's own scope.
+    "early_warnings:hot_issue_list":        row("GET",   LOGIN,     200,       200,      200,         200,           200,      200),
     # The daily briefing is the leaders' (and the auditor's) of units in their subtree; a
     # street's or district's leaders generate theirs (a community's leader has none).
     "early_warnings:briefing_list":         row("GET",   LOGIN,     404,       404,      200,         200,           200,      200),
@@ -414,6 +416,8 @@ TABLE: dict[str, Row] = {
     "GET /api/v1/key-persons":              row("GET",   401,       200,       200,      200,         200,           200,      200),
     "POST /api/v1/key-persons":             row("POST",  401,       201,       201,      201,         201,           403,      201, body=_new_key_person),
     "GET /api/v1/sensitive-periods":        row("GET",   401,       200,       200,      200,         200,           200,      200),
+    # ---- early_warnings (similar): the hot issues, read within the user's own scope.
+    "GET /api/v1/hot-issues":               row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/units":                    row("GET",   401,       200,       200,      200,         200,           200,      200),
     "GET /api/v1/routing/acceptance":       row("GET",   401,       200,       403,      403,         200,           200,      200),
     # ---- the Django admin: a block (test_the_admin_is_for_staff_only) and these rows; it is

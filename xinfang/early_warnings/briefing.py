@@ -19,7 +19,7 @@ from xinfang.early_warnings import selectors
 from xinfang.early_warnings.models import Alert, ContactLog, Dispute, KeyPerson, RiskLevel
 from xinfang.organization.models import Unit
 from xinfang.petitions import access
-from xinfang.petitions.models import Category, Channel, Petition
+from xinfang.petitions.models import Channel, Petition
 
 NEW_CASES_SHOWN = 10
 HOT_DAYS = 7
@@ -55,16 +55,12 @@ def figures(unit: Unit, day: dt.date) -> dict[str, Any]:
         .annotate(n_people=Count("people"))
         .order_by("-updated_at")[:10]
     ]
-    hot_since = _midnight(day - dt.timedelta(days=HOT_DAYS))
-    names = dict(Category.objects.values_list("pk", "name"))
+    # The week's hot issues, grouped as the hot-issue page and API group them.
     hot = [
-        [str(names.get(c, "—")), n]
-        for c, n in Petition.objects.filter(
-            scope, registered_at__gte=hot_since, registered_at__lt=end
-        )
-        .values_list("category_id")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "category_id")[:HOT_SHOWN]
+        [f"{h.group.title}（{h.place}）" if h.place else h.group.title, h.size]
+        for h in selectors.hot_issues(
+            scope, day - dt.timedelta(days=HOT_DAYS), day - dt.timedelta(days=1)
+        )[:HOT_SHOWN]
     ]
     risks = dict(
         Dispute.objects.filter(scope, status__in=(Dispute.Status.OPEN, Dispute.Status.RESOLVING))

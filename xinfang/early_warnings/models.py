@@ -18,7 +18,8 @@ class TextSignature(models.Model):
     petition = models.OneToOneField(
         "petitions.Petition", on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
-    signature = models.JSONField(_("签名"))
+    # The whole text's and the title's MinHash words (rules.Signatures.to_bytes).
+    signature = models.BinaryField(_("签名"))
     community = models.ForeignKey(
         "organization.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -28,6 +29,12 @@ class TextSignature(models.Model):
     class Meta:
         verbose_name = _("文本签名")
         verbose_name_plural = _("文本签名")
+        indexes = [
+            # The hot issues' and the periodic scan's reads: a period, or a place in one.
+            models.Index(fields=["registered_at"], name="ew_sig_registered"),
+            models.Index(fields=["community", "registered_at"], name="ew_sig_community"),
+            models.Index(fields=["address", "registered_at"], name="ew_sig_address"),
+        ]
 
     def __str__(self) -> str:
         return str(self.petition_id)

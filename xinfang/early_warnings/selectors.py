@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from django.db.models import (
     BooleanField,
@@ -67,29 +67,35 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
     own = TextSignature.objects.filter(petition_id=petition.pk).first()
     if own is None:
         return []
-    sig = rules.Signatures.from_json(own.signature)
+    sig = rules.Signatures.from_bytes(own.signature)
     # Scoped before the cap: cases the user may not see never take a candidate's place.
+    # The scope is checked on each band row its key finds, through a join to its case:
+    # as a subquery it was the list of every visible case, which SQLite walked, reading
+    # every band of each (130 ms at 5,000 cases).
     candidates = (
-        TextBand.objects.filter(
-            key__in=rules.band_keys(sig),
-            petition_id__in=Petition.objects.filter(visible_q(user)).values("pk"),
-        )
+        TextBand.objects.filter(_via_petition(visible_q(user)), key__in=rules.band_keys(sig))
         .exclude(petition_id=petition.pk)
         .values("petition_id")
         .annotate(n=Count("id"))
         .order_by("-n", "-petition_id")
         .values_list("petition_id", flat=True)[:MAX_CANDIDATES]
     )
-    scored = []
-    for row in TextSignature.objects.filter(petition_id__in=list(candidates)):
-        m = rules.match(
-            sig, rules.Signatures.from_json(row.signature), place_of(own), place_of(row)
-        )
-        if m is not None:
-            scored.append((row.petition_id, m))
+    rows = list(TextSignature.objects.filter(petition_id__in=list(candidates)))
+    scored = _scored(sig, place_of(own), rows)
     best = rules.best_first(scored, min(limit, MAX_LIMIT))
     cases = Petition.objects.in_bulk([pk for pk, _m in best])
     return [Similar(petition=cases[pk], match=m) for pk, m in best if pk in cases]
+
+
+def _via_petition(q: Q) -> Q:
+    """Return filter `q` on cases as a filter on the rows that point to them."""
+    moved = Q()
+    moved.connector, moved.negated = q.connector, q.negated
+    moved.children = [
+        (f"petition__{c[0]}", c[1]) if isinstance(c, tuple) else _via_petition(cast(Q, c))
+        for c in q.children
+    ]
+    return moved
 
 
 def same_matter_here(row: TextSignature, *, since: dt.datetime) -> list[tuple[int, rules.Match]]:
@@ -104,12 +110,17 @@ def same_matter_here(row: TextSignature, *, since: dt.datetime) -> list[tuple[in
     others = TextSignature.objects.filter(
         here, registered_at__gte=since, registered_at__lte=row.registered_at
     ).exclude(petition_id=row.petition_id)
-    sig, place = rules.Signatures.from_json(row.signature), place_of(row)
+    return _scored(rules.Signatures.from_bytes(row.signature), place_of(row), list(others))
+
+
+def _scored(
+    sig: rules.Signatures, place: rules.Place, rows: list[TextSignature]
+) -> list[tuple[int, rules.Match]]:
+    texts = rules.text_similarities(sig, [rules.Signatures.from_bytes(r.signature) for r in rows])
     found = []
-    for other in others:
-        m = rules.match(sig, rules.Signatures.from_json(other.signature), place, place_of(other))
-        if m is not None:
-            found.append((other.petition_id, m))
+    for row, text in zip(rows, texts, strict=True):
+        if (m := rules.scored(text, place, place_of(row))) is not None:
+            found.append((row.petition_id, m))
     return found
 
 
@@ -133,6 +144,123 @@ def people_of(petition_ids: list[int]) -> dict[int, frozenset[int]]:
 def thresholds() -> Thresholds:
     """Return the detection thresholds in force (the defaults until the office sets them)."""
     return Thresholds.objects.order_by("pk").first() or Thresholds()
+
+
+# ---------------------------------------------------------------- hot issues
+
+# Grouped per read at most: the newest cases of the period (README: the time it takes).
+HOT_MAX_CASES: Final = 5000
+HOT_DEFAULT_DAYS: Final = 30
+
+
+@dataclass(frozen=True, slots=True)
+class HotIssue:
+    group: rules.HotGroup
+    place: str  # the community most of its cases name, else their commonest address
+    numbers: dict[int, str]  # petition id → number, for the links
+
+    @property
+    def size(self) -> int:
+        return len(self.group.cases)
+
+    @property
+    def members(self) -> list[tuple[rules.HotCase, str]]:
+        return [(c, self.numbers[c.petition_id]) for c in self.group.cases]
+
+
+def hot_period(
+    start: dt.date | None, end: dt.date | None, today: dt.date
+) -> tuple[dt.date, dt.date]:
+    """Return the days a hot-issue read covers: start to end inclusive, by default 30 days to today."""
+    end = end or today
+    return start or end - dt.timedelta(days=HOT_DEFAULT_DAYS - 1), end
+
+
+def hot_issues(scope: Q, start: dt.date, end: dt.date) -> list[HotIssue]:
+    """Return the hot issues among the cases in `scope` registered from `start` to `end`.
+
+    One read of the candidates (their signatures, places, titles and petitioners), one of
+    their representatives and one of the groups' communities, however many there are.
+    """
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
+    cases = Petition.objects.filter(scope, registered_at__gte=since, registered_at__lt=until)
+    rows = list(
+        TextSignature.objects.filter(
+            registered_at__gte=since, registered_at__lt=until, petition_id__in=cases.values("pk")
+        )
+        .order_by("-registered_at", "-petition_id")
+        .values_list(
+            "petition_id",
+            "signature",
+            "community_id",
+            "address",
+            "registered_at",
+            "petition__title",
+            "petition__petitioner_id",
+        )[:HOT_MAX_CASES]
+    )
+    people: dict[int, set[int]] = {row[0]: {row[6]} if row[6] else set() for row in rows}
+    through = Petition.representatives.through
+    for pk, person in through.objects.filter(petition_id__in=cases.values("pk")).values_list(
+        "petition_id", "petitioner_id"
+    ):
+        if pk in people:
+            people[pk].add(person)
+    groups = rules.hot_groups(
+        [
+            rules.HotCase(
+                petition_id=pk,
+                sigs=rules.Signatures.from_bytes(sig),
+                place=rules.Place(community_id=community, address=address),
+                at=at,
+                people=frozenset(people[pk]),
+                title=title,
+            )
+            for pk, sig, community, address, at, title, _p in rows
+        ],
+        until=min(until, clock.now()),
+    )
+    # The number is the case's year and id (Petition.number): no read of the cases.
+    numbers = {row[0]: Petition(pk=row[0], registered_at=row[4]).number for row in rows}
+    places = {row[0]: (row[2], row[3]) for row in rows}
+    communities = {c for g in groups for c in (places[m.petition_id][0] for m in g.cases) if c}
+    names = dict(Unit.objects.filter(pk__in=communities).values_list("pk", "name"))
+    return [
+        HotIssue(
+            group=g,
+            place=_commonest([names.get(places[m.petition_id][0] or 0, "") for m in g.cases])
+            or _commonest([places[m.petition_id][1] for m in g.cases]),
+            numbers={m.petition_id: numbers[m.petition_id] for m in g.cases},
+        )
+        for g in groups
+    ]
+
+
+def _commonest(values: list[str]) -> str:
+    counts: dict[str, int] = {}
+    for v in values:
+        if v:
+            counts[v] = counts.get(v, 0) + 1
+    return max(counts, key=lambda v: (counts[v], v)) if counts else ""
+
+
+def hot_unit(user: Any, unit_id: int | None) -> Unit | None:
+    """Return the unit a hot-issue read is narrowed to, NotFound if `user` may not see it."""
+    if unit_id is None:
+        return None
+    unit = units_visible_to(user).filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFound(_("单位不存在或您无权查看。"))
+    return unit
+
+
+def hot_issues_for_user(
+    user: Any, start: dt.date, end: dt.date, unit: Unit | None = None
+) -> list[HotIssue]:
+    """Return the hot issues among the cases `user` may see, narrowed to `unit`'s subtree."""
+    scope = visible_q(user) & (access.unit_q(unit) if unit is not None else Q())
+    return hot_issues(scope, start, end)
 
 
 # ---------------------------------------------------------------- alerts

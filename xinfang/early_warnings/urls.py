@@ -1,5 +1,6 @@
 from django.urls import path
 
+from xinfang.early_warnings import hot_views
 from xinfang.early_warnings.views import alerts, briefings, registers
 
 app_name = "early_warnings"
@@ -32,4 +33,5 @@ urlpatterns = [
     path("briefings/generate/", briefings.briefing_generate, name="briefing_generate"),
     path("briefings/<int:pk>/", briefings.briefing_detail, name="briefing_detail"),
     path("briefings/<int:pk>/pdf/", briefings.briefing_pdf, name="briefing_pdf"),
+    path("hot-issues/", hot_views.hot_issue_list, name="hot_issue_list"),
 ]

@@ -472,6 +472,7 @@ def test_openapi_schema_lists_every_path(street: Any, client: Client) -> None:
         "/api/v1/disputes",
         "/api/v1/key-persons",
         "/api/v1/sensitive-periods",
+        "/api/v1/hot-issues",
         # The public API (api/public.py), without a token.
         "/api/v1/public/otp",
         "/api/v1/public/petitions",

@@ -18,7 +18,7 @@ def _signature_row(petition: Petition) -> tuple[TextSignature, list[int]] | None
         return None
     row = TextSignature(
         petition_id=petition.pk,
-        signature=sigs.as_json(),
+        signature=sigs.to_bytes(),
         community_id=petition.community_id,
         address=rules.place_key(petition.address)[:200],
         registered_at=petition.registered_at,

@@ -20,9 +20,10 @@ DAY = dt.date(2026, 3, 10)
 
 
 def _yesterday(street: Any) -> None:
-    for i in range(3):
-        petition_by(street, i, ELECTION[i], DAY - dt.timedelta(days=1))
-    petition_by(street, 9, ELECTION[4], DAY - dt.timedelta(days=3))  # not yesterday
+    cases = [petition_by(street, i, ELECTION[i], DAY - dt.timedelta(days=1)) for i in range(3)]
+    cases.append(petition_by(street, 9, ELECTION[4], DAY - dt.timedelta(days=3)))  # not yesterday
+    for petition in cases:
+        services.signature_index(petition=petition)
     services.alert_raise(
         kind=Alert.Kind.COLLECTIVE,
         severity=Alert.Severity.HIGH,
@@ -51,7 +52,10 @@ def test_the_briefing_counts_yesterdays_petitions_and_alerts_and_the_period(stre
     assert f["forming"][0][0].startswith("6 人") and f["open_alerts"] == 1
     assert f["period"]["name"] == "业委会换届选举"
     assert f["limits"] == {"min_people": 4, "window_days": 10}
-    assert f["hot"][0][1] == 4  # the week's four cases, all in one category
+    # The week's four cases on one matter are its hot issue, named by a member's title.
+    ((title, size),) = f["hot"]
+    assert size == 4 and title.startswith(tuple(t[:12] for t in ELECTION))
+    assert title.endswith("（湖滨花园社区）")
 
 
 def test_the_briefing_pdf_is_one_a4_page_in_the_cjk_font(street: Any) -> None:
