@@ -1,7 +1,6 @@
 from django.urls import path
 
-from xinfang.early_warnings import hot_views
-from xinfang.early_warnings.views import alerts, briefings, registers
+from xinfang.early_warnings.views import alerts, briefings, hot_issues, registers
 
 app_name = "early_warnings"
 urlpatterns = [
@@ -33,5 +32,5 @@ urlpatterns = [
     path("briefings/generate/", briefings.briefing_generate, name="briefing_generate"),
     path("briefings/<int:pk>/", briefings.briefing_detail, name="briefing_detail"),
     path("briefings/<int:pk>/pdf/", briefings.briefing_pdf, name="briefing_pdf"),
-    path("hot-issues/", hot_views.hot_issue_list, name="hot_issue_list"),
+    path("hot-issues/", hot_issues.hot_issue_list, name="hot_issue_list"),
 ]
