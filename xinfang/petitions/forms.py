@@ -567,7 +567,7 @@ class SuperviseForm(ActionForm):
 
 class LeaderChoiceField(IdChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj}（{obj.unit}）"
+        return str(_("%(leader)s（%(unit)s）") % {"leader": obj, "unit": obj.unit})
 
 
 class LeaderForm(ActionForm):
