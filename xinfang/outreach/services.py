@@ -3,7 +3,6 @@ legal-channel guidance: atomic, checked against who the actor is, audited.
 """
 
 import datetime as dt
-import hashlib
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, cast
 
@@ -28,7 +27,7 @@ from xinfang.outreach.models import (
 )
 from xinfang.petitions import access
 from xinfang.petitions.models import LegalChannel, Merit
-from xinfang.petitions.services.attachments import check_upload
+from xinfang.petitions.services.attachments import stored_files
 
 # An event's photos at most, as many as the portal's submission takes and then some.
 MAX_PHOTOS: Final = 20
@@ -76,28 +75,11 @@ def _store_photos(
         raise ValidationFailed(
             _("每项活动至多上传%(n)d个文件。") % {"n": MAX_PHOTOS}, field="photos"
         )
-    # Every file is checked before any is written, as intake does: a refusal leaves no
-    # file on disk, where the rollback cannot reach it.
-    types = [check_upload(u) for u in uploads]
     now = clock.now()
-    added = []
-    for upload, ctype in zip(uploads, types, strict=True):
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        added.append(
-            EventPhoto.objects.create(
-                event=event,
-                file=upload,
-                name=(upload.name or "photo")[:200],
-                content_type=ctype,
-                size=upload.size or 0,
-                sha256=digest.hexdigest(),
-                uploaded_by=actor,
-                uploaded_at=now,
-            )
-        )
+    added = [
+        EventPhoto.objects.create(event=event, uploaded_by=actor, uploaded_at=now, **f)
+        for f in stored_files(uploads, "photo")
+    ]
     audit_write(
         [audit_entry(actor=actor, kind="create", obj=p, summary=p.name, ip=ip) for p in added]
     )

@@ -46,6 +46,31 @@ def check_upload(upload: UploadedFile) -> str:
     return ctype
 
 
+def stored_files(uploads: Sequence[UploadedFile], default_name: str) -> list[dict[str, Any]]:
+    """Return each upload's stored-file fields (file, name, type, size, SHA-256).
+
+    Every file is checked before any is used: a refusal must leave no file behind on
+    disk, where the transaction's rollback cannot reach it.
+    """
+    types = [check_upload(u) for u in uploads]
+    files = []
+    for upload, ctype in zip(uploads, types, strict=True):
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        upload.seek(0)
+        files.append(
+            {
+                "file": upload,
+                "name": (upload.name or default_name)[:200],
+                "content_type": ctype,
+                "size": upload.size or 0,
+                "sha256": digest.hexdigest(),
+            }
+        )
+    return files
+
+
 def attach_all(
     petition: Petition,
     uploads: Sequence[UploadedFile],
@@ -56,27 +81,10 @@ def attach_all(
     ip: str | None = None,
 ) -> list[Attachment]:
     """Store the uploads on the case, adding an audit entry for each to `audit`."""
-    # Every file is checked before any is written: a refusal must leave no scanned
-    # letter behind on disk, where the transaction's rollback cannot reach it.
-    types = [check_upload(u) for u in uploads]
-    added = []
-    for upload, ctype in zip(uploads, types, strict=True):
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        upload.seek(0)
-        added.append(
-            Attachment.objects.create(
-                petition=petition,
-                file=upload,
-                name=(upload.name or "attachment")[:200],
-                content_type=ctype,
-                size=upload.size or 0,
-                sha256=digest.hexdigest(),
-                uploaded_by=actor,
-                uploaded_at=now,
-            )
-        )
+    added = [
+        Attachment.objects.create(petition=petition, uploaded_by=actor, uploaded_at=now, **f)
+        for f in stored_files(uploads, "attachment")
+    ]
     audit += [audit_entry(actor=actor, kind="create", obj=a, summary=a.name, ip=ip) for a in added]
     return added
 
