@@ -57,6 +57,8 @@ run: install
 	scripts/apt-ensure.sh $(RUN_PACKAGES)
 	$(MANAGE) migrate --no-input
 	$(MANAGE) shell --verbosity 0 -c '$(HAS_PETITIONS)' || $(MANAGE) demo --petitions $(DEMO_PETITIONS)
+	@# The demo's cases, or those a migration of the index left out, into the similarity index.
+	$(MANAGE) rebuild_similarity_index --missing
 	@# Routers learnt from the demo's history, so that intake shows suggestions.
 	$(MANAGE) routing train --from-db --kind category >/dev/null || echo 'routing: category router not trained'
 	$(MANAGE) routing train --from-db --kind unit >/dev/null || echo 'routing: unit router not trained'

@@ -1,5 +1,6 @@
 """The early-warning writes: the index, its rebuild, the thresholds."""
 
+from io import StringIO
 from typing import Any
 
 import pytest
@@ -56,6 +57,19 @@ def test_the_rebuild_command_indexes_every_existing_case_in_chunks(street: Any) 
     assert TextBand.objects.count() == 5 * 64
     call_command("rebuild_similarity_index")
     assert TextSignature.objects.count() == 5
+
+
+def test_the_rebuild_of_the_missing_indexes_only_the_cases_the_index_lacks(street: Any) -> None:
+    cases = [petition_by(street, i, ELECTION[i], START) for i in range(3)]
+    for petition in cases[1:]:
+        services.signature_index(petition=petition)
+    kept = TextSignature.objects.get(petition=cases[1]).pk
+    out = StringIO()
+    call_command("rebuild_similarity_index", missing=True, stdout=out)
+    assert out.getvalue().strip() == "indexed 1 cases"
+    assert TextSignature.objects.count() == 3
+    assert TextSignature.objects.filter(petition=cases[0]).exists()
+    assert TextSignature.objects.get(petition=cases[1]).pk == kept  # left as it was
 
 
 def test_a_similar_lookup_takes_five_queries_however_many_cases_it_finds(

@@ -3,8 +3,10 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.db.models import Exists, OuterRef
 
 from xinfang.early_warnings import services
+from xinfang.early_warnings.models import TextSignature
 from xinfang.petitions.models import Petition
 
 
@@ -13,10 +15,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--chunk", type=int, default=1000)
+        parser.add_argument(
+            "--missing",
+            action="store_true",
+            help="index only the cases the index lacks (after a migration or a bulk load)",
+        )
 
-    def handle(self, *args: Any, chunk: int, **options: Any) -> None:
+    def handle(self, *args: Any, chunk: int, missing: bool, **options: Any) -> None:
+        cases = Petition.objects.all()
+        if missing:
+            indexed = TextSignature.objects.filter(petition_id=OuterRef("pk"))
+            cases = cases.filter(~Exists(indexed))
         petitions = (
-            Petition.objects.only("pk", "title", "content", "community", "address", "registered_at")
+            cases.only("pk", "title", "content", "community", "address", "registered_at")
             .order_by("pk")
             .iterator(chunk_size=chunk)
         )
