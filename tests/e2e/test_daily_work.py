@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import login
 from xinfang.petitions.inputs import PetitionerData
@@ -147,8 +148,12 @@ def test_a_date_is_shown_and_taken_as_2026_12_01_in_the_chinese_ui_of_an_english
         due = page.locator("input[name=due_after]")
         assert due.get_attribute("placeholder") == "2026-12-01"
         due.click()
-        page.locator(".air-datepicker-cell.-day-:not(.-other-month-)").first.click()
-        assert re.fullmatch(r"\d{4}-\d{2}-01", due.input_value())
+        # The picker opens with a short animation and writes the value on its select event:
+        # wait for it open, click a day, and wait for the value rather than read it at once.
+        picker = page.locator(".air-datepicker.-active-")
+        expect(picker).to_be_visible()
+        picker.locator(".air-datepicker-cell.-day-:not(.-other-month-)").first.click()
+        expect(due).to_have_value(re.compile(r"\d{4}-\d{2}-01"))
         due.fill("12/01/2026")
         message = due.evaluate("e => { e.form.checkValidity(); return e.validationMessage; }")
         assert message == "请按 2026-12-01 的格式填写日期（年-月-日）。"
