@@ -73,3 +73,10 @@ def test_a_handler_has_no_leaders_page_nor_its_menu_link(street: Any) -> None:
     client = _client(street.handler)
     assert client.get("/leader/").status_code == 403
     assert 'id="leader-cases-link"' not in client.get("/").content.decode()
+
+
+def test_the_menu_offers_intake_and_the_ledger_import_to_the_office_only(street: Any) -> None:
+    office = _client(street.registrar).get("/").content.decode()
+    handler = _client(street.handler).get("/").content.decode()
+    assert 'id="ledger-import-link"' in office and 'accesskey="n"' in office
+    assert 'id="ledger-import-link"' not in handler and 'accesskey="n"' not in handler
