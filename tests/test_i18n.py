@@ -177,6 +177,51 @@ def test_no_english_string_has_full_width_or_chinese_punctuation() -> None:
     assert found == {}
 
 
+TEMPLATE_CODE = re.compile(
+    r"\{%\s*blocktrans(?:late)?\b.*?\{%\s*endblocktrans(?:late)?\s*%\}|\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\}",
+    re.S,
+)
+CHINESE_TEXT = re.compile(r"[\u3000-\u303f\uff00-\uffef\u3400-\u9fff]")
+
+
+def untranslated_template_text(source: str) -> list[str]:
+    """Return the lines of a template whose own text (outside its tags) holds Chinese.
+
+    What a template writes outside {% translate %} and {% blocktranslate %} reaches the
+    English page as it is: a label's "：" or a value's "（…）" stays full-width there.
+    The language switch names Chinese in Chinese on purpose.
+    """
+    text = TEMPLATE_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
+    return [
+        source.splitlines()[i].strip()
+        for i, line in enumerate(text.splitlines())
+        if CHINESE_TEXT.search(line) and 'name="language"' not in line
+    ]
+
+
+def test_templates_write_chinese_text_and_punctuation_only_through_translations() -> None:
+    root = Path(settings.BASE_DIR)
+    templates = [*root.glob("xinfang/*/templates/**/*.html"), *root.glob("templates/**/*.html")]
+    assert len(templates) > 50
+    found = {
+        str(t.relative_to(root)): lines
+        for t in templates
+        if (lines := untranslated_template_text(t.read_text(encoding="utf-8")))
+    }
+    assert found == {}
+
+
+def test_the_template_check_sees_through_tags_only() -> None:
+    assert untranslated_template_text('{% translate "编号" %}：{{ n }}') == [
+        '{% translate "编号" %}：{{ n }}'
+    ]
+    assert untranslated_template_text('{% translate "编号" %}{% translate "：" %}{{ n }}') == []
+    assert (
+        untranslated_template_text("{% blocktranslate %}\n共 {{ n }} 件\n{% endblocktranslate %}")
+        == []
+    )
+
+
 def test_the_punctuation_check_knows_chinese_punctuation_from_ascii() -> None:
     assert non_ascii_punctuation("Reason：“%(r)s”，（ok）。") == list("：“”，（）。")
     assert non_ascii_punctuation('Moved "A": a → b, (ok); done! 10% - why?') == []
