@@ -1,8 +1,18 @@
-"""How the dashboard writes its figures: rates as percentages, changes with their sign."""
+"""How the dashboard writes its figures (rates as percentages, changes with their sign), and who has it."""
+
+from typing import Any
 
 from django import template
 
+from xinfang.assessment.views.common import may_see_dashboard
+
 register = template.Library()
+
+
+@register.filter
+def sees_dashboard(user: Any) -> bool:
+    """Return whether the menu links the dashboard for the user: the page's own rule."""
+    return may_see_dashboard(user)
 
 
 @register.filter

@@ -51,12 +51,10 @@ def tile(html: str, key: str) -> str:
     ],
 )
 def test_the_dashboard_is_for_leaders_the_leading_group_admins_and_auditors(street, who, status):
-    assert page(getattr(street, who), "/dashboard/").status_code == status
-
-
-def test_the_menu_links_the_dashboard_for_its_roles_only(street):
-    assert "/dashboard/" in page(street.leader, "/").content.decode()
-    assert "/dashboard/" not in page(street.handler, "/").content.decode()
+    user = getattr(street, who)
+    assert page(user, "/dashboard/").status_code == status
+    # The menu links it by the page's own rule, for exactly the roles it answers.
+    assert ('href="/dashboard/"' in page(user, "/").content.decode()) == (status == 200)
 
 
 def test_the_tiles_show_the_figures_with_their_parts_and_rule(street, cases):

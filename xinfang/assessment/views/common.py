@@ -30,10 +30,15 @@ class DashboardScope:
     today: dt.date
 
 
+def may_see_dashboard(user: Any) -> bool:
+    """Return whether the user has the dashboard and its reports (the menu asks this too)."""
+    return getattr(user, "role", None) in DASHBOARD_ROLES and user.unit_id is not None
+
+
 def dashboard_scope(request: Any) -> DashboardScope:
     """Return the unit and period the dashboard and its reports show; 404 to other roles."""
     user = request.user
-    if user.role not in DASHBOARD_ROLES or user.unit_id is None:
+    if not may_see_dashboard(user):
         raise Http404
     today = clock.today()
     form = PeriodForm(request.GET or None)
