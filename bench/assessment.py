@@ -22,6 +22,7 @@ import petitions as base  # the register bench's database and fill
 def main() -> None:
     args = base.kpi_args(__doc__.split("\n\n")[0], runs=5)
     street = base.filled_street(args)
+    summary_build_s = base.built_summary()
 
     from django.db import connection, transaction
     from django.utils import timezone
@@ -59,6 +60,7 @@ def main() -> None:
         "petitions": args.petitions,
         "units": len(units),
         "units_in_tree": Unit.objects.count(),
+        "summary_build_s": summary_build_s,
         "period": [period.start.isoformat(), period.end.isoformat()],
         "latency": {},
     }

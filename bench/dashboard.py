@@ -6,7 +6,8 @@ Builds its database as bench/petitions.py does (its own SQLite file under var/be
 a fresh `xinfang_bench` database on a PostgreSQL server), fills it with the same
 consistent petitions over the last two years, then times, for the street's leader and
 the current year: every KPI (`kpi_figures`), the twelve-month trend, the breakdowns, and
-the whole page as the browser gets it. Prints one JSON line, then each query's plan
+the whole page as the browser gets it, and the recount a case event costs; the KPI
+summary's build after the fill is timed too. Prints one JSON line, then each query's plan
 when the page's p95 is over 300 ms.
 """
 
@@ -25,12 +26,15 @@ TARGET_MS = 300.0
 def main() -> None:
     args = base.kpi_args(__doc__.split("\n\n")[0], runs=20)
     street = base.filled_street(args)
+    summary_build_s = base.built_summary()
 
     from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
     from xinfang.assessment import kpis, selectors
+    from xinfang.assessment.services import summary
+    from xinfang.petitions.models import Petition
 
     today = timezone.localdate()
     year = kpis.year_of(today)
@@ -49,11 +53,15 @@ def main() -> None:
         "trend_12_months": lambda: selectors.kpi_trend(unit, year.end, today),
         "breakdowns": lambda: selectors.breakdowns(unit, year, today),
         "dashboard_page": page,
+        # What the consumer does on each case event: count the case's days again.
+        "event_recount": lambda: summary.count_written([changed]),
     }
+    changed = Petition.objects.order_by("-pk").values_list("pk", flat=True)[0]
     result: dict[str, Any] = {
         "backend": connection.vendor,
         "petitions": args.petitions,
         "period": [year.start.isoformat(), year.end.isoformat()],
+        "summary_build_s": summary_build_s,
         "latency": {},
     }
     for name, fn in reads.items():

@@ -28,6 +28,7 @@ from django.utils import timezone
 from xinfang.assessment import kpis, selectors
 from xinfang.assessment.kpis import Kind, Period
 from xinfang.assessment.models import MajorIncident
+from xinfang.assessment.services import summary
 from xinfang.common import clock
 from xinfang.demo.generator import DemoGenerator
 from xinfang.demo.street import build_street
@@ -94,6 +95,8 @@ def fill(street: Any, rng: random.Random) -> None:
             row["channel"] = Channel.ASSIGNED
         copies.append(Petition(**row, query_code=new_query_code()))
     Petition.objects.bulk_create(copies, batch_size=2_000)
+    # A bulk writer tells the KPI summary what it wrote, as the ledger import does.
+    summary.count_written([c.pk for c in copies])
     units = list(Unit.objects.filter(path__startswith=street.district.path))
     today = timezone.localdate()
     MajorIncident.objects.bulk_create(

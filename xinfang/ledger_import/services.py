@@ -40,7 +40,7 @@ from xinfang.ledger_import.reading import FileRefused, Table, check_size, read_t
 from xinfang.ledger_import.rows import LABELS, Case, Problem, RowReader, status_of
 from xinfang.organization.models import Unit
 from xinfang.organization.services import unit_create
-from xinfang.petitions import access, deadlines, limits, search
+from xinfang.petitions import access, deadlines, events, limits, search
 from xinfang.petitions.models import (
     QUERY_CODE_ALPHABET,
     QUERY_CODE_LENGTH,
@@ -345,6 +345,7 @@ def ledger_import(
     if report.errors:
         report.rejected_file = str(_write_rejected(path, checked))
     _write(actor, checked, name or path.name, progress, ip)
+    events.publish_bulk(report.case_ids)
     return report
 
 

@@ -21,12 +21,12 @@ it queue heavy work as a task of its own.
 import datetime as dt
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef
+from django.db.models import Exists, Max, OuterRef, Subquery
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 from huey.exceptions import RetryTask
@@ -66,8 +66,10 @@ class CaseEvent:
 
 
 Handler = Callable[[CaseEvent], None]
+BulkHandler = Callable[[Sequence[int]], None]
 
 _subscriptions: dict[str, dict[str, Handler]] = {}
+_bulk: dict[str, BulkHandler] = {}
 
 
 def handler_name(handler: Handler) -> str:
@@ -83,6 +85,21 @@ def subscribe(kind: Kind, handler: Handler) -> None:
     handlers = _subscriptions.setdefault(str(kind), {})
     if handlers.setdefault(name, handler) is not handler:
         raise ValueError(f"another handler of {kind!r} is already called {name}")
+
+
+def subscribe_bulk(handler: BulkHandler) -> None:
+    """Hand `handler` the ids of the cases a bulk write (the ledger import) made, after commit."""
+    _bulk.setdefault(f"{handler.__module__}.{handler.__qualname__}", handler)
+
+
+def publish_bulk(petition_ids: Sequence[int]) -> None:
+    """Tell the bulk subscribers, once the transaction commits, which cases were written raw.
+
+    A bulk writer inserts its events without publishing them, one task per case being
+    too many; its subscribers take the whole batch at once instead.
+    """
+    for handler in _bulk.values():
+        transaction.on_commit(lambda h=handler: h(petition_ids), robust=True)  # type: ignore[misc]
 
 
 def publish(event: PetitionEvent) -> None:
@@ -174,6 +191,47 @@ def undelivered(now: dt.datetime) -> list[int]:
         ).values_list("event_id", flat=True)
     )
     return sorted(ids)
+
+
+def deliver_pending(
+    handler: Handler, batch: Callable[[Sequence[CaseEvent]], None], *, scan: int = SCAN_EVENTS
+) -> int:
+    """Do now the recent events `handler` has not done, all in one go; return how many.
+
+    For a reader that cannot wait for the queue (the KPI summary before a figure is
+    read): `batch` does the work of all of them at once, and their deliveries are
+    recorded as done in the same transaction. Bounded, like the re-delivery, by the
+    newest `scan` events.
+    """
+    name = handler_name(handler)
+    if handler not in _subscriptions_of(name):
+        raise ValueError(f"{name} is not subscribed")
+    done = EventDelivery.objects.filter(event=OuterRef("pk"), handler=name, done_at__isnull=False)
+    kinds = [kind for kind, handlers in _subscriptions.items() if name in handlers]
+    newest = Subquery(PetitionEvent.objects.order_by("-pk").values("pk")[:1])
+    pending = PetitionEvent.objects.filter(pk__gt=newest - scan, action__in=kinds).exclude(
+        Exists(done)
+    )
+    if not pending.exists():
+        return 0
+    with transaction.atomic():
+        rows = [_case_event(row) for row in pending]
+        batch(rows)
+        now = clock.now()
+        EventDelivery.objects.bulk_create(
+            [
+                EventDelivery(event_id=e.id, handler=name, attempts=1, tried_at=now, done_at=now)
+                for e in rows
+            ],
+            update_conflicts=True,
+            unique_fields=["event", "handler"],
+            update_fields=["tried_at", "done_at", "last_error"],
+        )
+    return len(rows)
+
+
+def _subscriptions_of(name: str) -> list[Handler]:
+    return [handlers[name] for handlers in _subscriptions.values() if name in handlers]
 
 
 @db_periodic_task(crontab(minute="*/10"))  # type: ignore[untyped-decorator]

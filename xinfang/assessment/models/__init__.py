@@ -1,5 +1,5 @@
 """What the assessment holds beside the register: incidents, schemes, assessments, findings,
-letters and spot checks."""
+letters and spot checks; the KPI summary."""
 
 from xinfang.assessment.models.incidents import MajorIncident
 from xinfang.assessment.models.letters import LetterTarget, ResponsibilityLetter
@@ -15,6 +15,15 @@ from xinfang.assessment.models.schemes import (
     SchemeItem,
 )
 from xinfang.assessment.models.spot_checks import SpotCheck, SpotCheckCase
+from xinfang.assessment.models.summary import (
+    DueDay,
+    KpiCounted,
+    KpiMark,
+    KpiState,
+    RegisteredDay,
+    RegisteredSlice,
+    RepliedDay,
+)
 
 __all__ = [
     "LEVEL_CHOICES",
@@ -23,8 +32,15 @@ __all__ = [
     "Assessment",
     "AssessmentResult",
     "Commendation",
+    "DueDay",
+    "KpiCounted",
+    "KpiMark",
+    "KpiState",
     "LetterTarget",
     "MajorIncident",
+    "RegisteredDay",
+    "RegisteredSlice",
+    "RepliedDay",
     "ResponsibilityLetter",
     "Scheme",
     "SchemeAdjustment",

@@ -25,9 +25,12 @@ from xinfang.assessment.selectors.assessments import (
     scheme_rules,
     schemes_for_user,
 )
-from xinfang.assessment.selectors.common import ASSESSMENT_MANAGERS, ASSESSMENT_READERS
+from xinfang.assessment.selectors.common import (
+    ASSESSMENT_MANAGERS,
+    ASSESSMENT_READERS,
+    may_see_dashboard,
+)
 from xinfang.assessment.selectors.figures import (
-    ANCHORS,
     Figure,
     Figures,
     Slice,
@@ -72,7 +75,6 @@ from xinfang.assessment.selectors.spot_checks import (
 )
 
 __all__ = [
-    "ANCHORS",
     "ASSESSMENT_MANAGERS",
     "ASSESSMENT_READERS",
     "COLLECTIVE_MIN_PEOPLE",
@@ -116,6 +118,7 @@ __all__ = [
     "may_handle_letter",
     "may_manage",
     "may_manage_spot_check",
+    "may_see_dashboard",
     "results_visible_q",
     "rules_problems",
     "scheme_frozen_assessment",

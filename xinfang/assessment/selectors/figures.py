@@ -16,16 +16,28 @@ from django.utils.translation import gettext as _
 from xinfang.assessment import kpis
 from xinfang.assessment.kpis import Kind, KpiSpec, Period
 from xinfang.assessment.models import (
+    DueDay,
     MajorIncident,
+    RegisteredDay,
+    RegisteredSlice,
 )
+from xinfang.assessment.models.summary import DAYS
 from xinfang.assessment.selectors.rules import (
+    DUE,
     LISTS,
-    between,
+    MEASURES,
+    REGISTERED,
+    Measure,
+    anchor_days,
     follow_up_days,
-    kpi_rules,
+    open_rules,
+    parts,
+    passed_before,
     unit_residents,
 )
+from xinfang.assessment.services import summary
 from xinfang.organization.models import Unit
+from xinfang.organization.selectors import unit_scope
 from xinfang.petitions import access
 from xinfang.petitions.models import Category, Channel, Petition
 from xinfang.petitions.workflow import OPEN_STATUSES
@@ -60,69 +72,48 @@ class Figures:
         return next(f for f in self.figures if f.key == key)
 
 
-# The column each figure's period bounds (its filter implies a range on it): figures are
-# counted together per column, each group reading only its range through the column's
-# index, instead of every case of the unit for every figure.
-ANCHORS: Mapping[str, str] = {
-    **dict.fromkeys(
-        (
-            "letters",
-            "letters_persons",
-            "visits",
-            "visits_persons",
-            "collective_visits",
-            "collective_visits_persons",
-            "skip_level_collective",
-            "timely_acceptance_rate",
-            "repeat_rate",
-            "registered",
-        ),
-        "registered",
-    ),
-    **dict.fromkeys(
-        (
-            "settled_rate",
-            "satisfaction_rate",
-            "rating_rate",
-            "leader_case_rate",
-            "community_locality_rate",
-            "street_locality_rate",
-        ),
-        "replied",
-    ),
-    **dict.fromkeys(("first_time_rate", "on_time_rate"), "due"),
-    **dict.fromkeys(("overdue", "at_risk"), "open"),
-}
+def _rows_of(unit_ids: Sequence[int] | None) -> Q:
+    """Return the filter of the summary rows of the given owning units (None: all)."""
+    return Q() if unit_ids is None else Q(unit_id__in=unit_ids)
 
 
-def _anchor_q(anchor: str, p: Period, window: int) -> Q:
-    """Return the range of `anchor` that every figure counted on it lies within."""
-    if anchor == "registered":  # the period and the same period last year
-        return between("registered_at", Period(p.previous_year().start, p.end))
-    if anchor == "replied":  # the period, and replies whose follow-up window ends in it
-        return between("replied_at", Period(p.start - dt.timedelta(window), p.end))
-    if anchor == "due":
-        return Q(handling_due__gte=p.start, handling_due__lte=p.end)
-    return Q(status__in=OPEN_STATUSES)
+def _measure_filter(m: Measure, anchor: str, p: Period, today: dt.date, window: int) -> Q:
+    """Return the filter of the summary rows a measure of period `p` sums: rules._measure_q's."""
+    days = anchor_days(m, p, window)
+    q = Q(day__gte=days.start, day__lte=days.end)
+    before = passed_before(m, today, window)
+    if before is None:
+        return q
+    return q & (Q(route_due__lt=before) if anchor == REGISTERED else Q(day__lt=before))
 
 
-def _aggregates(p: Period, today: dt.date, window: int) -> dict[str, dict[str, Any]]:
-    """Return, per anchor column, the conditional counts of every figure of period `p`."""
-    rules = kpi_rules(p, today, window)
-    before = kpi_rules(p.previous_year(), today, window)
-    counts: dict[str, dict[str, Any]] = {}
-    for key, rule in rules.items():
-        group = counts.setdefault(ANCHORS[key], {})
-        if rule.persons:
-            group[f"{key}__n"] = Sum("head_count", filter=rule.numerator, default=0)
-            group[f"{key}__p"] = Sum("head_count", filter=before[key].numerator, default=0)
-            continue
-        group[f"{key}__n"] = Count("pk", filter=rule.numerator)
-        if rule.denominator is not None:
-            group[f"{key}__d"] = Count("pk", filter=rule.denominator)
-        elif key not in LISTS:
-            group[f"{key}__p"] = Count("pk", filter=before[key].numerator)
-    return counts
+def _sums(p: Period, today: dt.date, window: int) -> dict[str, tuple[Period, dict[str, Sum]]]:
+    """Return, per anchor, the days its rows span and the sums of every figure of period `p`."""
+    all_parts = parts(window)
+    sums: dict[str, tuple[Period, dict[str, Sum]]] = {}
+
+    def add(name: str, m: Measure, period: Period) -> None:
+        anchor = all_parts[m.part].anchor
+        days = anchor_days(m, period, window)
+        span, group = sums.get(anchor, (days, {}))
+        span = Period(min(span.start, days.start), max(span.end, days.end))
+        group[name] = Sum(
+            m.part, filter=_measure_filter(m, anchor, period, today, window), default=0
+        )
+        sums[anchor] = (span, group)
+
+    for key, (n, d) in MEASURES.items():
+        add(f"{key}__n", n, p)
+        if d is not None:
+            add(f"{key}__d", d, p)
+        elif key not in LISTS:  # a count is compared with the same period a year before
+            add(f"{key}__p", n, p.previous_year())
+    return sums
+
+
+def _open_counts(today: dt.date) -> dict[str, Count]:
+    """Return the counts of the lists of open cases, read live (they change by the day)."""
+    return {f"{key}__n": Count("pk", filter=r.numerator) for key, r in open_rules(today).items()}
 
 
 def _incident_counts(p: Period) -> dict[str, Count]:
@@ -179,12 +170,20 @@ def _figures(
 
 
 def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
-    """Return every KPI of `unit`'s subtree for period `p`, in one query per anchor column."""
+    """Return every KPI of `unit`'s subtree for period `p`: sums of the summary per anchor."""
+    summary.bring_up_to_date()
     window = follow_up_days()
-    scope = Petition.objects.filter(access.unit_q(unit)).order_by()
+    ids = unit_scope(unit).ids
     row: dict[str, Any] = {}
-    for anchor, group in _aggregates(p, today, window).items():
-        row |= scope.filter(_anchor_q(anchor, p, window)).aggregate(**group)
+    for anchor, (span, group) in _sums(p, today, window).items():
+        row |= (
+            DAYS[anchor]
+            .objects.filter(_rows_of(ids), day__gte=span.start, day__lte=span.end)
+            .aggregate(**group)
+        )
+    row |= Petition.objects.filter(access.unit_q(unit), status__in=OPEN_STATUSES).aggregate(
+        **_open_counts(today)
+    )
     incidents = MajorIncident.objects.filter(unit__path__startswith=unit.path).aggregate(
         **_incident_counts(p)
     )
@@ -196,9 +195,9 @@ def kpi_figures_of_units(
 ) -> dict[int, Figures]:
     """Return every KPI of each of `units` (all under `root`), in one grouped query per anchor.
 
-    The counts are grouped by owning unit and each group added to every unit of `units`
-    whose subtree holds its owner: the same sums as `kpi_figures` unit by unit, in as
-    many queries as one unit's figures however many units there are.
+    The summary's sums are grouped by owning unit and each group added to every unit of
+    `units` whose subtree holds its owner: the same sums as `kpi_figures` unit by unit,
+    in as many queries as one unit's figures however many units there are.
     """
     window = follow_up_days()
     tree = list(
@@ -217,16 +216,28 @@ def kpi_figures_of_units(
             for name, n in counts.items():
                 into[holder][name] = into[holder].get(name, 0) + (n or 0)
 
-    # Only the cases some unit of `units` holds: the rest of the root's (its own, other
+    # Only the rows some unit of `units` holds: the rest of the root's (its own, other
     # levels') would be grouped and thrown away.
     owners = [pk for pk, held in holders.items() if held]
-    scope = Petition.objects.filter(access.unit_q(root), owner_unit_id__in=owners).order_by()
-    for anchor, group in _aggregates(p, today, window).items():
+    summary.bring_up_to_date()
+    for anchor, (span, group) in _sums(p, today, window).items():
         grouped = (
-            scope.filter(_anchor_q(anchor, p, window)).values("owner_unit_id").annotate(**group)
+            DAYS[anchor]
+            .objects.filter(unit_id__in=owners, day__gte=span.start, day__lte=span.end)
+            .order_by()
+            .values("unit_id")
+            .annotate(**group)
         )
         for counts in grouped:
-            add(rows, counts.pop("owner_unit_id"), counts)
+            add(rows, counts.pop("unit_id"), counts)
+    live = (
+        Petition.objects.filter(owner_unit_id__in=owners, status__in=OPEN_STATUSES)
+        .order_by()
+        .values("owner_unit_id")
+        .annotate(**_open_counts(today))
+    )
+    for counts in live:
+        add(rows, counts.pop("owner_unit_id"), counts)
     for counts in (
         MajorIncident.objects.filter(unit__path__startswith=root.path)
         .order_by()
@@ -278,26 +289,31 @@ class TrendMonth:
 def kpi_trend(unit: Unit, end: dt.date, today: dt.date, months: int = 12) -> list[TrendMonth]:
     """Return the three reductions and the on-time rate month by month, in two queries.
 
-    Each month is counted with that month's own rules (conditional counts side by side),
+    Each month is summed with that month's own measures (conditional sums side by side),
     so a bar is exactly the figure, and the list, of its month.
     """
+    summary.bring_up_to_date()
     window = follow_up_days()
     periods = kpis.months_until(end, months)
     span = Period(periods[0].start, periods[-1].end)
-    monthly = [kpi_rules(m, today, window) for m in periods]
-    scope = Petition.objects.filter(access.unit_q(unit)).order_by()
-    registered = scope.filter(between("registered_at", span)).aggregate(
+    rows = _rows_of(unit_scope(unit).ids) & Q(day__gte=span.start, day__lte=span.end)
+    counts = ("letters", "visits", "collective_visits")
+    registered = RegisteredDay.objects.filter(rows).aggregate(
         **{
-            f"{key}_{i}": Count("pk", filter=rules[key].numerator)
-            for i, rules in enumerate(monthly)
-            for key in ("letters", "visits", "collective_visits")
+            f"{key}_{i}": Sum(key, filter=Q(day__gte=m.start, day__lte=m.end), default=0)
+            for i, m in enumerate(periods)
+            for key in counts
         }
     )
-    due = scope.filter(_anchor_q("due", span, window)).aggregate(
+    on_time = dict(zip(("numerator", "denominator"), MEASURES["on_time_rate"], strict=True))
+    due = DueDay.objects.filter(rows).aggregate(
         **{
-            f"{part}_{i}": Count("pk", filter=getattr(rules["on_time_rate"], part))
-            for i, rules in enumerate(monthly)
-            for part in ("numerator", "denominator")
+            f"{side}_{i}": Sum(
+                measure.part, filter=_measure_filter(measure, DUE, m, today, window), default=0
+            )
+            for i, m in enumerate(periods)
+            for side, measure in on_time.items()
+            if measure is not None
         }
     )
     return [
@@ -326,15 +342,18 @@ class Slice:
 def breakdowns(unit: Unit, p: Period, today: dt.date) -> dict[str, list[Slice]]:
     """Return the period's registered cases by channel, category, unit and community.
 
-    One pass over the period's cases, grouped by all four columns at once (a few hundred
-    groups); only the units and categories those groups name are read to label them.
+    One pass over the period's rows of the summary, grouped by all four columns at once (a
+    few hundred groups); only the units and categories those groups name are read to
+    label them.
     """
-    rule = kpi_rules(p, today, follow_up_days())["registered"]
+    summary.bring_up_to_date()
     groups = list(
-        Petition.objects.filter(access.unit_q(unit), rule.numerator)
+        RegisteredSlice.objects.filter(
+            _rows_of(unit_scope(unit).ids), day__gte=p.start, day__lte=p.end
+        )
         .order_by()
-        .values_list("channel", "category_id", "community_id", "owner_unit_id")
-        .annotate(n=Count("*"))
+        .values_list("channel", "category_id", "community_id", "unit_id")
+        .annotate(n=Sum("n"))
     )
     named = {pk for g in groups for pk in (g[2], g[3]) if pk is not None}
     units = {

@@ -59,6 +59,43 @@ class Rule:
     persons: bool = False  # sum the head counts instead of counting cases
 
 
+REGISTERED, REPLIED, DUE = "registered", "replied", "due"
+ANCHOR_COLUMNS: Mapping[str, str] = {
+    REGISTERED: "registered_at",
+    REPLIED: "replied_at",
+    DUE: "handling_due",
+}
+
+
+@dataclass(frozen=True)
+class Part:
+    """A count kept per owning unit and anchor day: the cases (or people) `q` selects.
+
+    `q` holds no period and no date of today: the period is a range of anchor days and
+    "has passed" a condition on a day (Measure), so a part can be counted once a day
+    and summed over any period (models/summary.py).
+    """
+
+    anchor: str
+    q: Q
+    persons: bool = False
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One side of a figure: a part over the period's anchor days.
+
+    `shift`: the days are those `shift` days before the period (the follow-up window
+    ending in it). `passed`: only the cases whose date has passed today — the routing
+    deadline for a registration, the deadline for a due case, the end of the shifted
+    window for a reply.
+    """
+
+    part: str
+    shift: bool = False
+    passed: bool = False
+
+
 def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
@@ -90,68 +127,145 @@ def _raised_again(window: int) -> Q:
     return Q(Exists(repeat)) | Q(Exists(merge))
 
 
+def parts(window: int) -> dict[str, Part]:
+    """Return every part the figures are made of, for a follow-up window of `window` days."""
+    one = ~Q(status=Status.MERGED)  # a merged repeat counts once, as its original
+    settled = ~_raised_again(window)
+    on_time = Q(replied_at__date__lte=F("handling_due"))
+    # A case in a hearing has no deadline yet, since the pause is added when it ends.
+    due = one & Q(paused_since__isnull=True)
+    first_due = due & Q(is_first_time=True)
+    ratable = one & Q(is_litigation=False)
+    rated = ratable & Q(rated_at__isnull=False)
+    leader = one & Q(responsible_leader__isnull=False)
+    community = one & Q(community__isnull=False)
+    no_review = Q(review_requested_at__isnull=True)
+    letters = one & Q(channel__in=LETTER_CHANNELS)
+    visits = one & Q(channel__in=VISIT_CHANNELS)
+    collective = one & Q(channel=Channel.COLLECTIVE_VISIT)
+    return {
+        "registered": Part(REGISTERED, one),
+        "registered_all": Part(REGISTERED, Q()),
+        "repeats": Part(REGISTERED, Q(is_first_time=False)),
+        "letters": Part(REGISTERED, letters),
+        "letters_persons": Part(REGISTERED, letters, persons=True),
+        "visits": Part(REGISTERED, visits),
+        "visits_persons": Part(REGISTERED, visits, persons=True),
+        "collective_visits": Part(REGISTERED, collective),
+        "collective_visits_persons": Part(REGISTERED, collective, persons=True),
+        "skip_level": Part(
+            REGISTERED,
+            one & Q(channel__in=FROM_ABOVE, head_count__gte=COLLECTIVE_MIN_PEOPLE),
+        ),
+        "routed_in_time": Part(REGISTERED, one & Q(routed_at__date__lte=F("route_due"))),
+        "replied": Part(REPLIED, one),
+        "street_local": Part(REPLIED, one & ~Q(channel__in=FROM_ABOVE) & no_review),
+        "ratable": Part(REPLIED, ratable),
+        "rated": Part(REPLIED, rated),
+        "satisfied": Part(
+            REPLIED,
+            rated & Q(satisfaction_unit__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY)),
+        ),
+        "leader": Part(REPLIED, leader),
+        "leader_solved": Part(REPLIED, leader & Q(solved=True)),
+        "community": Part(REPLIED, community),
+        "community_local": Part(
+            REPLIED, community & Q(handling_unit_id=F("community_id")) & no_review
+        ),
+        "settled": Part(REPLIED, one & settled & no_review),
+        "due": Part(DUE, due),
+        "due_on_time": Part(DUE, due & on_time),
+        "first_due": Part(DUE, first_due),
+        "first_settled_on_time": Part(DUE, first_due & on_time & settled),
+    }
+
+
+# Each figure counted from the parts: its numerator and denominator (None for a count).
+MEASURES: Mapping[str, tuple[Measure, Measure | None]] = {
+    "first_time_rate": (
+        Measure("first_settled_on_time", passed=True),
+        Measure("first_due", passed=True),
+    ),
+    "settled_rate": (
+        Measure("settled", shift=True, passed=True),
+        Measure("replied", shift=True, passed=True),
+    ),
+    "satisfaction_rate": (Measure("satisfied"), Measure("rated")),
+    "letters": (Measure("letters"), None),
+    "letters_persons": (Measure("letters_persons"), None),
+    "visits": (Measure("visits"), None),
+    "visits_persons": (Measure("visits_persons"), None),
+    "collective_visits": (Measure("collective_visits"), None),
+    "collective_visits_persons": (Measure("collective_visits_persons"), None),
+    "skip_level_collective": (Measure("skip_level"), None),
+    "on_time_rate": (Measure("due_on_time", passed=True), Measure("due", passed=True)),
+    "timely_acceptance_rate": (
+        Measure("routed_in_time", passed=True),
+        Measure("registered", passed=True),
+    ),
+    "rating_rate": (Measure("rated"), Measure("ratable")),
+    "repeat_rate": (Measure("repeats"), Measure("registered_all")),
+    "leader_case_rate": (Measure("leader_solved"), Measure("leader")),
+    "community_locality_rate": (Measure("community_local"), Measure("community")),
+    "street_locality_rate": (Measure("street_local"), Measure("replied")),
+    "registered": (Measure("registered"), None),
+}
+
+
+def anchor_days(m: Measure, p: Period, window: int) -> Period:
+    """Return the anchor days a measure of period `p` sums."""
+    if not m.shift:
+        return p
+    return Period(p.start - dt.timedelta(window), p.end - dt.timedelta(window))
+
+
+def passed_before(m: Measure, today: dt.date, window: int) -> dt.date | None:
+    """Return the day before which a measure's date must lie, or None if it has no such rule."""
+    if not m.passed:
+        return None
+    return today - dt.timedelta(window) if m.shift else today
+
+
+def _measure_q(
+    m: Measure, all_parts: Mapping[str, Part], p: Period, today: dt.date, window: int
+) -> Q:
+    """Return the filter of the cases a measure counts: the part in its days, passed."""
+    part = all_parts[m.part]
+    days = anchor_days(m, p, window)
+    column = ANCHOR_COLUMNS[part.anchor]
+    q = part.q & (
+        Q(handling_due__gte=days.start, handling_due__lte=days.end)
+        if part.anchor == DUE
+        else between(column, days)
+    )
+    before = passed_before(m, today, window)
+    if before is None:
+        return q
+    if part.anchor == REGISTERED:
+        return q & Q(route_due__lt=before)
+    if part.anchor == DUE:
+        return q & Q(handling_due__lt=before)
+    return q & Q(replied_at__lt=_midnight(before))
+
+
 def kpi_rules(p: Period, today: dt.date, window: int) -> dict[str, Rule]:
     """Return the filters of every figure and list for period `p`, as of `today`."""
-    one = ~Q(status=Status.MERGED)  # a merged repeat counts once, as its original
-    registered = between("registered_at", p)
-    replied = one & between("replied_at", p)
-    # Deadline in the period and passed; a case in a hearing has no deadline yet, since
-    # the pause is added when the hearing ends.
-    due = one & Q(
-        handling_due__gte=p.start,
-        handling_due__lte=p.end,
-        handling_due__lt=today,
-        paused_since__isnull=True,
-    )
-    on_time = Q(replied_at__date__lte=F("handling_due"))
-    first_due = due & Q(is_first_time=True)
-    # The window ends in the period and has passed: replied `window` days before.
-    window_end = (
-        one
-        & between(
-            "replied_at", Period(p.start - dt.timedelta(window), p.end - dt.timedelta(window))
+    all_parts = parts(window)
+    rules = {
+        key: Rule(
+            _measure_q(n, all_parts, p, today, window),
+            None if d is None else _measure_q(d, all_parts, p, today, window),
+            persons=all_parts[n.part].persons,
         )
-        & Q(replied_at__lt=_midnight(today - dt.timedelta(window)))
-    )
-    routing = one & registered & Q(route_due__lt=today)
-    ratable = replied & Q(is_litigation=False)
-    rated = ratable & Q(rated_at__isnull=False)
-    leader = replied & Q(responsible_leader__isnull=False)
-    community = replied & Q(community__isnull=False)
-    skip_level = one & registered & Q(channel__in=FROM_ABOVE, head_count__gte=COLLECTIVE_MIN_PEOPLE)
-    letters = one & registered & Q(channel__in=LETTER_CHANNELS)
-    visits = one & registered & Q(channel__in=VISIT_CHANNELS)
-    collective = one & registered & Q(channel=Channel.COLLECTIVE_VISIT)
+        for key, (n, d) in MEASURES.items()
+    }
+    return rules | open_rules(today)
+
+
+def open_rules(today: dt.date) -> dict[str, Rule]:
+    """Return the lists of open cases by their current deadline: overdue, due within days."""
     open_ = Q(status__in=OPEN_STATUSES)
     return {
-        "first_time_rate": Rule(first_due & on_time & ~_raised_again(window), first_due),
-        "settled_rate": Rule(
-            window_end & ~_raised_again(window) & Q(review_requested_at__isnull=True), window_end
-        ),
-        "satisfaction_rate": Rule(
-            rated & Q(satisfaction_unit__in=(Satisfaction.SATISFIED, Satisfaction.BASICALLY)),
-            rated,
-        ),
-        "letters": Rule(letters),
-        "letters_persons": Rule(letters, persons=True),
-        "visits": Rule(visits),
-        "visits_persons": Rule(visits, persons=True),
-        "collective_visits": Rule(collective),
-        "collective_visits_persons": Rule(collective, persons=True),
-        "skip_level_collective": Rule(skip_level),
-        "on_time_rate": Rule(due & on_time, due),
-        "timely_acceptance_rate": Rule(routing & Q(routed_at__date__lte=F("route_due")), routing),
-        "rating_rate": Rule(rated, ratable),
-        "repeat_rate": Rule(registered & Q(is_first_time=False), registered),
-        "leader_case_rate": Rule(leader & Q(solved=True), leader),
-        "community_locality_rate": Rule(
-            community & Q(handling_unit_id=F("community_id"), review_requested_at__isnull=True),
-            community,
-        ),
-        "street_locality_rate": Rule(
-            replied & ~Q(channel__in=FROM_ABOVE) & Q(review_requested_at__isnull=True), replied
-        ),
-        "registered": Rule(one & registered),
         "overdue": Rule(open_ & Q(due_date__lt=today)),
         "at_risk": Rule(
             open_ & Q(due_date__gte=today, due_date__lte=today + dt.timedelta(DUE_SOON_DAYS))

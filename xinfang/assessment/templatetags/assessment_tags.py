@@ -1,18 +1,12 @@
 """How the dashboard writes its figures (rates as percentages, changes with their sign), and who has it."""
 
-from typing import Any
-
 from django import template
 
-from xinfang.assessment.views.common import may_see_dashboard
+from xinfang.assessment.selectors import may_see_dashboard
 
 register = template.Library()
-
-
-@register.filter
-def sees_dashboard(user: Any) -> bool:
-    """Return whether the menu links the dashboard for the user: the page's own rule."""
-    return may_see_dashboard(user)
+# The menu links the dashboard by the page's own rule.
+register.filter("sees_dashboard", may_see_dashboard)
 
 
 @register.filter

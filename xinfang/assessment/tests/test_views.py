@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from xinfang.assessment.forms import CaseListForm
 from xinfang.assessment.kpis import Period
 from xinfang.assessment.selectors import breakdowns
+from xinfang.assessment.services import summary
 from xinfang.assessment.tests.fixture import MARCH, TODAY, Cases, build
 from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.factories import travel
@@ -112,7 +113,9 @@ def test_the_charts_are_served_from_the_projects_own_static_files(street, cases)
 def test_the_dashboard_stays_sql_bound(street, cases, django_assert_max_num_queries):
     client = Client()
     client.force_login(street.leader)
-    with travel(TODAY), django_assert_max_num_queries(20):
+    summary.bring_up_to_date()  # counting the fixture's events is not the read
+    # Three reads (figures, trend, breakdowns) each ask first whether the summary is behind.
+    with travel(TODAY), django_assert_max_num_queries(24):
         assert client.get("/dashboard/", MARCH_PARAMS).status_code == 200
 
 

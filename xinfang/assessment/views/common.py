@@ -14,11 +14,7 @@ from xinfang.assessment.kpis import Period
 from xinfang.common import clock
 from xinfang.common.errors import DomainError
 from xinfang.organization.models import Unit
-from xinfang.petitions.workflow import LEADER_ROLES
 
-# Leaders steer by the dashboard; auditors oversee (read only) and read statistics
-# (DOMAIN.md): they see it too. Registrars and handlers work cases, not figures.
-DASHBOARD_ROLES = LEADER_ROLES | {"auditor"}
 PAGE_SIZE = 20
 
 
@@ -30,15 +26,10 @@ class DashboardScope:
     today: dt.date
 
 
-def may_see_dashboard(user: Any) -> bool:
-    """Return whether the user has the dashboard and its reports (the menu asks this too)."""
-    return getattr(user, "role", None) in DASHBOARD_ROLES and user.unit_id is not None
-
-
 def dashboard_scope(request: Any) -> DashboardScope:
     """Return the unit and period the dashboard and its reports show; 404 to other roles."""
     user = request.user
-    if not may_see_dashboard(user):
+    if not selectors.may_see_dashboard(user):
         raise Http404
     today = clock.today()
     form = PeriodForm(request.GET or None)
