@@ -566,6 +566,8 @@ def reception_record_create(
         created_by=actor,
         created_at=clock.now(),
     )
-    petition_take_charge(petition=petition, leader=day.leader, by=actor)
+    if petition.responsible_leader_id != day.leader_id:
+        # A case the leader already holds stays theirs: the record only joins it.
+        petition_take_charge(petition=petition, leader=day.leader, by=actor)
     audit_record(actor=actor, kind="create", obj=record, summary=petition.number, ip=ip)
     return record

@@ -252,3 +252,21 @@ def test_registering_at_a_reception_is_only_the_days_leaders_and_only_its_case(
         actor=director, leader_id=director.pk, unit=street.street, data=reception
     )
     assert petition.registered_unit_id == street.street.pk
+
+
+def test_a_record_joins_a_case_the_days_leader_already_holds(street: Any) -> None:
+    existing = register(street.registrar, petitioners=[PetitionerData(name="预约人1")])
+    existing.responsible_leader = street.leader
+    existing.save(update_fields=["responsible_leader"])
+    day, came = _came(street)
+    record = services.reception_record_create(
+        actor=street.leader,
+        day_id=day.pk,
+        appointment_id=came.pk,
+        request="再次催办。",
+        decision="继续包案督办。",
+        join_petition_id=existing.pk,
+    )
+    assert record.petition == existing and not record.created_case
+    existing.refresh_from_db()
+    assert existing.responsible_leader_id == street.leader.pk
