@@ -42,7 +42,7 @@ def _admin(street: Any) -> Client:
 
 
 def test_the_admin_lists_bookings_and_records_without_naming_the_person(street: Any) -> None:
-    day, booked, record = _held(street)
+    _day, booked, record = _held(street)
     client = _admin(street)
     bookings = client.get(reverse("admin:reception_appointment_changelist"))
     records = client.get(reverse("admin:reception_receptionrecord_changelist"))
