@@ -9,6 +9,7 @@ import pytest
 
 from tests.e2e.conftest import axe_serious
 from xinfang.notifications import gateways
+from xinfang.outreach import services as outreach_services
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Channel, Petition
 from xinfang.petitions.tests.factories import REPLY, drive, register
@@ -19,6 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = "13912345678"
 PHONE_SIZED = {"width": 390, "height": 844}
+ROUTED_PHONE = "13912340000"
+LEGAL_REASON = "该事项属劳动争议，依法应申请劳动仲裁。"
+LEGAL_HOW_TO = "自知道权利被侵害之日起一年内，向区劳动人事争议仲裁委员会提交仲裁申请书。"
 
 
 def _code(outbox: Path) -> str:
@@ -112,6 +116,22 @@ def test_no_portal_page_has_a_serious_accessibility_violation(
             is_published=True,
         ),
     )
+    # A case the office sent to a legal channel: its page says which, why and how.
+    routed = drive(
+        register(street.registrar, petitioners=[PetitionerData(name="王五", phone=ROUTED_PHONE)]),
+        street,
+        (Action.NOT_ACCEPT, {"reason": LEGAL_REASON, "legal_channel": "arbitration"}, "registrar"),
+    )
+    channel_page = services.publicity_page_save(
+        actor=street.registrar,
+        page_id=None,
+        data=services.PageData(
+            kind="legal_channel", title="如何申请劳动仲裁", body="<p>全文</p>", is_published=True
+        ),
+    )
+    outreach_services.channel_guidance_save(
+        actor=street.registrar, channel="arbitration", how_to=LEGAL_HOW_TO, page_id=channel_page.pk
+    )
     # The check itself works: a picture without a text alternative is reported.
     page.set_content('<html lang="zh"><title>x</title><main><img src="x.png"></main></html>')
     assert any(v.startswith("image-alt") for v in axe_serious(page, axe_source))
@@ -133,6 +153,15 @@ def test_no_portal_page_has_a_serious_accessibility_violation(
     page.get_by_role("button", name="查询").click()
     page.locator("#public-status").wait_for()
     check("the case")
+    page.goto(f"/public/track/?code={routed.query_code}")
+    page.get_by_label("手机号后四位").fill(ROUTED_PHONE[-4:])
+    page.get_by_role("button", name="查询").click()
+    guidance = page.locator("#legal-channel")
+    guidance.wait_for()
+    assert guidance.locator("[data-channel=arbitration]").is_visible()
+    assert LEGAL_REASON in guidance.inner_text() and LEGAL_HOW_TO in guidance.inner_text()
+    assert guidance.get_by_role("link", name="如何申请劳动仲裁").is_visible()
+    check("legal channel guidance")
     page.goto("/public/submit/")
     page.get_by_role("button", name="提交信访事项").click()
     check("submit with errors")
