@@ -80,6 +80,11 @@ def test_a_petitioner_submits_on_a_phone_follows_rates_and_asks_for_review(
     assert page.locator("#public-status").inner_text() == "已答复"
 
     rate = page.locator("#rate")
+    # Each choice's box stands beside its words, one line, not stretched across the phone.
+    choice = rate.locator("label[for=id_satisfaction_unit_1]")
+    box, label = rate.locator("#id_satisfaction_unit_1").bounding_box(), choice.bounding_box()
+    assert box["width"] < 40 and label["height"] < 60
+    assert label["y"] <= box["y"] and box["y"] + box["height"] <= label["y"] + label["height"]
     rate.locator("[name=satisfaction_unit][value=basically]").check()
     rate.locator("[name=satisfaction_office][value=satisfied]").check()
     rate.get_by_role("button", name="提交评价").click()
