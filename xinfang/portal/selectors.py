@@ -93,6 +93,15 @@ def step_refusal(p: Petition, action: Action, today: dt.date, in_force: Limits) 
     """Return why the petitioner may not take `action` on the case now, in public words."""
     spec = actions.ACTIONS[action]
     if Status(p.status) not in spec.moves:
+        if p.status == Status.NOT_ACCEPTED:
+            # Never to be replied: "not yet replied" would have the petitioner wait for it.
+            if action == Action.EVALUATE:
+                return _("该事项不予受理，没有处理意见可供评价。")
+            return _("该事项不予受理，不适用复查；不予受理的理由和途径见告知书。")
+        if p.status == Status.FORWARDED:
+            return _("该事项已转送其他机关办理，请向办理机关了解处理意见。")
+        if p.status == Status.MERGED:
+            return _("该事项已并入同一信访事项办理，请凭原事项的查询码查询。")
         if p.replied_at is None:
             if action == Action.EVALUATE:
                 return _("该事项尚未答复，收到处理意见后才能评价。")
