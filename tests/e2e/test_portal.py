@@ -60,6 +60,12 @@ def test_a_petitioner_submits_on_a_phone_follows_rates_and_asks_for_review(
     assert petition.channel == Channel.ONLINE and petition.status == Status.REGISTERED
     # Nothing of the page spills sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SIZED["width"]
+    # The menu's links are targets a finger can tap, each one piece.
+    menu = page.get_by_role("navigation", name="群众端导航").get_by_role("link")
+    assert all(menu.nth(i).bounding_box()["height"] >= 24 for i in range(menu.count()))
+    assert all(
+        len(menu.nth(i).evaluate("a => [...a.getClientRects()]")) == 1 for i in range(menu.count())
+    )
 
     page.get_by_role("link", name="查询办理进展").last.click()
     assert page.get_by_label("查询码").input_value() == petition.query_code
