@@ -8,7 +8,7 @@ read into it, so a template cannot show one.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
@@ -159,9 +159,16 @@ def public_case(code: str, phone_last4: str) -> PublicCase:
 
 
 def published_pages() -> QuerySet[PublicityPage]:
-    """Return the publicity pages the public may read, by section."""
-    return PublicityPage.objects.filter(is_published=True).only(
-        "pk", "kind", "title", "updated_at", "sort"
+    """Return the publicity pages the public may read, by section in the sections' order."""
+    # The Regulations first, as the sections are declared, not their codes' alphabet.
+    section = Case(
+        *(When(kind=kind, then=Value(i)) for i, kind in enumerate(PublicityPage.Kind.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        PublicityPage.objects.filter(is_published=True)
+        .only("pk", "kind", "title", "updated_at", "sort")
+        .order_by(section, "sort", "-updated_at")
     )
 
 
