@@ -176,6 +176,9 @@ def test_no_portal_page_has_a_serious_accessibility_violation(
     page.goto("/public/submit/")
     page.get_by_role("button", name="提交信访事项").click()
     check("submit with errors")
+    # The code's button stays beside the phone's input, whatever error shows below it.
+    phone, send = page.locator("#id_phone").bounding_box(), page.locator("#send-otp").bounding_box()
+    assert abs(phone["y"] - send["y"]) <= 2 and send["x"] > phone["x"] + phone["width"]
     page.goto("/public/submit/")
     page.get_by_label("手机号").fill(PHONE)
     page.click("#send-otp")
