@@ -208,3 +208,14 @@ def test_publicity_training_pages_and_conduct_are_seeded(demo: str) -> None:
     conduct = ConductRecord.objects.select_related("petition")
     assert conduct.exists()
     assert all(c.petition.merit == "reasonable_disorderly" for c in conduct)
+
+
+def test_a_demo_of_no_petitions_is_the_street_and_its_accounts_alone(demo: str) -> None:
+    from xinfang.outreach.models import PublicityEvent
+    from xinfang.portal.models import PublicityPage
+    from xinfang.reception.models import ReceptionDay
+
+    call_command("demo", petitions=0, reset=True, stdout=StringIO())
+    assert User.objects.filter(username="director", role="unit_leader").exists()
+    assert not Petition.objects.exists() and not ReceptionDay.objects.exists()
+    assert not PublicityPage.objects.exists() and not PublicityEvent.objects.exists()

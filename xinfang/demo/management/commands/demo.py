@@ -73,7 +73,8 @@ class Command(BaseCommand):
         rng = random.Random(f"{seed}-outreach")
         with transaction.atomic():
             cases = seed_reception(street, rng, now) if received else []
-            seed_outreach(street, rng, now)
+            if petitions:  # `--petitions 0` is the street and its accounts alone
+                seed_outreach(street, rng, now)
         self.summary(street, generator, cases, time.monotonic() - started)
 
     def summary(
