@@ -9,6 +9,7 @@ import pytest
 
 from tests.e2e.conftest import axe_serious
 from xinfang.notifications import gateways
+from xinfang.outreach import services as outreach_services
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Channel, Petition
 from xinfang.petitions.tests.factories import REPLY, drive, register
@@ -19,6 +20,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = "13912345678"
 PHONE_SIZED = {"width": 390, "height": 844}
+ROUTED_PHONE = "13912340000"
+LEGAL_REASON = "该事项属劳动争议，依法应申请劳动仲裁。"
+LEGAL_HOW_TO = "自知道权利被侵害之日起一年内，向区劳动人事争议仲裁委员会提交仲裁申请书。"
 
 
 def _code(outbox: Path) -> str:
@@ -56,6 +60,12 @@ def test_a_petitioner_submits_on_a_phone_follows_rates_and_asks_for_review(
     assert petition.channel == Channel.ONLINE and petition.status == Status.REGISTERED
     # Nothing of the page spills sideways on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SIZED["width"]
+    # The menu's links are targets a finger can tap, each one piece.
+    menu = page.get_by_role("navigation", name="群众端导航").get_by_role("link")
+    assert all(menu.nth(i).bounding_box()["height"] >= 24 for i in range(menu.count()))
+    assert all(
+        len(menu.nth(i).evaluate("a => [...a.getClientRects()]")) == 1 for i in range(menu.count())
+    )
 
     page.get_by_role("link", name="查询办理进展").last.click()
     assert page.get_by_label("查询码").input_value() == petition.query_code
@@ -76,6 +86,11 @@ def test_a_petitioner_submits_on_a_phone_follows_rates_and_asks_for_review(
     assert page.locator("#public-status").inner_text() == "已答复"
 
     rate = page.locator("#rate")
+    # Each choice's box stands beside its words, one line, not stretched across the phone.
+    choice = rate.locator("label[for=id_satisfaction_unit_1]")
+    box, label = rate.locator("#id_satisfaction_unit_1").bounding_box(), choice.bounding_box()
+    assert box["width"] < 40 and label["height"] < 60
+    assert label["y"] <= box["y"] and box["y"] + box["height"] <= label["y"] + label["height"]
     rate.locator("[name=satisfaction_unit][value=basically]").check()
     rate.locator("[name=satisfaction_office][value=satisfied]").check()
     rate.get_by_role("button", name="提交评价").click()
@@ -112,6 +127,22 @@ def test_no_portal_page_has_a_serious_accessibility_violation(
             is_published=True,
         ),
     )
+    # A case the office sent to a legal channel: its page says which, why and how.
+    routed = drive(
+        register(street.registrar, petitioners=[PetitionerData(name="王五", phone=ROUTED_PHONE)]),
+        street,
+        (Action.NOT_ACCEPT, {"reason": LEGAL_REASON, "legal_channel": "arbitration"}, "registrar"),
+    )
+    channel_page = services.publicity_page_save(
+        actor=street.registrar,
+        page_id=None,
+        data=services.PageData(
+            kind="legal_channel", title="如何申请劳动仲裁", body="<p>全文</p>", is_published=True
+        ),
+    )
+    outreach_services.channel_guidance_save(
+        actor=street.registrar, channel="arbitration", how_to=LEGAL_HOW_TO, page_id=channel_page.pk
+    )
     # The check itself works: a picture without a text alternative is reported.
     page.set_content('<html lang="zh"><title>x</title><main><img src="x.png"></main></html>')
     assert any(v.startswith("image-alt") for v in axe_serious(page, axe_source))
@@ -133,9 +164,21 @@ def test_no_portal_page_has_a_serious_accessibility_violation(
     page.get_by_role("button", name="查询").click()
     page.locator("#public-status").wait_for()
     check("the case")
+    page.goto(f"/public/track/?code={routed.query_code}")
+    page.get_by_label("手机号后四位").fill(ROUTED_PHONE[-4:])
+    page.get_by_role("button", name="查询").click()
+    guidance = page.locator("#legal-channel")
+    guidance.wait_for()
+    assert guidance.locator("[data-channel=arbitration]").is_visible()
+    assert LEGAL_REASON in guidance.inner_text() and LEGAL_HOW_TO in guidance.inner_text()
+    assert guidance.get_by_role("link", name="如何申请劳动仲裁").is_visible()
+    check("legal channel guidance")
     page.goto("/public/submit/")
     page.get_by_role("button", name="提交信访事项").click()
     check("submit with errors")
+    # The code's button stays beside the phone's input, whatever error shows below it.
+    phone, send = page.locator("#id_phone").bounding_box(), page.locator("#send-otp").bounding_box()
+    assert abs(phone["y"] - send["y"]) <= 2 and send["x"] > phone["x"] + phone["width"]
     page.goto("/public/submit/")
     page.get_by_label("手机号").fill(PHONE)
     page.click("#send-otp")

@@ -39,6 +39,7 @@ STAFF_NAMES: dict[str, str] = {
     "leader": "周卫东",
     "auditor": "钱文斌",
     "district_leader": "沈国华",
+    "director": "严志刚",
 }
 # fmt: off
 HANDLER_NAMES = [

@@ -14,10 +14,14 @@ from xinfang.common.models import AuditEntry
 from xinfang.demo import content
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_subtree_ids
+from xinfang.outreach.models import ChannelGuidance, ConductRecord, PublicityEvent, Training
 from xinfang.petitions.models import Petition, Petitioner
+from xinfang.portal.models import PublicityPage
+from xinfang.reception.models import Appointment, ReceptionDay, ReceptionRecord
 
 DEMO_PASSWORD = "xinfang-demo"
-# username, role, where: the seed's five accounts and the district's leader.
+# username, role, where: the seed's five accounts, the district's leader and the street's
+# director, a unit leader who receives petitioners on reception days without the office's roles.
 ROLE_ACCOUNTS = [
     ("admin", Role.ADMIN, "district"),
     ("registrar", Role.REGISTRAR, "street"),
@@ -25,6 +29,7 @@ ROLE_ACCOUNTS = [
     ("leader", Role.LEADING_GROUP, "street"),
     ("auditor", Role.AUDITOR, "district"),
     ("district_leader", Role.LEADING_GROUP, "district"),
+    ("director", Role.UNIT_LEADER, "street"),
 ]
 UNIT_KEYS = [c[0] for c in content.COMMUNITIES] + [d[0] for d in content.DEPARTMENTS]
 # The seed's `handler` works at Lakeside Garden and is that community's handler too.
@@ -141,6 +146,16 @@ def remove_demo() -> None:
         Petitioner.objects.filter(represented_petitions__in=cases).values_list("pk", flat=True)
     )
     users = User.objects.filter(Q(unit_id__in=unit_ids) | Q(username__in=demo_usernames()))
+    # What the reception days, publicity and training rows hold on to goes first.
+    days = ReceptionDay.objects.filter(owner_unit_id__in=unit_ids)
+    ReceptionRecord.objects.filter(day__in=days).delete()
+    Appointment.objects.filter(day__in=days).delete()
+    days.delete()
+    Training.objects.filter(owner_unit_id__in=unit_ids).delete()
+    PublicityEvent.objects.filter(owner_unit_id__in=unit_ids).delete()
+    ChannelGuidance.objects.filter(updated_by__in=users).delete()
+    PublicityPage.objects.filter(updated_by__in=users).delete()
+    ConductRecord.objects.filter(petition__in=cases).delete()
     # Repeats and merges point at other cases; unlinked, the cases can go in one delete.
     cases.update(repeat_of=None, merged_into=None)
     cases.delete()

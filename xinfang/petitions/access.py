@@ -33,7 +33,7 @@ from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_scope
 from xinfang.petitions import actions, limits
 from xinfang.petitions.models import Attachment, Petition, Petitioner, PetitionEvent
-from xinfang.petitions.workflow import OFFICE_ROLES, Action, Side
+from xinfang.petitions.workflow import CASE_LEADER_ROLES, OFFICE_ROLES, Action, Side
 
 # Roles that see petitioners' ID numbers, phones and addresses in full.
 PERSONAL_DATA_ROLES = frozenset({"registrar", "unit_leader", "leading_group", "admin"})
@@ -253,3 +253,17 @@ def registry_q(user: Any) -> Q:
 def may_register(user: Any) -> bool:
     """Return whether `user` works at the petition office: registers, routes, looks people up."""
     return bool(user.role in OFFICE_ROLES)
+
+
+def may_record_reception(user: Any, leader_id: int | None) -> bool:
+    """Return whether `user` writes the records of a reception day held by `leader_id`.
+
+    The office writes any day's records; a leader (who may not register otherwise) writes
+    those of their own days only, and the case such a record raises is registered at the
+    office that published the day (services.registration.petition_register_at_reception).
+    """
+    if not user.is_authenticated or user.is_read_only:
+        return False
+    if may_register(user):
+        return True
+    return bool(user.pk == leader_id and user.role in CASE_LEADER_ROLES)

@@ -8,7 +8,7 @@ read into it, so a template cannot show one.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
@@ -93,6 +93,15 @@ def step_refusal(p: Petition, action: Action, today: dt.date, in_force: Limits) 
     """Return why the petitioner may not take `action` on the case now, in public words."""
     spec = actions.ACTIONS[action]
     if Status(p.status) not in spec.moves:
+        if p.status == Status.NOT_ACCEPTED:
+            # Never to be replied: "not yet replied" would have the petitioner wait for it.
+            if action == Action.EVALUATE:
+                return _("该事项不予受理，没有处理意见可供评价。")
+            return _("该事项不予受理，不适用复查；不予受理的理由和途径见告知书。")
+        if p.status == Status.FORWARDED:
+            return _("该事项已转送其他机关办理，请向办理机关了解处理意见。")
+        if p.status == Status.MERGED:
+            return _("该事项已并入同一信访事项办理，请凭原事项的查询码查询。")
         if p.replied_at is None:
             if action == Action.EVALUATE:
                 return _("该事项尚未答复，收到处理意见后才能评价。")
@@ -150,9 +159,16 @@ def public_case(code: str, phone_last4: str) -> PublicCase:
 
 
 def published_pages() -> QuerySet[PublicityPage]:
-    """Return the publicity pages the public may read, by section."""
-    return PublicityPage.objects.filter(is_published=True).only(
-        "pk", "kind", "title", "updated_at", "sort"
+    """Return the publicity pages the public may read, by section in the sections' order."""
+    # The Regulations first, as the sections are declared, not their codes' alphabet.
+    section = Case(
+        *(When(kind=kind, then=Value(i)) for i, kind in enumerate(PublicityPage.Kind.values)),
+        output_field=IntegerField(),
+    )
+    return (
+        PublicityPage.objects.filter(is_published=True)
+        .only("pk", "kind", "title", "updated_at", "sort")
+        .order_by(section, "sort", "-updated_at")
     )
 
 

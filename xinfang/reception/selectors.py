@@ -36,7 +36,7 @@ def may_read(user: Any) -> bool:
 
 def may_record(user: Any, day: ReceptionDay) -> bool:
     """Return whether `user` writes the day's reception records: its leader or the office."""
-    return bool(may_manage(user) or (user.is_authenticated and user.pk == day.leader_id))
+    return access.may_record_reception(user, day.leader_id)
 
 
 def days_for_user(user: Any) -> QuerySet[ReceptionDay]:

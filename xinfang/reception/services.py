@@ -24,7 +24,7 @@ from xinfang.notifications.services import notification_send
 from xinfang.petitions import access
 from xinfang.petitions.inputs import PetitionerData, RegistrationData
 from xinfang.petitions.models import Channel, Petition, Petitioner
-from xinfang.petitions.services import petition_register, petition_take_charge
+from xinfang.petitions.services import petition_register_at_reception, petition_take_charge
 from xinfang.reception import selectors
 from xinfang.reception.models import Appointment, ReceptionDay, ReceptionRecord, ReceptionSlot
 
@@ -518,7 +518,12 @@ def _record_petition(
         # Registered as new because the leader chose so, instead of joining a case.
         not_repeat=True,
     )
-    return petition_register(actor=actor, data=data, ip=ip), True
+    # Registered at the office that published the day, whoever writes the record: the
+    # day's leader may hold no registering role (access.may_record_reception).
+    registered = petition_register_at_reception(
+        actor=actor, leader_id=day.leader_id, unit=day.owner_unit, data=data, ip=ip
+    )
+    return registered, True
 
 
 @transaction.atomic
@@ -561,6 +566,8 @@ def reception_record_create(
         created_by=actor,
         created_at=clock.now(),
     )
-    petition_take_charge(petition=petition, leader=day.leader, by=actor)
+    if petition.responsible_leader_id != day.leader_id:
+        # A case the leader already holds stays theirs: the record only joins it.
+        petition_take_charge(petition=petition, leader=day.leader, by=actor)
     audit_record(actor=actor, kind="create", obj=record, summary=petition.number, ip=ip)
     return record

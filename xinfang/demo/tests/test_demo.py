@@ -161,3 +161,61 @@ def test_some_replies_come_late_and_each_is_marked_as_its_deadline_says(demo: st
 def test_cases_tried_and_rolled_back_leave_no_person_without_a_case(demo: str) -> None:
     orphans = Petitioner.objects.filter(petitions=None, represented_petitions=None)
     assert not orphans.exists()
+
+
+def test_published_reception_days_held_with_check_ins_and_leader_owned_cases(demo: str) -> None:
+    from xinfang.reception.models import Appointment, ReceptionDay, ReceptionRecord
+
+    today = timezone.localdate()
+    days = ReceptionDay.objects.filter(is_published=True, status=ReceptionDay.Status.SCHEDULED)
+    past, future = days.filter(date__lt=today), days.filter(date__gt=today)
+    assert past.count() >= 3 and future.count() >= 2
+    assert not Appointment.objects.filter(day__in=past, status=Appointment.Status.BOOKED).exists()
+    assert Appointment.objects.filter(day__in=past, status=Appointment.Status.CHECKED_IN).exists()
+    assert Appointment.objects.filter(day__in=past, source=Appointment.Source.WALK_IN).exists()
+    for day in future:
+        assert day.appointments.filter(status=Appointment.Status.BOOKED).exists()
+        assert all(s.booked <= s.capacity for s in day.slots.all())
+    records = ReceptionRecord.objects.select_related("day", "petition")
+    created = [r for r in records if r.created_case]
+    assert created and records.filter(created_case=False).exists()
+    for r in created:
+        assert r.petition.channel == Channel.RECEPTION
+        assert r.petition.responsible_leader_id == r.day.leader_id
+        assert r.petition.registered_unit_id == r.day.owner_unit_id
+    # The street's director, a unit leader without the office's roles, wrote some of them.
+    assert {r.created_by.role for r in created} >= {"unit_leader"}
+    assert Petition.objects.filter(channel=Channel.RECEPTION, solved=True).exists()
+
+
+def test_publicity_training_pages_and_conduct_are_seeded(demo: str) -> None:
+    from xinfang.outreach.models import (
+        ChannelGuidance,
+        ConductRecord,
+        PublicityEvent,
+        Training,
+    )
+    from xinfang.portal.models import PublicityPage
+
+    assert PublicityEvent.objects.count() >= 4
+    assert Training.objects.count() >= 2
+    for training in Training.objects.all():
+        assert training.attendance.filter(present=True).exists()
+    pages = PublicityPage.objects.filter(is_published=True)
+    assert set(pages.values_list("kind", flat=True)) == set(PublicityPage.Kind.values)
+    assert pages.filter(kind=PublicityPage.Kind.FAQ).count() >= 3
+    assert ChannelGuidance.objects.exclude(page=None).count() >= 3
+    conduct = ConductRecord.objects.select_related("petition")
+    assert conduct.exists()
+    assert all(c.petition.merit == "reasonable_disorderly" for c in conduct)
+
+
+def test_a_demo_of_no_petitions_is_the_street_and_its_accounts_alone(demo: str) -> None:
+    from xinfang.outreach.models import PublicityEvent
+    from xinfang.portal.models import PublicityPage
+    from xinfang.reception.models import ReceptionDay
+
+    call_command("demo", petitions=0, reset=True, stdout=StringIO())
+    assert User.objects.filter(username="director", role="unit_leader").exists()
+    assert not Petition.objects.exists() and not ReceptionDay.objects.exists()
+    assert not PublicityPage.objects.exists() and not PublicityEvent.objects.exists()

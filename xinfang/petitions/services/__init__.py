@@ -14,7 +14,10 @@ from xinfang.petitions.services.reference import (
     time_limit_delete,
     time_limit_save,
 )
-from xinfang.petitions.services.registration import petition_register
+from xinfang.petitions.services.registration import (
+    petition_register,
+    petition_register_at_reception,
+)
 from xinfang.petitions.services.searches import petitioners_searched
 from xinfang.petitions.services.transitions import (
     petition_take_charge,
@@ -27,6 +30,7 @@ __all__ = [
     "category_save",
     "petition_attach",
     "petition_register",
+    "petition_register_at_reception",
     "petition_take_charge",
     "petition_transition",
     "petitioner_resolve",

@@ -22,11 +22,7 @@ from xinfang.petitions.workflow import Status
 K = TimeLimitRule.Key
 
 
-def _check_registration(actor: Any, data: RegistrationData) -> None:
-    if not access.may_register(actor):
-        raise PermissionDenied(_("只有登记员可以登记信访事项。"))
-    if actor.unit_id is None:
-        raise PermissionDenied(_("您的账号未归属任何单位，不能登记。"))
+def _check_registration(data: RegistrationData) -> None:
     if data.channel not in Channel.values:
         raise ValidationFailed(_("请选择信访形式。"), field="channel")
     if not data.title.strip() or not data.content.strip():
@@ -74,7 +70,40 @@ def petition_register(
     ip: str | None = None,
 ) -> Petition:
     """Register a petition received through any channel and return it."""
-    _check_registration(actor, data)
+    if not access.may_register(actor):
+        raise PermissionDenied(_("只有登记员可以登记信访事项。"))
+    if actor.unit_id is None:
+        raise PermissionDenied(_("您的账号未归属任何单位，不能登记。"))
+    return _register(actor, actor.unit_id, data, files, ip)
+
+
+@transaction.atomic
+def petition_register_at_reception(
+    *, actor: Any, leader_id: int, unit: Any, data: RegistrationData, ip: str | None = None
+) -> Petition:
+    """Register the case a leader's reception record raises, at `unit`, the day's office.
+
+    For the day's own leader, who holds no registering role: only a reception's case
+    (access.may_record_reception), and only at an office within the leader's own units,
+    so that the case they are to take charge of is one they see.
+    """
+    if not access.may_record_reception(actor, leader_id):
+        raise PermissionDenied(_("只有接访领导和信访部门可以填写接访记录。"))
+    if data.channel != Channel.RECEPTION:
+        raise PermissionDenied(_("只有登记员可以登记信访事项。"))
+    if actor.unit_id is None or not unit.is_within(actor.unit):
+        raise PermissionDenied(_("接访日的发布单位不在您的管辖范围内，请由信访部门登记。"))
+    return _register(actor, unit.pk, data, (), ip)
+
+
+def _register(
+    actor: Any,
+    unit_id: int,
+    data: RegistrationData,
+    files: Sequence[UploadedFile],
+    ip: str | None,
+) -> Petition:
+    _check_registration(data)
     now = clock.now()
     repeat_of = None
     if data.repeat_of_id:
@@ -102,8 +131,8 @@ def petition_register(
     in_force = limits.time_limits()
     route_due = deadlines.due_date(clock.local_date(now), in_force[K.ROUTE])
     petition = Petition.objects.create(
-        registered_unit_id=actor.unit_id,
-        owner_unit_id=actor.unit_id,
+        registered_unit_id=unit_id,
+        owner_unit_id=unit_id,
         registered_by=actor,
         channel=data.channel,
         origin_authority=data.origin_authority,

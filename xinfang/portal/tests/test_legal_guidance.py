@@ -154,3 +154,25 @@ def test_guidance_links_only_a_page_of_the_legal_channel_section(street):
             actor=street.handler, channel="arbitration", how_to="一年内", page_id=None
         )
     assert not ChannelGuidance.objects.exists()
+
+
+def test_a_case_not_accepted_is_not_said_to_await_a_reply(client, street):
+    page = _track(client, _not_accepted(street))
+    assert "尚未答复" not in page
+    assert "该事项不予受理，没有处理意见可供评价" in page
+    assert "该事项不予受理，不适用复查" in page
+
+
+def test_forwarded_and_merged_cases_say_where_the_handling_is(street):
+    from xinfang.common import clock
+    from xinfang.petitions import limits
+    from xinfang.portal.selectors import step_refusal
+
+    forwarded = drive(
+        register(street.registrar),
+        street,
+        (Action.FORWARD, {"forwarded_to": "区住建局", "note": "转送"}, "registrar"),
+    )
+    for action in (Action.EVALUATE, Action.REQUEST_REVIEW):
+        refusal = step_refusal(forwarded, action, clock.today(), limits.time_limits())
+        assert refusal and "已转送其他机关办理" in refusal

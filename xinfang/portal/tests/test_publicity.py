@@ -90,3 +90,18 @@ def test_the_staff_menu_links_to_the_publicity_editor_for_those_who_may_edit(
     assert ('id="publicity-editor"' in page) is shown
     answer = client.get(reverse("portal:manage")).status_code
     assert answer == (200 if shown else 404)  # the link and the page: one rule
+
+
+def test_the_public_sees_the_sections_in_their_declared_order_the_regulations_first(client, street):
+    for kind in ("faq", "news", "regulations", "guidance"):
+        services.publicity_page_save(
+            actor=street.registrar,
+            page_id=None,
+            data=services.PageData(
+                kind=kind, title=f"页-{kind}", body="<p>正文</p>", is_published=True
+            ),
+        )
+    page = client.get(reverse("portal:info")).content.decode()
+    titles = [PublicityPage.Kind(k).label for k in ("regulations", "guidance", "faq", "news")]
+    positions = [page.index(f"<h2>{t}</h2>") for t in titles]
+    assert positions == sorted(positions)

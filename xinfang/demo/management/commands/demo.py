@@ -18,9 +18,12 @@ from django.db.models import ProtectedError
 
 from xinfang.common import clock
 from xinfang.demo.generator import DemoError, DemoGenerator
+from xinfang.demo.outreach import seed_outreach
+from xinfang.demo.reception import RECEPTION_CASES, seed_reception
 from xinfang.demo.street import DEMO_PASSWORD, DemoStreet, build_street, demo_exists, remove_demo
 from xinfang.petitions.models import Petition, PetitionEvent
 from xinfang.petitions.workflow import OPEN_STATUSES, Status
+from xinfang.reception.models import ReceptionDay
 
 
 class Command(BaseCommand):
@@ -58,15 +61,27 @@ class Command(BaseCommand):
             if total >= 200 and (done % step == 0 or done == total):
                 self.stdout.write(f"  {done}/{total} petitions")
 
-        generator = DemoGenerator(street, random.Random(seed), clock.now(), progress)
+        now = clock.now()
+        generator = DemoGenerator(street, random.Random(seed), now, progress)
+        # The reception days' records register cases of their own, counted in the total;
+        # a demo too small for them has none.
+        received = RECEPTION_CASES if petitions >= 4 * RECEPTION_CASES else 0
         try:
-            generator.run(petitions)
+            generator.run(petitions - received)
         except DemoError as e:
             raise CommandError(str(e)) from e
-        self.summary(street, generator, time.monotonic() - started)
+        rng = random.Random(f"{seed}-outreach")
+        with transaction.atomic():
+            cases = seed_reception(street, rng, now) if received else []
+            if petitions:  # `--petitions 0` is the street and its accounts alone
+                seed_outreach(street, rng, now)
+        self.summary(street, generator, cases, time.monotonic() - started)
 
-    def summary(self, street: DemoStreet, generator: DemoGenerator, seconds: float) -> None:
-        cases = Petition.objects.filter(pk__in=[d.pk for d in generator.done])
+    def summary(
+        self, street: DemoStreet, generator: DemoGenerator, received: list[Petition], seconds: float
+    ) -> None:
+        written = [d.pk for d in generator.done] + [p.pk for p in received]
+        cases = Petition.objects.filter(pk__in=written)
         statuses = Counter(cases.values_list("status", flat=True))
         channels = Counter(cases.values_list("channel", flat=True))
         overdue = cases.filter(status__in=OPEN_STATUSES, due_date__lt=generator.today).count()
@@ -75,13 +90,17 @@ class Command(BaseCommand):
         w(
             self.style.SUCCESS(
                 f"Demo street {street.district.name} → {street.street.name}: {len(street.units)} units "
-                f"under the street, {len(street.all_users)} accounts, {len(generator.done)} petitions "
+                f"under the street, {len(street.all_users)} accounts, {len(written)} petitions "
                 f"with {events} events in {seconds:.1f} s."
             )
         )
         w("By status:  " + ", ".join(f"{s} {statuses[s]}" for s in Status if statuses[s]))
         w("By channel: " + ", ".join(f"{c} {n}" for c, n in channels.most_common()))
         w(f"Open and overdue: {overdue}")
+        w(
+            f"Reception days: {ReceptionDay.objects.filter(owner_unit=street.street).count()}, "
+            f"{len(received)} of the cases registered by their leaders' records."
+        )
         w(f"Accounts (password {DEMO_PASSWORD}):")
         for user in street.users.values():
             w(f"  {user.username:<16} {user.get_role_display():<10} {user.unit}")
