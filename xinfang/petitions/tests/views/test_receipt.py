@@ -28,10 +28,11 @@ def _client(user: Any) -> Client:
 
 def qr_text(page: str) -> str:
     """Return what the page's inline SVG QR code reads, redrawn from its path and decoded."""
-    svg = re.search(r'<svg width="(\d+)"[^>]*>.*?</svg>', page, re.S)
-    assert svg, "no inline SVG on the page"
-    scale = int(re.search(r'transform="scale\((\d+)\)"', svg.group(0)).group(1))  # type: ignore[union-attr]
-    size = int(svg.group(1)) // scale
+    # No width of its own: a viewBox in modules, scaled by the page's stylesheet.
+    svg = re.search(r'<svg viewBox="0 0 (\d+) \d+"[^>]*>.*?</svg>', page, re.S)
+    assert svg, "no inline SVG with a viewBox on the page"
+    assert "width=" not in svg.group(0).split(">", 1)[0], "a fixed size would be cropped"
+    size = int(svg.group(1))
     path = re.search(r' d="([^"]+)"', svg.group(0)).group(1)  # type: ignore[union-attr]
     dark: set[tuple[int, int]] = set()
     x = y = 0.0
