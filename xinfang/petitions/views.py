@@ -442,7 +442,7 @@ def _paper(
 def notice_html(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     petition = _paper(request, pk, kind)
     base = tracking.public_base(request.build_absolute_uri("/"))
-    return HttpResponse(notices.render_notice_html(petition, kind, base=base))
+    return HttpResponse(notices.render_notice_html(petition, kind, base=base, print_button=True))
 
 
 @login_required
