@@ -26,9 +26,7 @@ def leader_cases(request: AuthenticatedHttpRequest) -> HttpResponseBase:
         return exports.ledger_response(
             user=request.user, cases=cases, fmt=fmt, name=_("我的包案"), ip=client_ip(request)
         )
-    page = CappedPaginator(cases, PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page.object_list:
         p.last_label = event_label(p.last_action) if p.last_action else ""
     return render(
