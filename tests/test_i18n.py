@@ -97,6 +97,12 @@ def test_a_registrar_with_the_language_cookie_sees_the_workbench_in_english(
     assert "工作台" not in page
 
 
+def test_the_test_after_an_english_request_starts_in_the_sites_language() -> None:
+    # Runs after the English workbench above (tests run in file order): the request left
+    # English active in this thread, and the root conftest puts the site's language back.
+    assert translation.get_language() == settings.LANGUAGE_CODE
+
+
 def test_an_english_page_shows_no_chinese_beyond_the_records_own_text(
     client: Client, street: Any
 ) -> None:
