@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from xinfang.common.memo import clear_all
 from xinfang.organization.models import Unit
@@ -35,6 +36,18 @@ def _fresh_memos() -> Iterator[None]:
     yield
     # Module-scoped fixtures (the demo) set up before the next test's clear.
     clear_all()
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Leave the site's language active after the test, whatever it asked for.
+
+    The test client runs a request in the test's own thread, and LocaleMiddleware leaves
+    the request's language active there: an English request would turn the next test's
+    messages into English.
+    """
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The English translation: complete, compiled, and chosen by header, cookie or the switch."""
 
+import datetime as dt
 import gettext
 import re
 import unicodedata
@@ -12,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from xinfang.petitions.tests.factories import register, replied
+from xinfang.petitions.tests.factories import accepted, register, replied, travel
 from xinfang.petitions.workflow import ACTION_LABELS, PUBLIC_LABELS, STATUS_LABELS
 
 CATALOG = Path(settings.LOCALE_PATHS[0]) / "en" / "LC_MESSAGES"
@@ -96,6 +97,12 @@ def test_a_registrar_with_the_language_cookie_sees_the_workbench_in_english(
     assert "工作台" not in page
 
 
+def test_the_test_after_an_english_request_starts_in_the_sites_language() -> None:
+    # Runs after the English workbench above (tests run in file order): the request left
+    # English active in this thread, and the root conftest puts the site's language back.
+    assert translation.get_language() == settings.LANGUAGE_CODE
+
+
 def test_an_english_page_shows_no_chinese_beyond_the_records_own_text(
     client: Client, street: Any
 ) -> None:
@@ -135,6 +142,22 @@ def test_the_english_case_pages_use_ascii_punctuation(client: Client, street: An
         for name, page in pages.items()
     }
     assert {name: marks for name, marks in found.items() if marks} == {}
+
+
+def test_an_english_notice_prints_its_dates_in_english_and_a_chinese_one_in_chinese(
+    client: Client, street: Any
+) -> None:
+    with travel(dt.date(2026, 3, 2)):
+        petition = accepted(street)
+    client.force_login(street.registrar)
+    url = reverse("petitions:notice_html", args=[petition.pk, "acceptance"])
+    chinese = client.get(url).content.decode()
+    assert "2026年3月2日" in chinese and 'lang="zh-hans"' in chinese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert "March 2, 2026" in english and 'lang="en"' in english
+    data = (petition.title, petition.petitioner.name, street.street.name, street.lakeside.name)
+    assert not re.search("[年月日]", without_data(english, *data))
 
 
 def test_the_header_switch_turns_the_case_page_into_english(client: Client, street: Any) -> None:
@@ -184,19 +207,41 @@ TEMPLATE_CODE = re.compile(
 CHINESE_TEXT = re.compile(r"[\u3000-\u303f\uff00-\uffef\u3400-\u9fff]")
 
 
+# A filter's literal argument, |date:"Y年n月j日" or |default:'无', in a {{ }} or a tag's
+# with-clause; a translated one, |default:_("匿名"), is no literal.
+FILTER_ARGUMENT = re.compile(r"""\|\s*\w+\s*:\s*("[^"]*"|'[^']*')""")
+
+
 def untranslated_template_text(source: str) -> list[str]:
-    """Return the lines of a template whose own text (outside its tags) holds Chinese.
+    """Return the lines of a template whose own text (outside its tags) holds Chinese,
+    or whose filters take a Chinese literal argument.
 
     What a template writes outside {% translate %} and {% blocktranslate %} reaches the
-    English page as it is: a label's "：" or a value's "（…）" stays full-width there.
-    The language switch names Chinese in Chinese on purpose.
+    English page as it is: a label's "：" or a value's "（…）" stays full-width there, a
+    date written |date:"Y年n月j日" prints 2026年3月2日. The language switch names Chinese
+    in Chinese on purpose.
     """
     text = TEMPLATE_CODE.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), source)
-    return [
-        source.splitlines()[i].strip()
+    lines = source.splitlines()
+    found = {
+        i
         for i, line in enumerate(text.splitlines())
         if CHINESE_TEXT.search(line) and 'name="language"' not in line
-    ]
+    }
+    for code in TEMPLATE_CODE.finditer(source):
+        for arg in FILTER_ARGUMENT.finditer(code.group(0)):
+            if CHINESE_TEXT.search(arg.group(1)):
+                found.add(source.count("\n", 0, code.start() + arg.start()))
+    return [lines[i].strip() for i in sorted(found)]
+
+
+# Chinese date formats known and left to their modules' own change (the notices' were
+# fixed with config/formats): each entry goes once its template writes date:"DATE_FORMAT"
+# or a translated format. Nothing may be added here.
+KNOWN_UNTRANSLATED = {
+    "xinfang/assessment/templates/assessment/letter_document.html": 1,
+    "xinfang/early_warnings/templates/early_warnings/screening.html": 1,
+}
 
 
 def test_templates_write_chinese_text_and_punctuation_only_through_translations() -> None:
@@ -208,7 +253,9 @@ def test_templates_write_chinese_text_and_punctuation_only_through_translations(
         for t in templates
         if (lines := untranslated_template_text(t.read_text(encoding="utf-8")))
     }
-    assert found == {}
+    known = {name: n for name, n in KNOWN_UNTRANSLATED.items() if len(found.get(name, [])) == n}
+    assert {name: lines for name, lines in found.items() if name not in known} == {}
+    assert known == KNOWN_UNTRANSLATED, "a known entry was fixed: remove it from the list"
 
 
 def test_the_template_check_sees_through_tags_only() -> None:
@@ -220,6 +267,14 @@ def test_the_template_check_sees_through_tags_only() -> None:
         untranslated_template_text("{% blocktranslate %}\n共 {{ n }} 件\n{% endblocktranslate %}")
         == []
     )
+    assert untranslated_template_text('<p>{{ d|date:"Y年n月j日" }}</p>') == [
+        '<p>{{ d|date:"Y年n月j日" }}</p>'
+    ]
+    blocktranslate = (
+        "{% blocktranslate with d=d|date:'Y年n月j日' %}\n于{{ d }}\n{% endblocktranslate %}"
+    )
+    assert untranslated_template_text(blocktranslate) == [blocktranslate.splitlines()[0]]
+    assert untranslated_template_text('{{ d|date:"DATE_FORMAT" }}{{ n|default:_("匿名") }}') == []
 
 
 def test_the_punctuation_check_knows_chinese_punctuation_from_ascii() -> None:

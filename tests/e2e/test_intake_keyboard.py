@@ -140,3 +140,24 @@ def test_a_likely_repeat_is_shown_and_linked_with_alt_r_where_the_registrar_is(
         keys.press("Control+Enter")
     repeat = Petition.objects.latest("pk")
     assert repeat.repeat_of == known and not repeat.is_first_time
+
+
+def test_a_failed_save_puts_the_focus_on_the_first_error(page: Any, street: Any) -> None:
+    login(page, "registrar")
+    page.goto("/petitions/new/")
+    # The person is given: the first error is further down, not the field the form opens on.
+    page.fill("[name=person-0-name]", "王建国")
+    page.fill("[name=person-0-phone]", "13900000002")
+    # The server's own refusal, past the browser's check of the required fields.
+    page.evaluate("document.getElementById('intake').noValidate = true")
+    with page.expect_navigation():
+        page.click("#save")
+    first_error = page.locator(".has-error").first
+    first_error.wait_for()
+    focused = page.evaluate(
+        "() => { const a = document.activeElement;"
+        " return [a.name, a.closest('.has-error') === document.querySelector('.has-error')]; }"
+    )
+    assert focused[1], f"the focus is on {focused[0]}, not in the first error"
+    assert not focused[0].startswith("person-0-"), focused[0]
+    assert Petition.objects.count() == 0

@@ -1,13 +1,15 @@
 """axe-core on the staff pages a registrar and a handler use all day: no serious or critical
 violation on the workbench, the intake form (empty and refused), a case with its action
-forms open, search results with the calendar open, and an HTML notice."""
+forms open, search results with the calendar open, and an HTML notice; and on the
+leader's and the auditor's workbench, with their queues and overview filled."""
 
 from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import axe_serious, login
-from xinfang.petitions.tests.factories import accepted, register, replied
+from xinfang.petitions.tests.factories import accepted, act, drive, register, replied
+from xinfang.petitions.workflow import Action
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -102,4 +104,28 @@ def test_no_handler_page_has_a_serious_accessibility_violation(
         if name == "case":
             _open_forms(page)
         found[name] = _check(page, axe_source)
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_no_leader_or_auditor_workbench_has_a_serious_accessibility_violation(
+    page: Any, street: Any, axe_source: str
+) -> None:
+    asked = accepted(street, title="楼道堆放杂物")
+    ask = {"days": 20, "reason": "需等待不动产登记中心出具材料"}
+    drive(asked, street, (Action.REQUEST_EXTENSION, ask, "handler"))
+    owned = act(accepted(street), street.leader, Action.TAKE_CHARGE, {"leader": street.leader.pk})
+    register(street.registrar, title="夜间施工噪声")
+    found: dict[str, list[str]] = {}
+    login(page, "leader")
+    page.goto("/")
+    # Filled, not the empty lists: the rows are what a screen reader has to get through.
+    assert asked.number in page.locator("#queue-extensions").inner_text()
+    assert owned.number in page.locator("#queue-leader_owned").inner_text()
+    found["leader workbench"] = _check(page, axe_source)
+    page.goto("/leader/")
+    found["leader's cases"] = _check(page, axe_source)
+    login(page, "auditor")
+    page.goto("/")
+    assert page.locator("#overdue-by-unit").count() == 1
+    found["auditor workbench"] = _check(page, axe_source)
     assert {name: v for name, v in found.items() if v} == {}

@@ -138,11 +138,14 @@ _CONTEXT: Final[Mapping[str, Callable[[Petition], tuple[dt.date, dict[str, Any]]
 }
 
 
-def render_notice_html(petition: Petition, kind: str, *, base: str = "") -> str:
+def render_notice_html(
+    petition: Petition, kind: str, *, base: str = "", print_button: bool = False
+) -> str:
     """Return the notice of `kind` as a standalone printable page; NotFound if none applies.
 
     The tracking address and its QR code are printed when the public site's address is
-    known: `base`, else settings.XINFANG_PUBLIC_URL.
+    known: `base`, else settings.XINFANG_PUBLIC_URL. `print_button` adds a print button
+    below the notice (never printed), for the page opened on its own.
     """
     if kind not in available_notices(petition):
         raise NotFound(gettext("该信访事项没有此类告知书。"))
@@ -158,6 +161,7 @@ def render_notice_html(petition: Petition, kind: str, *, base: str = "") -> str:
         "registered": clock.local_date(p.registered_at),
         "handling_unit": p.handling_unit.name if p.handling_unit else "",
         "petitioner_name": p.petitioner.name if p.petitioner else gettext("匿名信访人"),
+        "print_button": print_button,
         **extra,
     }
     if site := tracking.public_base(base):

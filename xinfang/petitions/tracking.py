@@ -19,7 +19,11 @@ def tracking_url(code: str, *, base: str) -> str:
 
 
 def qr_svg(url: str) -> SafeString:
-    """Return `url` as a QR code in inline SVG (medium error correction, for worn paper)."""
-    svg = segno.make(url, error="m").svg_inline(scale=4, title=url)
+    """Return `url` as a QR code in inline SVG (medium error correction, for worn paper).
+
+    The SVG has a viewBox and no width or height of its own, so the page's stylesheet
+    scales the whole code to the size it prints at (a fixed size would be cropped).
+    """
+    svg = segno.make(url, error="m").svg_inline(title=url, omitsize=True)
     # segno writes the SVG itself and escapes the title; nothing else goes in.
     return mark_safe(svg)

@@ -442,7 +442,7 @@ def _paper(
 def notice_html(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     petition = _paper(request, pk, kind)
     base = tracking.public_base(request.build_absolute_uri("/"))
-    return HttpResponse(notices.render_notice_html(petition, kind, base=base))
+    return HttpResponse(notices.render_notice_html(petition, kind, base=base, print_button=True))
 
 
 @login_required
@@ -467,7 +467,7 @@ def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def petitioner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def petitioner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     try:
         person = access.access_petitioner(request.user, pk)
     except NotFound as e:
@@ -475,11 +475,15 @@ def petitioner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     full = access.sees_personal_data(request.user)
     if full:
         services.petitioners_viewed(actor=request.user, people=[person], ip=client_ip(request))
-    page = CappedPaginator(selectors.petitioner_history(request.user, person), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    cases = selectors.petitioner_history(request.user, person)
+    if (fmt := request.GET.get("export", "")) in exports.FORMATS:
+        name = _("信访人%(name)s的信访记录") % {"name": person.name}
+        return exports.ledger_response(
+            user=request.user, cases=cases, fmt=fmt, name=name, ip=client_ip(request)
+        )
+    page = CappedPaginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "petitions/petitioner_detail.html",
-        {"person": person, "page": page, "full_personal": full},
+        {"person": person, "page": page, "full_personal": full, "query": ""},
     )

@@ -28,7 +28,8 @@ def test_a_date_in_another_order_is_refused_with_a_chinese_message() -> None:
     with translation.override("zh-hans"):
         form = SearchForm({"due_after": "12/01/2026"})
         assert not form.is_valid()
-    assert form.errors["due_after"] == ["请按 2026-12-01 的格式填写日期（年-月-日）。"]
+        # The message is translated when read: read it where Chinese is active.
+        assert form.errors["due_after"] == ["请按 2026-12-01 的格式填写日期（年-月-日）。"]
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

@@ -16,8 +16,9 @@ from xinfang.common.models import AuditEntry
 from xinfang.petitions import access, exports, ledger
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import Category
-from xinfang.petitions.tests.factories import accepted, register
+from xinfang.petitions.tests.factories import accepted, act, register
 from xinfang.petitions.validators import id_check_digit
+from xinfang.petitions.workflow import Action
 
 pytestmark = pytest.mark.django_db
 
@@ -208,3 +209,42 @@ def test_a_list_longer_than_a_sheet_goes_on_over_further_sheets(
         assert [c.value for c in sheet[1]] == list(ledger.HEADERS)
         numbers += [r[0].value for r in sheet.iter_rows(min_row=2)]
     assert numbers == [c.number for c in reversed(cases)]
+
+
+def _links_to_exports(user: Any, url: str) -> None:
+    page = _get(user, url).content.decode()
+    assert 'href="?export=csv"' in page and 'href="?export=xlsx"' in page
+
+
+def test_the_leaders_page_exports_their_cases_and_no_others(street: Any) -> None:
+    mine = act(accepted(street), street.leader, Action.TAKE_CHARGE, {"leader": street.leader.pk})
+    others = act(
+        accepted(street), street.leader, Action.TAKE_CHARGE, {"leader": street.community_leader.pk}
+    )
+    register(street.registrar)  # in the leader's street, in no leader's charge
+    _links_to_exports(street.leader, "/leader/")
+    assert [r["事项编号"] for r in _csv(street.leader, "/leader/")] == [mine.number]
+    sheet = _xlsx(street.leader, "/leader/")
+    assert [c.value for c in sheet[1]] == list(ledger.HEADERS)
+    assert [r[0].value for r in sheet.iter_rows(min_row=2)] == [mine.number]
+    assert [r["事项编号"] for r in _csv(street.community_leader, "/leader/")] == [others.number]
+    entry = AuditEntry.objects.filter(kind="download", actor=street.leader).latest("pk")
+    assert entry.summary == "ledger.xlsx:我的包案"
+
+
+def test_the_petitioners_page_exports_their_cases_the_user_may_know_of(street: Any) -> None:
+    here = accepted(street, petitioners=_person())
+    there = accepted(street, "yashiyuan", petitioners=_person(), title="夜间施工噪声扰民")
+    register(street.registrar, title="别人的事")
+    url = f"/petitioners/{here.petitioner_id}/"
+    assert here.petitioner_id == there.petitioner_id
+    _links_to_exports(street.registrar, url)
+    rows = _csv(street.registrar, url)
+    assert [r["事项编号"] for r in rows] == [there.number, here.number]  # newest first
+    assert rows[0]["身份证号"] == ID_NUMBER
+    # A handler of Lakeside Garden knows of its own case only, the identifiers masked.
+    (row,) = _csv(street.handler, url)
+    assert row["事项编号"] == here.number and row["联系电话"] == "139****2222"
+    sheet = _xlsx(street.handler, url)
+    assert [r[0].value for r in sheet.iter_rows(min_row=2)] == [here.number]
+    assert ID_NUMBER not in {c.value for r in sheet.iter_rows() for c in r}

@@ -28,10 +28,11 @@ def _client(user: Any) -> Client:
 
 def qr_text(page: str) -> str:
     """Return what the page's inline SVG QR code reads, redrawn from its path and decoded."""
-    svg = re.search(r'<svg width="(\d+)"[^>]*>.*?</svg>', page, re.S)
-    assert svg, "no inline SVG on the page"
-    scale = int(re.search(r'transform="scale\((\d+)\)"', svg.group(0)).group(1))  # type: ignore[union-attr]
-    size = int(svg.group(1)) // scale
+    # No width of its own: a viewBox in modules, scaled by the page's stylesheet.
+    svg = re.search(r'<svg viewBox="0 0 (\d+) \d+"[^>]*>.*?</svg>', page, re.S)
+    assert svg, "no inline SVG with a viewBox on the page"
+    assert "width=" not in svg.group(0).split(">", 1)[0], "a fixed size would be cropped"
+    size = int(svg.group(1))
     path = re.search(r' d="([^"]+)"', svg.group(0)).group(1)  # type: ignore[union-attr]
     dark: set[tuple[int, int]] = set()
     x = y = 0.0
@@ -123,3 +124,33 @@ def test_the_pdf_notice_carries_the_public_tracking_address(street: Any) -> None
         "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split()
     )
     assert f"{PUBLIC}/public/track/?code={petition.query_code}" in text
+
+
+def test_the_html_notice_has_a_print_button_below_the_notice_and_the_pdf_none(
+    street: Any,
+) -> None:
+    petition = accepted(street)
+    page = _client(street.registrar).get(f"/petitions/{petition.pk}/notices/acceptance/")
+    html = page.content.decode()
+    button = '<button type="button" id="print" onclick="window.print()">打印</button>'
+    assert button in html
+    assert html.index("</main>") < html.index(button)  # outside what is the notice
+    assert re.search(r"@media print \{ \.toolbar \{ display: none; \} \}", html)
+    pdf = notices.render_notice_pdf(petition, "acceptance")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "打印" not in text
+
+
+def test_the_notice_previewed_before_not_accepting_has_no_print_button(street: Any) -> None:
+    petition = register(street.registrar)
+    page = _client(street.registrar).post(
+        f"/petitions/{petition.pk}/act/not_accept/",
+        {
+            "reason": "属于劳动争议，应申请劳动仲裁。",
+            "legal_channel": "arbitration",
+            "version": petition.version,
+        },
+    )
+    html = page.content.decode()
+    assert 'id="notice-preview"' in html
+    assert "window.print()" not in html
