@@ -235,15 +235,6 @@ def untranslated_template_text(source: str) -> list[str]:
     return [lines[i].strip() for i in sorted(found)]
 
 
-# Chinese date formats known and left to their modules' own change (the notices' were
-# fixed with config/formats): each entry goes once its template writes date:"DATE_FORMAT"
-# or a translated format. Nothing may be added here.
-KNOWN_UNTRANSLATED = {
-    "xinfang/assessment/templates/assessment/letter_document.html": 1,
-    "xinfang/early_warnings/templates/early_warnings/screening.html": 1,
-}
-
-
 def test_templates_write_chinese_text_and_punctuation_only_through_translations() -> None:
     root = Path(settings.BASE_DIR)
     templates = [*root.glob("xinfang/*/templates/**/*.html"), *root.glob("templates/**/*.html")]
@@ -253,9 +244,7 @@ def test_templates_write_chinese_text_and_punctuation_only_through_translations(
         for t in templates
         if (lines := untranslated_template_text(t.read_text(encoding="utf-8")))
     }
-    known = {name: n for name, n in KNOWN_UNTRANSLATED.items() if len(found.get(name, [])) == n}
-    assert {name: lines for name, lines in found.items() if name not in known} == {}
-    assert known == KNOWN_UNTRANSLATED, "a known entry was fixed: remove it from the list"
+    assert found == {}
 
 
 def test_the_template_check_sees_through_tags_only() -> None:
