@@ -528,8 +528,11 @@ def filled_street(args: argparse.Namespace) -> Any:
         if not path.exists():
             sys.exit(f"--reuse: no {path} from an earlier run")
         setup_django(f"sqlite:///{path}")
+        from django.core.management import call_command
+
         from xinfang.demo.street import load_street
 
+        call_command("migrate", verbosity=0)  # what the code has added since
         return load_street()
     setup_django(bench_database(args))
 

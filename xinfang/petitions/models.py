@@ -457,6 +457,8 @@ class Petition(models.Model):
         indexes = [
             models.Index(fields=["owner_unit", "-registered_at"], name="pet_owner_time"),
             models.Index(fields=["owner_unit", "due_date"], name="pet_owner_due"),
+            # The KPI summary counts a unit's cases due on a day again (assessment).
+            models.Index(fields=["owner_unit", "handling_due"], name="pet_owner_handling_due"),
             models.Index(fields=["registered_unit", "status"], name="pet_reg_unit_status"),
             models.Index(fields=["handling_unit", "status"], name="pet_hand_unit_status"),
             models.Index(fields=["status", "due_date"], name="pet_status_due"),

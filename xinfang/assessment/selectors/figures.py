@@ -31,6 +31,7 @@ from xinfang.assessment.selectors.rules import (
     anchor_days,
     follow_up_days,
     open_rules,
+    open_span,
     parts,
     passed_before,
     unit_residents,
@@ -40,7 +41,6 @@ from xinfang.organization.models import Unit
 from xinfang.organization.selectors import unit_scope
 from xinfang.petitions import access
 from xinfang.petitions.models import Category, Channel, Petition
-from xinfang.petitions.workflow import OPEN_STATUSES
 
 # ---------------------------------------------------------------- figures
 
@@ -181,7 +181,7 @@ def kpi_figures(unit: Unit, p: Period, today: dt.date) -> Figures:
             .objects.filter(_rows_of(ids), day__gte=span.start, day__lte=span.end)
             .aggregate(**group)
         )
-    row |= Petition.objects.filter(access.unit_q(unit), status__in=OPEN_STATUSES).aggregate(
+    row |= Petition.objects.filter(access.unit_q(unit), open_span(today)).aggregate(
         **_open_counts(today)
     )
     incidents = MajorIncident.objects.filter(unit__path__startswith=unit.path).aggregate(
@@ -231,7 +231,7 @@ def kpi_figures_of_units(
         for counts in grouped:
             add(rows, counts.pop("unit_id"), counts)
     live = (
-        Petition.objects.filter(owner_unit_id__in=owners, status__in=OPEN_STATUSES)
+        Petition.objects.filter(open_span(today), owner_unit_id__in=owners)
         .order_by()
         .values("owner_unit_id")
         .annotate(**_open_counts(today))

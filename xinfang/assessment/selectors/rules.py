@@ -273,6 +273,11 @@ def open_rules(today: dt.date) -> dict[str, Rule]:
     }
 
 
+def open_span(today: dt.date) -> Q:
+    """Return the open cases either list may hold: a range of the (status, deadline) index."""
+    return Q(status__in=OPEN_STATUSES, due_date__lte=today + dt.timedelta(DUE_SOON_DAYS))
+
+
 # ---------------------------------------------------------------- units
 
 
