@@ -457,11 +457,14 @@ class Petition(models.Model):
         indexes = [
             models.Index(fields=["owner_unit", "-registered_at"], name="pet_owner_time"),
             models.Index(fields=["owner_unit", "due_date"], name="pet_owner_due"),
-            # The KPI summary counts a unit's cases due on a day again (assessment).
+            # The KPI summary counts a unit's cases of a day again (assessment): equality on
+            # the unit and the day's range in one index, for each day it keeps.
             models.Index(fields=["owner_unit", "handling_due"], name="pet_owner_handling_due"),
+            models.Index(fields=["owner_unit", "replied_at"], name="pet_owner_replied"),
             models.Index(fields=["registered_unit", "status"], name="pet_reg_unit_status"),
             models.Index(fields=["handling_unit", "status"], name="pet_hand_unit_status"),
-            models.Index(fields=["status", "due_date"], name="pet_status_due"),
+            # With the owner: the dashboard's overdue count reads this index alone.
+            models.Index(fields=["status", "due_date", "owner_unit"], name="pet_status_due_owner"),
             # Counts by status of a broad scope read the unit from the index, not the rows.
             models.Index(fields=["status", "owner_unit"], name="pet_status_owner"),
             models.Index(fields=["due_date"], name="pet_due"),
