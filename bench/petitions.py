@@ -514,7 +514,7 @@ def kpi_args(description: str, runs: int) -> argparse.Namespace:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="time the SQLite database an earlier run of the same size filled, without filling",
+        help="time the database an earlier run filled (SQLite: of the same size), without filling",
     )
     args = parser.parse_args()
     args.analyze = True
@@ -524,10 +524,15 @@ def kpi_args(description: str, runs: int) -> argparse.Namespace:
 def filled_street(args: argparse.Namespace) -> Any:
     """Build the demo street on a fresh bench database and fill it with args.petitions cases."""
     if args.reuse:
-        path = BENCH_DIR / f"petitions-{args.petitions}.sqlite3"
-        if not path.exists():
-            sys.exit(f"--reuse: no {path} from an earlier run")
-        setup_django(f"sqlite:///{path}")
+        url = args.database_url or os.environ.get("DJANGO_DATABASE_URL", "")
+        if url.startswith(("postgres://", "postgresql://")):
+            url = urlunsplit(urlsplit(url)._replace(path="/xinfang_bench"))
+        else:
+            path = BENCH_DIR / f"petitions-{args.petitions}.sqlite3"
+            if not path.exists():
+                sys.exit(f"--reuse: no {path} from an earlier run")
+            url = f"sqlite:///{path}"
+        setup_django(url)
         from django.core.management import call_command
 
         from xinfang.demo.street import load_street
