@@ -99,22 +99,25 @@ def count_cases(petition_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def _count_chunk(ids: Sequence[int]) -> None:
-    old = {
-        c.petition_id: c for c in KpiCounted.objects.select_for_update().filter(petition_id__in=ids)
-    }
-    marks: set[Key] = set()
-    for c in old.values():
-        marks |= _keys(c.unit_id, c.registered_on, c.replied_on, c.due_on)
-    rows = Petition.objects.filter(pk__in=ids).values_list(
-        "pk",
-        "owner_unit_id",
-        "registered_at",
-        "route_due",
-        "replied_at",
-        "handling_due",
-        "repeat_of_id",
-        "merged_into_id",
+    # The cases locked first, as their services lock them: a handler of a case's next
+    # event waits here, then reads the state and the KpiCounted row this one leaves.
+    rows = list(
+        Petition.objects.select_for_update()
+        .filter(pk__in=ids)
+        .values_list(
+            "pk",
+            "owner_unit_id",
+            "registered_at",
+            "route_due",
+            "replied_at",
+            "handling_due",
+            "repeat_of_id",
+            "merged_into_id",
+        )
     )
+    marks: set[Key] = set()
+    for c in KpiCounted.objects.filter(petition_id__in=ids):
+        marks |= _keys(c.unit_id, c.registered_on, c.replied_on, c.due_on)
     counted, originals = [], set()
     for pk, unit, registered, route_due, replied, due, repeat_of, merged_into in rows:
         replied_on = _local_day(replied) if replied else None
