@@ -1,8 +1,8 @@
 """Every read of the assessment app, already scoped to the user.
 
-`rules` and `figures` are the KPI engine: each figure's filter and the cases behind it;
-the counts, trends and breakdowns. The other modules read schemes and assessments,
-responsibility letters and spot checks. Callers use the names below; the modules group
+`rules`, `figures` and `trends` are the KPI engine: each figure's filter and the cases
+behind it; the counts; the trends and breakdowns. The other modules read schemes and
+assessments, responsibility letters and spot checks. Callers use the names below; the modules group
 what belongs together.
 """
 
@@ -33,13 +33,9 @@ from xinfang.assessment.selectors.common import (
 from xinfang.assessment.selectors.figures import (
     Figure,
     Figures,
-    Slice,
-    TrendMonth,
-    breakdowns,
     incident_list,
     kpi_figures,
     kpi_figures_of_units,
-    kpi_trend,
 )
 from xinfang.assessment.selectors.letters import (
     TargetRow,
@@ -73,6 +69,7 @@ from xinfang.assessment.selectors.spot_checks import (
     spot_check_population,
     spot_checks_for_user,
 )
+from xinfang.assessment.selectors.trends import Slice, TrendMonth, breakdowns, kpi_trend
 
 __all__ = [
     "ASSESSMENT_MANAGERS",
