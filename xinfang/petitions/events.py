@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 from huey.exceptions import RetryTask
@@ -193,6 +193,19 @@ def undelivered(now: dt.datetime) -> list[int]:
     return sorted(ids)
 
 
+def pending(handler: Handler, *, scan: int = SCAN_EVENTS) -> QuerySet[PetitionEvent]:
+    """Return the events among the newest `scan` that `handler` has not done."""
+    name = handler_name(handler)
+    if handler not in _subscriptions_of(name):
+        raise ValueError(f"{name} is not subscribed")
+    done = EventDelivery.objects.filter(event=OuterRef("pk"), handler=name, done_at__isnull=False)
+    kinds = [kind for kind, handlers in _subscriptions.items() if name in handlers]
+    newest = Subquery(PetitionEvent.objects.order_by("-pk").values("pk")[:1])
+    return PetitionEvent.objects.filter(pk__gt=newest - scan, action__in=kinds).exclude(
+        Exists(done)
+    )
+
+
 def deliver_pending(
     handler: Handler, batch: Callable[[Sequence[CaseEvent]], None], *, scan: int = SCAN_EVENTS
 ) -> int:
@@ -204,18 +217,10 @@ def deliver_pending(
     newest `scan` events.
     """
     name = handler_name(handler)
-    if handler not in _subscriptions_of(name):
-        raise ValueError(f"{name} is not subscribed")
-    done = EventDelivery.objects.filter(event=OuterRef("pk"), handler=name, done_at__isnull=False)
-    kinds = [kind for kind, handlers in _subscriptions.items() if name in handlers]
-    newest = Subquery(PetitionEvent.objects.order_by("-pk").values("pk")[:1])
-    pending = PetitionEvent.objects.filter(pk__gt=newest - scan, action__in=kinds).exclude(
-        Exists(done)
-    )
-    if not pending.exists():
-        return 0
     with transaction.atomic():
-        rows = [_case_event(row) for row in pending]
+        rows = [_case_event(row) for row in pending(handler, scan=scan)]
+        if not rows:
+            return 0
         batch(rows)
         now = clock.now()
         EventDelivery.objects.bulk_create(

@@ -294,9 +294,14 @@ def _insert_counted() -> None:
 
 def bring_up_to_date() -> None:
     """Make the summary count every committed change; cheap when it already does."""
-    state = KpiState.objects.annotate(marked=Exists(KpiMark.objects.all())).first()
+    # One query when there is nothing to do: whether it is built, marked or behind.
+    state = KpiState.objects.annotate(
+        marked=Exists(KpiMark.objects.all()),
+        behind=Exists(events.pending(count_on_event, scan=READ_SCAN)),
+    ).first()
     if state is None or state.follow_up_days != follow_up_days():
         rebuild()  # the recent events are counted again below: the same counts, in no time
-    pending = events.deliver_pending(count_on_event, _count_events, scan=READ_SCAN)
-    if pending or (state and state.marked):
+    if state is None or state.behind:
+        events.deliver_pending(count_on_event, _count_events, scan=READ_SCAN)
+    if state is None or state.behind or state.marked:
         refresh()

@@ -5,28 +5,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organization', '0001_initial'),
-        ('petitions', '0008_external_ref'),
+        ("organization", "0001_initial"),
+        ("petitions", "0008_external_ref"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='petition',
-            name='pet_status_due',
+            model_name="petition",
+            name="pet_status_due",
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['owner_unit', 'handling_due'], name='pet_owner_handling_due'),
+            model_name="petition",
+            index=models.Index(
+                fields=["owner_unit", "handling_due"], name="pet_owner_handling_due"
+            ),
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['owner_unit', 'replied_at'], name='pet_owner_replied'),
+            model_name="petition",
+            index=models.Index(fields=["owner_unit", "replied_at"], name="pet_owner_replied"),
         ),
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['status', 'due_date', 'owner_unit'], name='pet_status_due_owner'),
+            model_name="petition",
+            index=models.Index(
+                fields=["status", "due_date", "owner_unit"], name="pet_status_due_owner"
+            ),
         ),
     ]
