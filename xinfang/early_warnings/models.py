@@ -44,11 +44,15 @@ class TextBand(models.Model):
     """One LSH band of a case's signature: cases sharing a key are candidates."""
 
     key = models.BigIntegerField(_("分段键"))
-    petition = models.ForeignKey("petitions.Petition", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (petition, key) below serves the reads by case.
+    petition = models.ForeignKey(
+        "petitions.Petition", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         verbose_name = _("签名分段")
         verbose_name_plural = _("签名分段")
+        # The lookup's: a key's cases newest first, read from the index alone.
         indexes = [models.Index(fields=["key", "petition"], name="ew_band_key_petition")]
         constraints = [models.UniqueConstraint(fields=["petition", "key"], name="ew_band_unique")]
 

@@ -5,12 +5,13 @@ from typing import Any
 
 import pytest
 
-from xinfang.early_warnings import handlers, services
+from xinfang.early_warnings import handlers, rules, services
 from xinfang.early_warnings.models import Alert, TextBand, TextSignature
 from xinfang.early_warnings.tests.conftest import ELECTION, START, UNRELATED, petition_by
 from xinfang.petitions import events
 from xinfang.petitions.models import EventDelivery, Petition, PetitionEvent
 
+KEYS = rules.FULL_BANDS + rules.TITLE_BANDS  # band rows a case has
 pytestmark = pytest.mark.django_db
 
 
@@ -30,7 +31,7 @@ def test_a_registration_indexes_its_text_after_commit_and_not_before(
         assert not TextSignature.objects.exists()
     row = TextSignature.objects.get(petition=petition)
     assert row.community_id == street.lakeside.pk
-    assert TextBand.objects.filter(petition=petition).count() == 64
+    assert TextBand.objects.filter(petition=petition).count() == KEYS
 
 
 def test_six_people_over_five_days_at_one_place_raise_one_collective_alert(
