@@ -186,7 +186,7 @@ def fill_index(rng: random.Random) -> dict[str, Any]:
     band_id = base.next_id(TextBand)
     size_before = base.database_size()
     cases = Petition.objects.order_by("pk").values_list(
-        "pk", "community_id", "address", "registered_at"
+        "pk", "community_id", "address", "registered_at", "owner_unit_id"
     )
     written = 0
     started = time.perf_counter()
@@ -239,7 +239,7 @@ def write_chunk(
     picks = np.array([[rng.randrange(len(pool)) for _ in range(3)] for _ in chunk])
     fulls = pool[picks].min(axis=1)
     sig_rows, band_rows = [], []
-    for (pk, community, address, at), full in zip(chunk, fulls, strict=True):
+    for (pk, community, address, at, owner), full in zip(chunk, fulls, strict=True):
         sigs = rules.Signatures(full=full.tobytes(), title=titles[rng.randrange(len(titles))])
         sig_rows.append(
             (
@@ -251,7 +251,7 @@ def write_chunk(
             )
         )
         for key in rules.band_keys(sigs):
-            band_rows.append((band_id, key, pk))
+            band_rows.append((band_id, key, pk, owner))
             band_id += 1
     signatures.insert_tuples(sig_rows)
     bands.insert_tuples(band_rows)
@@ -439,7 +439,7 @@ def rebuild_rate(sample: int) -> dict[str, Any]:
 
     rows = list(
         Petition.objects.only(
-            "pk", "title", "content", "community", "address", "registered_at"
+            "pk", "title", "content", "community", "address", "registered_at", "owner_unit"
         ).order_by("-pk")[:sample]
     )
     started = time.perf_counter()

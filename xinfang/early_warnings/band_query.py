@@ -8,9 +8,12 @@ the cap-th newest visible case; the band rows from there on are then counted per
 the `limit` cases sharing the most keys kept (the newest first among equals), and their
 signatures joined in — one statement, on SQLite and PostgreSQL alike.
 
-The scope is the cases' own filter (access.visible_q), compiled to SQL by the ORM and
-checked on each band row through a join to its case, inside the cap: a case the user may
-not see never takes a visible one's place.
+The scope is the cases' own filter (access.visible_q, on their owner unit), compiled to
+SQL by the ORM against the owner unit each band row mirrors, and checked inside the cap
+from the (key, petition, owner unit) index alone: a case the user may not see never
+takes a visible one's place, and no case row is read. The mirror follows a case's moves
+after commit (handlers.owner_sync); the cases the lookup returns are read through the
+scope itself, so a case just moved away is never shown.
 """
 
 from typing import Any, NamedTuple
@@ -20,7 +23,6 @@ from django.db import connection
 from django.db.models import Q
 
 from xinfang.early_warnings.models import TextBand, TextSignature
-from xinfang.petitions.models import Petition
 
 
 class Candidate(NamedTuple):
@@ -32,8 +34,8 @@ class Candidate(NamedTuple):
 
 
 def _scope_sql(scope: Q) -> tuple[str, list[Any]] | None:
-    """Return `scope` as SQL on the case table, '' for no filter; None when it holds nothing."""
-    query = Petition.objects.filter(scope).query
+    """Return `scope` as SQL on the band table, '' for no filter; None when it holds nothing."""
+    query = TextBand.objects.filter(scope).query
     try:
         sql, params = query.get_compiler(connection=connection).compile(query.where)
     except EmptyResultSet:
@@ -44,7 +46,8 @@ def _scope_sql(scope: Q) -> tuple[str, list[Any]] | None:
 def candidates(scope: Q, *, exclude: int, keys: list[int], cap: int, limit: int) -> list[Candidate]:
     """Return up to `limit` cases within `scope` sharing the most of `keys`, with their rows.
 
-    Of each key only the `cap` newest cases (by id) other than `exclude` count.
+    `scope` filters cases on their owner unit (access.visible_q); of each key only the
+    `cap` newest cases (by id) other than `exclude` count.
     """
     if not keys:
         return []
@@ -52,10 +55,8 @@ def candidates(scope: Q, *, exclude: int, keys: list[int], cap: int, limit: int)
     if compiled is None:
         return []
     scope_sql, scope_params = compiled
-    case = Petition._meta.db_table
     band = TextBand._meta.db_table
     sig = TextSignature._meta.db_table
-    join = f' JOIN "{case}" ON "{case}"."id" = b."petition_id"' if scope_sql else ""
     where = f" AND {scope_sql}" if scope_sql else ""
     values = ", ".join(["(%s)"] * len(keys))
     # MATERIALIZED: the cut of each key is computed once, never inlined into the join.
@@ -63,19 +64,19 @@ def candidates(scope: Q, *, exclude: int, keys: list[int], cap: int, limit: int)
         WITH wanted(k) AS (VALUES {values}),
         cuts AS MATERIALIZED (
             SELECT k, (
-                SELECT b."petition_id" FROM "{band}" b{join}
-                WHERE b."key" = wanted.k AND b."petition_id" <> %s{where}
-                ORDER BY b."petition_id" DESC LIMIT 1 OFFSET %s
+                SELECT "{band}"."petition_id" FROM "{band}"
+                WHERE "{band}"."key" = wanted.k AND "{band}"."petition_id" <> %s{where}
+                ORDER BY "{band}"."petition_id" DESC LIMIT 1 OFFSET %s
             ) AS cut
             FROM wanted
         ),
         hits AS (
-            SELECT b."petition_id" AS pid, COUNT(*) AS n
-            FROM cuts JOIN "{band}" b
-                ON b."key" = cuts.k AND b."petition_id" >= COALESCE(cuts.cut, 0){join}
-            WHERE b."petition_id" <> %s{where}
-            GROUP BY b."petition_id"
-            ORDER BY n DESC, b."petition_id" DESC
+            SELECT "{band}"."petition_id" AS pid, COUNT(*) AS n
+            FROM cuts JOIN "{band}"
+                ON "{band}"."key" = cuts.k AND "{band}"."petition_id" >= COALESCE(cuts.cut, 0)
+            WHERE "{band}"."petition_id" <> %s{where}
+            GROUP BY "{band}"."petition_id"
+            ORDER BY n DESC, "{band}"."petition_id" DESC
             LIMIT %s
         )
         SELECT s."petition_id", s."signature", s."community_id", s."address", hits.n

@@ -87,7 +87,8 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
         if (m := rules.scored(text, here, rules.Place(c.community_id, c.address))) is not None
     ]
     best = rules.best_first(scored, min(limit, MAX_LIMIT))
-    cases = Petition.objects.in_bulk([pk for pk, _m in best])
+    # Through the scope again: the band rows' owner units follow a move after commit.
+    cases = Petition.objects.filter(visible_q(user)).in_bulk([pk for pk, _m in best])
     return [Similar(petition=cases[pk], match=m) for pk, m in best if pk in cases]
 
 

@@ -1,6 +1,7 @@
 """The bands in their new layout: the whole text's first 48 hashes one by one, the title's
-first 48 in pairs (rules.band_keys); the case column's own index is dropped (the unique
-(petition, key) index serves it).
+first 48 in pairs (rules.band_keys), each row with its case's owner unit, indexed as the
+lookup reads them (key, petition, owner unit); the case column's own index is dropped
+(the unique (petition, key) index serves it).
 
 The bands are recomputed from the stored signatures — no text is signed again — in
 chunks; the keys are computed here as rules.band_keys computed them when this was
@@ -40,10 +41,15 @@ def rebuild_bands(apps: Any, schema_editor: Any, layout: Any = LAYOUT) -> None:
     band = apps.get_model("early_warnings", "TextBand")
     signature = apps.get_model("early_warnings", "TextSignature")
     band.objects.all().delete()
-    rows = signature.objects.order_by("pk").values_list("petition_id", "signature")
+    rows = signature.objects.order_by("pk").values_list(
+        "petition_id", "signature", "petition__owner_unit_id"
+    )
     chunk = []
-    for petition_id, data in rows.iterator(chunk_size=_CHUNK):
-        chunk += [band(key=k, petition_id=petition_id) for k in band_keys(bytes(data), layout)]
+    for petition_id, data, owner in rows.iterator(chunk_size=_CHUNK):
+        chunk += [
+            band(key=k, petition_id=petition_id, owner_unit_id=owner)
+            for k in band_keys(bytes(data), layout)
+        ]
         if len(chunk) >= 50 * _CHUNK:
             band.objects.bulk_create(chunk, batch_size=5000)
             chunk = []
@@ -57,6 +63,7 @@ def rebuild_bands_before(apps: Any, schema_editor: Any) -> None:
 class Migration(migrations.Migration):
     dependencies = [
         ("early_warnings", "0005_binary_signatures"),
+        ("organization", "0001_initial"),
     ]
 
     operations = [
@@ -70,5 +77,22 @@ class Migration(migrations.Migration):
                 to="petitions.petition",
             ),
         ),
+        migrations.AddField(
+            model_name="textband",
+            name="owner_unit",
+            field=models.ForeignKey(
+                db_constraint=False,
+                db_index=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="organization.unit",
+            ),
+        ),
+        migrations.RemoveIndex(model_name="textband", name="ew_band_key_petition"),
         migrations.RunPython(rebuild_bands, rebuild_bands_before),
+        migrations.AddIndex(
+            model_name="textband",
+            index=models.Index(fields=["key", "petition", "owner_unit"], name="ew_band_lookup"),
+        ),
     ]

@@ -111,6 +111,7 @@ def test_the_cap_counts_only_the_cases_the_user_may_see(street: Any, monkeypatch
         (theirs, street.yashiyuan),
     ):
         act(petition, street.registrar, Action.ACCEPT, {"handling_unit": unit.pk})
+        petition.refresh_from_db()
         services.signature_index(petition=petition)
     monkeypatch.setattr(selectors, "BAND_CAP", 1)
     # The newest case of every band is hidden from the handler: the older one they may see
