@@ -19,7 +19,10 @@ Four parts, printed as one JSON line and then a table:
    text's signature of a union of parts is the element-wise minimum of the parts'
    signatures, so a million signatures cost no more than the parts'.
 3. Reads: the similar-petition lookup of a random case (selectors.similar_petitions, as
-   the API calls it; p50, p95); the hot issues of the street over 7 and 30 days
+   the API calls it; p50, p95, wall clock and the process's CPU time); the lookup under
+   several band caps (selectors.BAND_CAP), each with its recall against a full scan —
+   every signature in memory, scored as the lookup scores, of which the lookup's ten
+   best should match the ten best scores; the hot issues of the street over 7 and 30 days
    (selectors.hot_issues); the hourly surge scan (services.surges_detect); the index's
    size in the database and the lookup process's peak memory.
 4. Writes: the rebuild rate from the cases' own texts (services.signature_rebuild over a

@@ -2,11 +2,13 @@
 
 import importlib
 from io import StringIO
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
 
 from xinfang.common.errors import ValidationFailed
 from xinfang.early_warnings import rules, selectors, services
@@ -138,9 +140,10 @@ def test_the_band_layout_migration_rewrites_every_case_s_bands_from_its_signatur
         services.signature_index(petition=petition)
     written = set(TextBand.objects.values_list("petition_id", "key"))
     migration = importlib.import_module("xinfang.early_warnings.migrations.0006_band_layout")
-    migration.rebuild_bands_before(django_apps, None)
+    editor = SimpleNamespace(connection=connection)
+    migration.rebuild_bands_before(django_apps, editor)
     before = set(TextBand.objects.values_list("petition_id", "key"))
     # 0005's layout: 32 bands of 2 on either part (its title bands are the first 24 of them).
     assert len(before) == 3 * 64 and len(before & written) == 3 * 24
-    migration.rebuild_bands(django_apps, None)
+    migration.rebuild_bands(django_apps, editor)
     assert set(TextBand.objects.values_list("petition_id", "key")) == written
