@@ -44,7 +44,7 @@ MAX_CANDIDATES: Final = 300
 # Read per band key at most: its newest cases the user may see. A common band (a
 # frequent shingle's minimum) would otherwise make the lookup read a share of the
 # register; bench/README.md gives the recall this costs against a full scan.
-BAND_CAP: Final = 50
+BAND_CAP: Final = 200
 MAX_LIMIT: Final = 50
 
 
