@@ -19,7 +19,10 @@ Four parts, printed as one JSON line and then a table:
    text's signature of a union of parts is the element-wise minimum of the parts'
    signatures, so a million signatures cost no more than the parts'.
 3. Reads: the similar-petition lookup of a random case (selectors.similar_petitions, as
-   the API calls it; p50, p95); the hot issues of the street over 7 and 30 days
+   the API calls it; p50, p95, wall clock and the process's CPU time); the lookup under
+   several band caps (selectors.BAND_CAP), each with its recall against a full scan —
+   every signature in memory, scored as the lookup scores, of which the lookup's ten
+   best should match the ten best scores; the hot issues of the street over 7 and 30 days
    (selectors.hot_issues); the hourly surge scan (services.surges_detect); the index's
    size in the database and the lookup process's peak memory.
 4. Writes: the rebuild rate from the cases' own texts (services.signature_rebuild over a
@@ -35,10 +38,12 @@ developer's. bench/README.md keeps the figures.
 import argparse
 import csv
 import gzip
+import itertools
 import json
 import os
 import random
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -89,6 +94,12 @@ def quality() -> dict[str, Any]:
         assert sa is not None and sb is not None
         said.append((rules.match(sa, sb, nowhere, nowhere) is not None, same))
     hits = sum(s and t for s, t in said)
+    # The lookup offers a pair only when the two share a band key; what it then finds
+    # of the labelled same pairs (the band cap aside, which part 3 measures).
+    offered = [
+        bool(set(rules.band_keys(sigs[a])) & set(rules.band_keys(sigs[b]))) for a, b, _s in pairs
+    ]
+    found = sum(s and t and o for (s, t), o in zip(said, offered, strict=True))
     people: dict[str, int] = {}
     cases = []
     for r in rows:
@@ -121,6 +132,11 @@ def quality() -> dict[str, Any]:
         "same_pairs": sum(t for _s, t in said),
         "precision": round(hits / max(1, sum(s for s, _t in said)), 3),
         "recall": round(hits / max(1, sum(t for _s, t in said)), 3),
+        "lookup_recall": round(found / max(1, sum(t for _s, t in said)), 3),
+        "layout": {
+            "full": [rules.FULL_BANDS, rules.FULL_ROWS],
+            "title": [rules.TITLE_BANDS, rules.TITLE_ROWS],
+        },
         "thresholds": {"min_full": rules.MIN_FULL, "min_title": rules.MIN_TITLE},
         "signature_ms": round(sign_ms, 2),
         "board_messages": len(rows),
@@ -174,7 +190,7 @@ def fill_index(rng: random.Random) -> dict[str, Any]:
     band_id = base.next_id(TextBand)
     size_before = base.database_size()
     cases = Petition.objects.order_by("pk").values_list(
-        "pk", "community_id", "address", "registered_at"
+        "pk", "community_id", "address", "registered_at", "owner_unit_id"
     )
     written = 0
     started = time.perf_counter()
@@ -227,7 +243,7 @@ def write_chunk(
     picks = np.array([[rng.randrange(len(pool)) for _ in range(3)] for _ in chunk])
     fulls = pool[picks].min(axis=1)
     sig_rows, band_rows = [], []
-    for (pk, community, address, at), full in zip(chunk, fulls, strict=True):
+    for (pk, community, address, at, owner), full in zip(chunk, fulls, strict=True):
         sigs = rules.Signatures(full=full.tobytes(), title=titles[rng.randrange(len(titles))])
         sig_rows.append(
             (
@@ -239,7 +255,7 @@ def write_chunk(
             )
         )
         for key in rules.band_keys(sigs):
-            band_rows.append((band_id, key, pk))
+            band_rows.append((band_id, key, pk, owner))
             band_id += 1
     signatures.insert_tuples(sig_rows)
     bands.insert_tuples(band_rows)
@@ -272,6 +288,29 @@ def table_sizes() -> dict[str, float]:
 # ---------------------------------------------------------------- 3. reads
 
 
+def timed(fn: Any, runs: int) -> dict[str, Any]:
+    """Return base.timed's wall-clock figures and the same of the process's CPU time.
+
+    On a machine other processes load, the wall clock counts their turns too; the CPU
+    time (SQLite runs in the process) is the lookup's own work. On PostgreSQL the
+    server's share is not in it.
+    """
+    cpu: list[float] = []
+
+    def one() -> None:
+        started = time.process_time()
+        fn()
+        cpu.append((time.process_time() - started) * 1000)
+
+    wall = base.timed(one, runs)
+    cpu = sorted(cpu[1:])  # the first is the warm-up
+    return {
+        **wall,
+        "cpu_median_ms": round(statistics.median(cpu), 2),
+        "cpu_p95_ms": round(cpu[min(len(cpu) - 1, int(len(cpu) * 0.95))], 2),
+    }
+
+
 def reads(street: Any, runs: int, rng: random.Random) -> dict[str, Any]:
     """Time the lookups, the hot issues and the surge scan on the full index."""
     import datetime as dt
@@ -294,11 +333,12 @@ def reads(street: Any, runs: int, rng: random.Random) -> dict[str, Any]:
         petition = cases[len(found) % len(cases)]
         found.append(len(selectors.similar_petitions(registrar, petition, limit=10)))
 
-    result: dict[str, Any] = {"similar_lookup": base.timed(lookup, runs)}
+    result: dict[str, Any] = {"similar_lookup": timed(lookup, runs)}
     result["similar_found_mean"] = round(sum(found) / max(1, len(found)), 1)
     result["lookup_peak_rss_mb_growth"] = round(
         (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024, 1
     )
+    result.update(cap_sweep(registrar, cases, min(runs, 100)))
     today = clock.today()
     scope = access.unit_q(street.street)
     for days in (7, 30):
@@ -315,6 +355,107 @@ def reads(street: Any, runs: int, rng: random.Random) -> dict[str, Any]:
     return result
 
 
+class FullScan:
+    """Every case's signature in memory, scored as the lookup scores: the lookup's truth."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        from xinfang.early_warnings import rules
+        from xinfang.early_warnings.models import TextSignature
+
+        ids, fulls, titles, communities, addresses = [], [], [], [], []
+        untitled = bytes(rules.TITLE_HASHES * 4)
+        rows = TextSignature.objects.order_by("pk").values_list(
+            "petition_id", "signature", "community_id", "address"
+        )
+        for pk, data, community, address in rows.iterator(chunk_size=5000):
+            sig = rules.Signatures.from_bytes(data)
+            ids.append(pk)
+            fulls.append(sig.full)
+            titles.append(sig.title or untitled)
+            communities.append(community or -1)
+            addresses.append(address)
+        self.ids = np.array(ids)
+        self.full = np.frombuffer(b"".join(fulls), dtype="<u4").reshape(len(ids), -1)
+        self.title = np.frombuffer(b"".join(titles), dtype="<u4").reshape(len(ids), -1)
+        self.titled = (self.title != 0).any(axis=1)
+        self.community = np.array(communities)
+        codes: dict[str, int] = {"": -1}
+        self.address = np.array([codes.setdefault(a, len(codes)) for a in addresses])
+        self.row = {pk: i for i, pk in enumerate(ids)}
+
+    def best(self, pk: int, limit: int) -> list[float]:
+        """Return the `limit` best scores any other case reaches against case `pk`."""
+        import numpy as np
+
+        from xinfang.early_warnings import rules
+
+        i = self.row[pk]
+        full = (self.full == self.full[i]).mean(axis=1)
+        title = np.where(
+            self.titled & self.titled[i], (self.title == self.title[i]).mean(axis=1), 0.0
+        )
+        same = (full >= rules.MIN_FULL) | (title >= rules.MIN_TITLE)
+        here = ((self.community == self.community[i]) & (self.community[i] != -1)) | (
+            (self.address == self.address[i]) & (self.address[i] != -1)
+        )
+        score = (1 - rules.PLACE_WEIGHT) * np.maximum(full, title) + rules.PLACE_WEIGHT * here
+        score = np.where(same, np.round(np.minimum(score, 1.0), 4), -1.0)
+        score[i] = -1.0
+        top = np.sort(score)[::-1][:limit]
+        return [float(x) for x in top if x >= 0]
+
+
+def recall(found: list[list[float]], truth: list[list[float]]) -> float:
+    """Return the share of the full scan's best scores the lookups matched, rank by rank.
+
+    The i-th best score of the full scan counts as found when the lookup's i-th best is
+    at least as high: among equal scores any case will do (a register where each matter
+    recurs holds many cases scoring alike).
+    """
+    hit = total = 0
+    for got, best in zip(found, truth, strict=True):
+        total += len(best)
+        hit += sum(i < len(got) and got[i] >= b - 1e-9 for i, b in enumerate(best))
+    return round(hit / max(1, total), 3)
+
+
+def scores(user: Any, petition: Any) -> list[float]:
+    """Return the scores of the similar lookup's ten best for `petition`, as `user` asks."""
+    from xinfang.early_warnings import selectors
+
+    return [s.match.score for s in selectors.similar_petitions(user, petition, limit=10)]
+
+
+def cap_sweep(user: Any, cases: list[Any], runs: int) -> dict[str, Any]:
+    """Return the lookup's time and recall (against a full scan) under several band caps."""
+    from xinfang.early_warnings import selectors
+
+    started = time.perf_counter()
+    scan = FullScan()
+    sample = [c for c in cases if c.pk in scan.row][:runs]
+    truth = [scan.best(c.pk, 10) for c in sample]
+    out: dict[str, Any] = {
+        "full_scan_load_s": round(time.perf_counter() - started, 1),
+        "recall_sample": len(sample),
+        "recall_default_cap": selectors.BAND_CAP,
+    }
+    kept = selectors.BAND_CAP
+    try:
+        for cap in (25, 50, 100, 200, 400, 10**9):
+            selectors.BAND_CAP = cap
+            got = [scores(user, c) for c in sample]
+            turn = itertools.cycle(sample)
+            timing = timed(lambda t=turn: scores(user, next(t)), runs)
+            name = "uncapped" if cap == 10**9 else str(cap)
+            out[f"cap_{name}"] = {**timing, "recall": recall(got, truth)}
+            base.progress(f"band cap {name}: {out[f'cap_{name}']}")
+    finally:
+        selectors.BAND_CAP = kept
+    return out
+
+
 # ---------------------------------------------------------------- 4. writes
 
 
@@ -325,7 +466,7 @@ def rebuild_rate(sample: int) -> dict[str, Any]:
 
     rows = list(
         Petition.objects.only(
-            "pk", "title", "content", "community", "address", "registered_at"
+            "pk", "title", "content", "community", "address", "registered_at", "owner_unit"
         ).order_by("-pk")[:sample]
     )
     started = time.perf_counter()
@@ -479,9 +620,17 @@ def print_table(r: dict[str, Any]) -> None:
     print(
         f"  same matter on {q['labelled_pairs']} labelled pairs: precision {q['precision']}, recall {q['recall']}"
     )
+    print(f"  lookup recall on the labelled pairs {q['lookup_recall']} (bands {q['layout']})")
     print(
         f"  similar lookup  p50 {look['median_ms']} ms  p95 {look['p95_ms']} ms  (target p95 < {LOOKUP_P95_MS} ms)"
+        f"  CPU p50 {look['cpu_median_ms']} ms  p95 {look['cpu_p95_ms']} ms"
     )
+    for name, cap in rd.items():
+        if name.startswith("cap_"):
+            print(
+                f"    band {name:<13} p50 {cap['median_ms']} ms  p95 {cap['p95_ms']} ms"
+                f"  CPU p50 {cap['cpu_median_ms']} ms  p95 {cap['cpu_p95_ms']} ms  recall@10 {cap['recall']}"
+            )
     print(
         f"  index           {ix['indexed']:,} cases, {ix['bands']:,} bands, {ix['index_mb']} MB {ix['tables_mb']}"
     )

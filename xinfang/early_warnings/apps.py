@@ -11,3 +11,5 @@ class EarlyWarningsConfig(AppConfig):
         from xinfang.petitions import events
 
         events.subscribe("register", handlers.detect_on_register)
+        for action in sorted(handlers.OWNER_MOVES):
+            events.subscribe(action, handlers.owner_sync)

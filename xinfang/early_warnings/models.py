@@ -44,12 +44,29 @@ class TextBand(models.Model):
     """One LSH band of a case's signature: cases sharing a key are candidates."""
 
     key = models.BigIntegerField(_("分段键"))
-    petition = models.ForeignKey("petitions.Petition", on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the unique (petition, key) below serves the reads by case.
+    petition = models.ForeignKey(
+        "petitions.Petition", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # The case's owner unit, mirrored here (handlers.owner_sync follows its moves) so that
+    # the lookup checks the user's scope inside the index, reading no case row. A plain
+    # copy: no constraint, nothing done when a unit goes.
+    owner_unit = models.ForeignKey(
+        "organization.Unit",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("签名分段")
         verbose_name_plural = _("签名分段")
-        indexes = [models.Index(fields=["key", "petition"], name="ew_band_key_petition")]
+        # The lookup's: a key's cases newest first with their owners, from the index alone.
+        indexes = [
+            models.Index(fields=["key", "petition", "owner_unit"], name="ew_band_lookup"),
+        ]
         constraints = [models.UniqueConstraint(fields=["petition", "key"], name="ew_band_unique")]
 
     def __str__(self) -> str:

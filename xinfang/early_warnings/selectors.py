@@ -2,7 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Final, cast
+from typing import Any, Final
 
 from django.db.models import (
     BooleanField,
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from xinfang.common import clock
 from xinfang.common.errors import NotFound
-from xinfang.early_warnings import rules
+from xinfang.early_warnings import band_query, rules
 from xinfang.early_warnings.models import (
     Alert,
     Briefing,
@@ -29,7 +29,6 @@ from xinfang.early_warnings.models import (
     KeyProject,
     ScreeningVisit,
     SensitivePeriod,
-    TextBand,
     TextSignature,
     Thresholds,
 )
@@ -41,7 +40,11 @@ from xinfang.petitions.models import Petition, Petitioner
 from xinfang.petitions.workflow import LEADER_ROLES
 
 # Scored per lookup at most: the cases sharing the most bands, the likeliest matches.
-MAX_CANDIDATES: Final = 500
+MAX_CANDIDATES: Final = 300
+# Read per band key at most: its newest cases the user may see. A common band (a
+# frequent shingle's minimum) would otherwise make the lookup read a share of the
+# register; bench/README.md gives the recall this costs against a full scan.
+BAND_CAP: Final = 200
 MAX_LIMIT: Final = 50
 
 
@@ -68,34 +71,25 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
     if own is None:
         return []
     sig = rules.Signatures.from_bytes(own.signature)
-    # Scoped before the cap: cases the user may not see never take a candidate's place.
-    # The scope is checked on each band row its key finds, through a join to its case:
-    # as a subquery it was the list of every visible case, which SQLite walked, reading
-    # every band of each (130 ms at 5,000 cases).
-    candidates = (
-        TextBand.objects.filter(_via_petition(visible_q(user)), key__in=rules.band_keys(sig))
-        .exclude(petition_id=petition.pk)
-        .values("petition_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "-petition_id")
-        .values_list("petition_id", flat=True)[:MAX_CANDIDATES]
+    # Scoped inside the per-band cap: cases the user may not see never take a place.
+    found = band_query.candidates(
+        visible_q(user),
+        exclude=petition.pk,
+        keys=rules.band_keys(sig),
+        cap=BAND_CAP,
+        limit=MAX_CANDIDATES,
     )
-    rows = list(TextSignature.objects.filter(petition_id__in=list(candidates)))
-    scored = _scored(sig, place_of(own), rows)
-    best = rules.best_first(scored, min(limit, MAX_LIMIT))
-    cases = Petition.objects.in_bulk([pk for pk, _m in best])
-    return [Similar(petition=cases[pk], match=m) for pk, m in best if pk in cases]
-
-
-def _via_petition(q: Q) -> Q:
-    """Return filter `q` on cases as a filter on the rows that point to them."""
-    moved = Q()
-    moved.connector, moved.negated = q.connector, q.negated
-    moved.children = [
-        (f"petition__{c[0]}", c[1]) if isinstance(c, tuple) else _via_petition(cast(Q, c))
-        for c in q.children
+    texts = rules.text_similarities(sig, [rules.Signatures.from_bytes(c.signature) for c in found])
+    here = place_of(own)
+    scored = [
+        (c.petition_id, m)
+        for c, text in zip(found, texts, strict=True)
+        if (m := rules.scored(text, here, rules.Place(c.community_id, c.address))) is not None
     ]
-    return moved
+    best = rules.best_first(scored, min(limit, MAX_LIMIT))
+    # Through the scope again: the band rows' owner units follow a move after commit.
+    cases = Petition.objects.filter(visible_q(user)).in_bulk([pk for pk, _m in best])
+    return [Similar(petition=cases[pk], match=m) for pk, m in best if pk in cases]
 
 
 def same_matter_here(row: TextSignature, *, since: dt.datetime) -> list[tuple[int, rules.Match]]:

@@ -39,7 +39,11 @@ from xinfang.early_warnings.services.registers import (
     project_link_petition,
     project_save,
 )
-from xinfang.early_warnings.services.similarity import signature_index, signature_rebuild
+from xinfang.early_warnings.services.similarity import (
+    owner_sync,
+    signature_index,
+    signature_rebuild,
+)
 
 __all__ = [
     "BRIEFING_UNIT_KINDS",
@@ -63,6 +67,7 @@ __all__ = [
     "key_person_propose_repeat",
     "key_person_save",
     "key_persons_check_contacts",
+    "owner_sync",
     "period_save",
     "project_link_petition",
     "project_save",

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.db.models import Subquery
 
 from xinfang.early_warnings import rules
 from xinfang.early_warnings.models import (
@@ -36,8 +37,16 @@ def signature_index(*, petition: Petition) -> TextSignature | None:
         return None
     row, keys = built
     row.save(force_insert=True)
-    TextBand.objects.bulk_create(TextBand(key=k, petition_id=petition.pk) for k in keys)
+    TextBand.objects.bulk_create(
+        TextBand(key=k, petition_id=petition.pk, owner_unit_id=petition.owner_unit_id) for k in keys
+    )
     return row
+
+
+def owner_sync(*, petition_id: int) -> int:
+    """Copy the case's owner unit onto its band rows (one statement); return how many."""
+    owner = Petition.objects.filter(pk=petition_id).values("owner_unit_id")
+    return TextBand.objects.filter(petition_id=petition_id).update(owner_unit_id=Subquery(owner))
 
 
 @transaction.atomic
@@ -50,13 +59,13 @@ def signature_rebuild(*, petitions: Iterable[Petition], chunk: int = 1000) -> in
         ids = [p.pk for p in batch]
         TextBand.objects.filter(petition_id__in=ids).delete()
         TextSignature.objects.filter(petition_id__in=ids).delete()
-        built = [b for b in map(_signature_row, batch) if b is not None]
-        TextSignature.objects.bulk_create([row for row, _k in built])
+        built = [(p, b) for p in batch if (b := _signature_row(p)) is not None]
+        TextSignature.objects.bulk_create([row for _p, (row, _k) in built])
         TextBand.objects.bulk_create(
             [
-                TextBand(key=k, petition_id=row.petition_id)
-                for row, keys in built
-                for k in set(keys)
+                TextBand(key=k, petition_id=p.pk, owner_unit_id=p.owner_unit_id)
+                for p, (_row, keys) in built
+                for k in keys
             ],
             batch_size=5000,
         )

@@ -1,16 +1,21 @@
 """Detection on registration: the index row and the forming-collective alert, after commit."""
 
 import datetime as dt
+import inspect
 from typing import Any
 
 import pytest
 
-from xinfang.early_warnings import handlers, services
+from xinfang.early_warnings import handlers, rules, selectors, services
 from xinfang.early_warnings.models import Alert, TextBand, TextSignature
 from xinfang.early_warnings.tests.conftest import ELECTION, START, UNRELATED, petition_by
-from xinfang.petitions import events
+from xinfang.petitions import effects, events
+from xinfang.petitions.actions import ACTIONS
 from xinfang.petitions.models import EventDelivery, Petition, PetitionEvent
+from xinfang.petitions.tests.factories import act
+from xinfang.petitions.workflow import Action
 
+KEYS = rules.FULL_BANDS + rules.TITLE_BANDS  # band rows a case has
 pytestmark = pytest.mark.django_db
 
 
@@ -30,7 +35,7 @@ def test_a_registration_indexes_its_text_after_commit_and_not_before(
         assert not TextSignature.objects.exists()
     row = TextSignature.objects.get(petition=petition)
     assert row.community_id == street.lakeside.pk
-    assert TextBand.objects.filter(petition=petition).count() == 64
+    assert TextBand.objects.filter(petition=petition).count() == KEYS
 
 
 def test_six_people_over_five_days_at_one_place_raise_one_collective_alert(
@@ -138,3 +143,50 @@ def test_a_failing_detector_leaves_the_registration_saved_and_logs_the_failure(
     # The index row rolled back with the failed delivery, to be written by its retry.
     assert not TextSignature.objects.exists()
     assert "failed on case event" in caplog.text
+
+
+def test_the_actions_that_move_a_case_to_another_owner_unit_are_those_synced() -> None:
+    moving = {a for a, spec in ACTIONS.items() if spec.effect in (effects.accept, effects.assign)}
+    assert moving == set(handlers.OWNER_MOVES)
+    for action in handlers.OWNER_MOVES:
+        assert handlers.owner_sync in events._subscriptions[action].values()
+    # effects.assign is the one effect that writes the owner unit.
+    source = inspect.getsource(effects)
+    assert source.count("owner_unit =") == 1
+    assert "owner_unit =" in inspect.getsource(effects.assign)
+
+
+def test_a_case_moved_to_another_unit_takes_its_band_rows_along(
+    street: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        target, mine, theirs = (petition_by(street, i, ELECTION[0], START) for i in range(3))
+    assert set(TextBand.objects.values_list("owner_unit_id", flat=True)) == {street.street.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        for petition, unit in ((target, street.lakeside), (mine, street.lakeside)):
+            act(petition, street.registrar, Action.ACCEPT, {"handling_unit": unit.pk})
+        act(theirs, street.registrar, Action.ACCEPT, {"handling_unit": street.yashiyuan.pk})
+    owners = dict(TextBand.objects.values_list("petition_id", "owner_unit_id").distinct())
+    assert owners == {
+        target.pk: street.lakeside.pk,
+        mine.pk: street.lakeside.pk,
+        theirs.pk: street.yashiyuan.pk,
+    }
+    found = selectors.similar_petitions(street.handler, target, limit=10)
+    assert [s.petition.pk for s in found] == [mine.pk]
+
+
+def test_a_band_row_not_yet_moved_never_shows_a_case_out_of_scope(street: Any) -> None:
+    target, mine, theirs = (petition_by(street, i, ELECTION[0], START) for i in range(3))
+    for petition, unit in (
+        (target, street.lakeside),
+        (mine, street.lakeside),
+        (theirs, street.yashiyuan),
+    ):
+        act(petition, street.registrar, Action.ACCEPT, {"handling_unit": unit.pk})
+        petition.refresh_from_db()
+        services.signature_index(petition=petition)
+    # As if `theirs` had left the handler's unit and its move were not yet delivered.
+    TextBand.objects.filter(petition=theirs).update(owner_unit_id=street.lakeside.pk)
+    found = selectors.similar_petitions(street.handler, target, limit=10)
+    assert [s.petition.pk for s in found] == [mine.pk]

@@ -1,6 +1,7 @@
 """The detectors' arithmetic, without a database."""
 
 import datetime as dt
+import importlib
 
 from xinfang.early_warnings import rules
 
@@ -28,7 +29,7 @@ def test_an_empty_or_one_character_text_has_no_signature() -> None:
 def test_a_signature_is_the_same_in_every_process_and_cut_into_its_bands() -> None:
     assert _sig(ELECTION) == _sig(ELECTION)
     assert len(_sig(ELECTION).full) == 4 * rules.FULL_HASHES
-    assert len(rules.band_keys(_sig(ELECTION))) == 2 * rules.BANDS
+    assert len(rules.band_keys(_sig(ELECTION))) == rules.FULL_BANDS + rules.TITLE_BANDS
 
 
 def test_the_same_matter_in_other_words_scores_above_an_unrelated_one() -> None:
@@ -85,3 +86,12 @@ def test_one_person_is_no_threshold() -> None:
 def test_severity_is_high_from_twice_the_threshold() -> None:
     assert rules.severity(5, 5) == "medium"
     assert rules.severity(10, 5) == "high"
+
+
+def test_the_migration_to_this_band_layout_computes_the_keys_band_keys_does() -> None:
+    migration = importlib.import_module("xinfang.early_warnings.migrations.0006_band_layout")
+    for text in (ELECTION, DEVELOPER):
+        sig = _sig(text)
+        assert migration.band_keys(sig.to_bytes()) == set(rules.band_keys(sig))
+    untitled = rules.Signatures(full=_sig(ELECTION).full, title=None)
+    assert migration.band_keys(untitled.to_bytes()) == set(rules.band_keys(untitled))

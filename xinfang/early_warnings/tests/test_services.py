@@ -1,16 +1,24 @@
 """The early-warning writes: the index, its rebuild, the thresholds."""
 
+import importlib
 from io import StringIO
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
+from django.db import connection
 
 from xinfang.common.errors import ValidationFailed
-from xinfang.early_warnings import selectors, services
+from xinfang.early_warnings import rules, selectors, services
 from xinfang.early_warnings.models import TextBand, TextSignature
 from xinfang.early_warnings.tests.conftest import ELECTION, START, petition_by
+from xinfang.organization.tests.factories import UserFactory
+from xinfang.petitions.tests.factories import act
+from xinfang.petitions.workflow import Action
 
+KEYS = rules.FULL_BANDS + rules.TITLE_BANDS  # band rows a case has
 pytestmark = pytest.mark.django_db
 
 
@@ -45,7 +53,7 @@ def test_indexing_a_case_twice_leaves_one_row_and_its_bands(street: Any) -> None
     services.signature_index(petition=petition)
     services.signature_index(petition=petition)
     assert TextSignature.objects.count() == 1
-    assert TextBand.objects.count() == 64
+    assert TextBand.objects.count() == KEYS
 
 
 def test_the_rebuild_command_indexes_every_existing_case_in_chunks(street: Any) -> None:
@@ -54,7 +62,7 @@ def test_the_rebuild_command_indexes_every_existing_case_in_chunks(street: Any) 
     TextSignature.objects.all().delete()
     call_command("rebuild_similarity_index", chunk=2)
     assert set(TextSignature.objects.values_list("petition_id", flat=True)) == {p.pk for p in cases}
-    assert TextBand.objects.count() == 5 * 64
+    assert TextBand.objects.count() == 5 * KEYS
     call_command("rebuild_similarity_index")
     assert TextSignature.objects.count() == 5
 
@@ -72,14 +80,70 @@ def test_the_rebuild_of_the_missing_indexes_only_the_cases_the_index_lacks(stree
     assert TextSignature.objects.get(petition=cases[1]).pk == kept  # left as it was
 
 
-def test_a_similar_lookup_takes_five_queries_however_many_cases_it_finds(
+def test_a_similar_lookup_takes_four_queries_however_many_cases_it_finds(
     street: Any, django_assert_num_queries: Any
 ) -> None:
     cases = [petition_by(street, i, ELECTION[i], START) for i in range(6)]
     for petition in cases:
         services.signature_index(petition=petition)
-    # Its signature, the unit tree, the candidates (scoped to the visible cases), theirs,
-    # the cases.
-    with django_assert_num_queries(5):
+    # Its signature, the unit tree, the candidates with their signatures (scoped to the
+    # visible cases), the cases.
+    with django_assert_num_queries(4):
         found = selectors.similar_petitions(street.registrar, cases[0], limit=10)
     assert {s.petition.pk for s in found} == {p.pk for p in cases[1:]}
+
+
+def test_each_band_offers_only_its_newest_cases(street: Any, monkeypatch: Any) -> None:
+    cases = [petition_by(street, i, ELECTION[0], START) for i in range(6)]
+    for petition in cases:
+        services.signature_index(petition=petition)
+    monkeypatch.setattr(selectors, "BAND_CAP", 2)
+    found = selectors.similar_petitions(street.registrar, cases[0], limit=10)
+    assert [s.petition.pk for s in found] == [cases[5].pk, cases[4].pk]
+    # The newest case's newest others are the two before it, not itself.
+    found = selectors.similar_petitions(street.registrar, cases[5], limit=10)
+    assert [s.petition.pk for s in found] == [cases[4].pk, cases[3].pk]
+
+
+def test_the_cap_counts_only_the_cases_the_user_may_see(street: Any, monkeypatch: Any) -> None:
+    target, mine, theirs = (petition_by(street, i, ELECTION[0], START) for i in range(3))
+    for petition, unit in (
+        (target, street.lakeside),
+        (mine, street.lakeside),
+        (theirs, street.yashiyuan),
+    ):
+        act(petition, street.registrar, Action.ACCEPT, {"handling_unit": unit.pk})
+        petition.refresh_from_db()
+        services.signature_index(petition=petition)
+    monkeypatch.setattr(selectors, "BAND_CAP", 1)
+    # The newest case of every band is hidden from the handler: the older one they may see
+    # takes its place.
+    found = selectors.similar_petitions(street.handler, target, limit=10)
+    assert [s.petition.pk for s in found] == [mine.pk]
+    found = selectors.similar_petitions(street.registrar, target, limit=10)
+    assert [s.petition.pk for s in found] == [theirs.pk]
+
+
+def test_a_user_who_sees_no_case_finds_none(street: Any) -> None:
+    cases = [petition_by(street, i, ELECTION[i], START) for i in range(3)]
+    for petition in cases:
+        services.signature_index(petition=petition)
+    nobody = UserFactory(username="unitless", role="registrar", unit=None)
+    assert selectors.similar_petitions(nobody, cases[0], limit=10) == []
+
+
+def test_the_band_layout_migration_rewrites_every_case_s_bands_from_its_signature(
+    street: Any,
+) -> None:
+    cases = [petition_by(street, i, ELECTION[i], START) for i in range(3)]
+    for petition in cases:
+        services.signature_index(petition=petition)
+    written = set(TextBand.objects.values_list("petition_id", "key"))
+    migration = importlib.import_module("xinfang.early_warnings.migrations.0006_band_layout")
+    editor = SimpleNamespace(connection=connection)
+    migration.rebuild_bands_before(django_apps, editor)
+    before = set(TextBand.objects.values_list("petition_id", "key"))
+    # 0005's layout: 32 bands of 2 on either part (its title bands are the first 24 of them).
+    assert len(before) == 3 * 64 and len(before & written) == 3 * 24
+    migration.rebuild_bands(django_apps, editor)
+    assert set(TextBand.objects.values_list("petition_id", "key")) == written

@@ -27,7 +27,9 @@ class Command(BaseCommand):
             indexed = TextSignature.objects.filter(petition_id=OuterRef("pk"))
             cases = cases.filter(~Exists(indexed))
         petitions = (
-            cases.only("pk", "title", "content", "community", "address", "registered_at")
+            cases.only(
+                "pk", "title", "content", "community", "address", "registered_at", "owner_unit"
+            )
             .order_by("pk")
             .iterator(chunk_size=chunk)
         )
