@@ -6,7 +6,8 @@ number or the same phone) holds one live booking a date, whichever day it is on:
 is refused first by a read, and on a race by the partial unique constraints (models); a
 day is not moved onto a date where someone booked on it holds another booking. Everyone
 booked on a day that is moved or cancelled gets one SMS; the day-before reminder is
-claimed row by row, so each booking is reminded once.
+claimed row by row, so each booking is reminded once a date (a move to another date
+clears it).
 """
 
 import datetime as dt
@@ -165,7 +166,7 @@ def _clash_refusal(n: int, date: dt.date) -> ValidationFailed:
 
 
 def _move_bookings(day: ReceptionDay, date: dt.date) -> None:
-    """Move the day's bookings to `date`."""
+    """Move the day's bookings to `date`, to be reminded again the day before it."""
     if n := _clashes(day, date):
         raise _clash_refusal(n, date)
     try:
@@ -175,6 +176,7 @@ def _move_bookings(day: ReceptionDay, date: dt.date) -> None:
             day.appointments.update(date=date)
     except IntegrityError:
         raise _clash_refusal(max(1, _clashes(day, date)), date) from None
+    day.appointments.exclude(status=A.CANCELLED).update(reminded_at=None)
 
 
 @transaction.atomic

@@ -174,6 +174,17 @@ def test_a_day_is_not_moved_onto_a_date_its_people_are_booked_on(street: Any) ->
     assert set(day.appointments.values_list("date", flat=True)) == {free}
 
 
+def test_a_moved_day_is_reminded_the_day_before_its_new_date(street: Any) -> None:
+    day = reception_day(street, days_ahead=1, capacity=5)
+    _book(street, day, 1)
+    assert services.appointments_remind() == 1
+    later = day.date + dt.timedelta(days=2)
+    slots = [services.SlotData(start=dt.time(9), end=dt.time(10), capacity=5)]
+    services.reception_day_move(actor=street.registrar, day_id=day.pk, date=later, slots=slots)
+    assert services.appointments_remind(today=later - dt.timedelta(days=1)) == 1
+    assert _sms("reception_reminder") == [person(1).phone] * 2
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_bookings_of_one_person_on_two_days_of_a_date_at_once_book_once(
     street: Any,
