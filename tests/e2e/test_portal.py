@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import axe_serious
+from tests.e2e.conftest import axe_serious, login
 from xinfang.notifications import gateways
 from xinfang.outreach import services as outreach_services
 from xinfang.petitions.inputs import PetitionerData
@@ -73,14 +73,20 @@ def test_a_petitioner_submits_on_a_phone_follows_rates_and_asks_for_review(
     page.get_by_role("button", name="查询").click()
     assert page.locator("#public-status").inner_text() == "已收到，正在审查"
 
-    # The registrar routes it; the community replies.
-    drive(
-        petition,
-        street,
-        (Action.ACCEPT, {"handling_unit": street.lakeside.pk}, "registrar"),
-        (Action.REPLY, REPLY, "handler"),
-    )
-    page.reload()  # the browser asks to post the lookup again
+    # The registrar routes it on the case page; the community's reply is set up.
+    login(page, "registrar")
+    page.goto(petition.get_absolute_url())
+    accept = page.locator("details[data-action='accept']")
+    accept.locator("summary").click()
+    accept.locator("[name=handling_unit]").select_option(str(street.lakeside.pk))
+    with page.expect_navigation():
+        accept.locator("button[type=submit]").click()
+    assert "办理中" in page.locator("#status").inner_text()
+    petition.refresh_from_db()
+    assert (petition.status, petition.handling_unit) == (Status.HANDLING, street.lakeside)
+    drive(petition, street, (Action.REPLY, REPLY, "handler"))
+    page.context.clear_cookies()
+    page.goto(f"/public/track/?code={petition.query_code}")
     page.get_by_label("手机号后四位").fill(PHONE[-4:])
     page.get_by_role("button", name="查询").click()
     assert page.locator("#public-status").inner_text() == "已答复"
