@@ -222,6 +222,46 @@ def test_two_bookings_of_one_person_on_two_days_of_a_date_at_once_book_once(
     assert sum(ReceptionSlot.objects.values_list("booked", flat=True)) == 1
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_day_moved_while_its_person_is_being_booked_on_that_date_is_refused(
+    street: Any,
+) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite takes one writer at a time: the race needs PostgreSQL")
+    from django.db import transaction
+
+    day = reception_day(street, days_ahead=1, capacity=5)
+    there = reception_day(street, days_ahead=3, capacity=5, leader=street.community_leader)
+    _book(street, day, 1)
+    inserted = threading.Event()
+
+    def book_there() -> None:
+        # Booked and not yet committed when the move counts the clashes: the move's
+        # UPDATE waits on the unique index, then finds the booking.
+        try:
+            with transaction.atomic():
+                _book(street, there, 1)
+                inserted.set()
+                threading.Event().wait(0.5)
+        finally:
+            inserted.set()
+            connections.close_all()
+
+    booking = threading.Thread(target=book_there)
+    booking.start()
+    inserted.wait()
+    slots = [services.SlotData(start=dt.time(9), end=dt.time(10), capacity=5)]
+    with pytest.raises(ValidationFailed, match="有1人在"):
+        services.reception_day_move(
+            actor=street.registrar, day_id=day.pk, date=there.date, slots=slots
+        )
+    booking.join()
+    day.refresh_from_db()
+    assert day.date == there.date - dt.timedelta(days=2)
+    assert there.appointments.get().phone == person(1).phone
+    assert set(day.appointments.values_list("date", flat=True)) == {day.date}
+
+
 def test_a_cancelled_or_past_day_takes_no_booking(street: Any) -> None:
     cancelled = reception_day(street)
     services.reception_day_cancel(actor=street.registrar, day_id=cancelled.pk, reason="领导出差")
