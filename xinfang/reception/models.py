@@ -3,8 +3,10 @@
 A day has an owner unit (the office that publishes it) and is seen, like a case, within
 that unit's subtree (selectors, through petitions.access.unit_q). A slot counts its own
 bookings (`booked`), raised only by a conditional UPDATE below its capacity, so two
-bookings of the last place cannot both pass; one person (by ID number, else phone) holds
-at most one live booking a day, which a partial unique constraint guarantees.
+bookings of the last place cannot both pass. One person holds at most one live booking a
+date, whichever leader or day it is with: a booking carries its day's date (kept with the
+day's by the move), and two partial unique constraints refuse a second live booking of
+that date with the same ID number or the same phone.
 """
 
 from django.conf import settings
@@ -126,8 +128,9 @@ class Appointment(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True)
     phone = models.CharField(_("手机号"), max_length=20, blank=True)
-    # Who the person is for the one-booking-a-day rule: the ID number, else the phone.
-    person_key = models.CharField(max_length=40)
+    # The day's date, copied so that the database holds the one-booking-a-date rule across
+    # days (two leaders may receive on one date); reception_day_move keeps it in step.
+    date = models.DateField(_("接访日期"))
     topic = models.CharField(_("反映事项"), max_length=200, blank=True)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices)
     status = models.CharField(
@@ -146,10 +149,15 @@ class Appointment(models.Model):
         ordering = ["slot__start", "created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["day", "person_key"],
-                condition=~models.Q(status="cancelled"),
-                name="rc_one_booking_a_day",
-            )
+                fields=["date", "id_number"],
+                condition=~models.Q(status="cancelled") & ~models.Q(id_number=""),
+                name="rc_one_booking_a_date_id",
+            ),
+            models.UniqueConstraint(
+                fields=["date", "phone"],
+                condition=~models.Q(status="cancelled") & ~models.Q(phone=""),
+                name="rc_one_booking_a_date_phone",
+            ),
         ]
         indexes = [models.Index(fields=["phone", "status"], name="rc_appointment_phone")]
 

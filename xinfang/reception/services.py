@@ -1,10 +1,13 @@
 """Every write of reception days: the schedule, bookings, check-in, records, reminders.
 
 A place is taken by one conditional UPDATE of the slot's count below its capacity, so two
-bookings of the last place cannot both pass on any database; one person's second live
-booking of a day is refused first by a read, and on a race by the partial unique
-constraint (models). Everyone booked on a day that is moved or cancelled gets one SMS;
-the day-before reminder is claimed row by row, so each booking is reminded once.
+bookings of the last place cannot both pass on any database. One person (the same ID
+number or the same phone) holds one live booking a date, whichever day it is on: a second
+is refused first by a read, and on a race by the partial unique constraints (models); a
+day is not moved onto a date where someone booked on it holds another booking. Everyone
+booked on a day that is moved or cancelled gets one SMS; the day-before reminder is
+claimed row by row, so each booking is reminded once a date (a move to another date
+clears it).
 """
 
 import datetime as dt
@@ -13,7 +16,7 @@ from itertools import pairwise
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
@@ -144,6 +147,38 @@ def _notify_booked(day: ReceptionDay, text: str, purpose: str) -> int:
     return len(phones)
 
 
+def _clashes(day: ReceptionDay, date: dt.date) -> int:
+    """Count the people booked on `day` who hold another live booking of `date`."""
+    others = _live_on(date).exclude(day=day)
+    return (
+        day.appointments.exclude(status=A.CANCELLED)
+        .filter(Exists(others.filter(_same_person_q(OuterRef("id_number"), OuterRef("phone")))))
+        .count()
+    )
+
+
+def _clash_refusal(n: int, date: dt.date) -> ValidationFailed:
+    return ValidationFailed(
+        _("已预约的群众中有%(n)d人在%(date)s已有其他接访预约，不能调整到该日期。")
+        % {"n": n, "date": f"{date:%Y-%m-%d}"},
+        field="date",
+    )
+
+
+def _move_bookings(day: ReceptionDay, date: dt.date) -> None:
+    """Move the day's bookings to `date`, to be reminded again the day before it."""
+    if n := _clashes(day, date):
+        raise _clash_refusal(n, date)
+    try:
+        # A savepoint: a booking of the same person on that date committed since the
+        # count above (a race) trips the constraints; counted again, the move is refused.
+        with transaction.atomic():
+            day.appointments.update(date=date)
+    except IntegrityError:
+        raise _clash_refusal(max(1, _clashes(day, date)), date) from None
+    day.appointments.exclude(status=A.CANCELLED).update(reminded_at=None)
+
+
 @transaction.atomic
 def reception_day_move(
     *,
@@ -180,6 +215,8 @@ def reception_day_move(
     day.date = date
     day.place = place.strip() or day.place
     day.save(update_fields=["date", "place"])
+    if date != before:
+        _move_bookings(day, date)
     times = "、".join(str(s) for s in current)
     _notify_booked(
         day,
@@ -250,6 +287,23 @@ def _give_place(slot_id: int | None) -> None:
         ReceptionSlot.objects.filter(pk=slot_id, booked__gt=0).update(booked=F("booked") - 1)
 
 
+def _live_on(date: dt.date) -> QuerySet[Appointment]:
+    return Appointment.objects.filter(date=date).exclude(status=A.CANCELLED)
+
+
+def _same_person_q(id_number: Any, phone: Any) -> Q:
+    """Match a booking of the same person: the same ID number or the same phone, either given.
+
+    `id_number` and `phone` are values or expressions (OuterRef); blanks never match.
+    """
+    q = Q(pk__in=[])
+    if id_number != "":
+        q |= Q(id_number=id_number) & ~Q(id_number="")
+    if phone != "":
+        q |= Q(phone=phone) & ~Q(phone="")
+    return q
+
+
 def _same_person_refusal(day: ReceptionDay) -> ValidationFailed:
     return ValidationFailed(
         _("您在%(date)s已有一个接访预约，同一人每个接访日只能预约一次。")
@@ -281,7 +335,7 @@ def _create(
 ) -> Appointment:
     if not person.name.strip() or not person.key:
         raise ValidationFailed(_("请填写姓名和手机号。"), field="name")
-    if day.appointments.filter(person_key=person.key).exclude(status=A.CANCELLED).exists():
+    if _live_on(day.date).filter(_same_person_q(person.id_number, person.phone)).exists():
         raise _same_person_refusal(day)
     try:
         # A savepoint: the constraint's refusal (a race the read above lost) leaves the
@@ -294,7 +348,7 @@ def _create(
                 phone=person.phone,
                 id_number=person.id_number,
                 petitioner_id=person.petitioner_id,
-                person_key=person.key,
+                date=day.date,
                 topic=person.topic.strip(),
                 created_at=clock.now(),
                 **fields,

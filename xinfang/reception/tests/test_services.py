@@ -105,6 +105,163 @@ def test_the_same_person_may_book_another_day(street: Any) -> None:
     assert Appointment.objects.filter(phone=person(1).phone).count() == 2
 
 
+ID = "11010519491231002X"
+
+
+def test_two_days_of_one_date_take_one_booking_of_a_person(street: Any) -> None:
+    # Two leaders receive on the same date: the same ID number is still one booking.
+    mine = reception_day(street, capacity=5)
+    other = reception_day(street, capacity=5, leader=street.community_leader)
+    assert mine.date == other.date
+    _book(street, mine, 1, id_number=ID)
+    with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
+        _book(street, other, 2, id_number=ID)
+    with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
+        services.appointment_book_public(slot_id=other.slots.get().pk, person=person(1))
+    assert other.appointments.count() == 0 and other.slots.get().booked == 0
+
+
+def test_a_person_booked_by_id_number_is_not_booked_again_by_phone_alone(street: Any) -> None:
+    day = reception_day(street, capacity=5)
+    _book(street, day, 1, id_number=ID)
+    with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
+        _book(street, day, 1, name="同一个人")  # the same phone, no ID number typed
+    with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
+        _book(street, day, 2, id_number=ID)  # the same ID number, another phone
+    assert day.appointments.count() == 1
+
+
+def test_the_database_holds_one_booking_a_date_by_id_number_and_by_phone(street: Any) -> None:
+    from django.db import IntegrityError, transaction
+
+    day = reception_day(street, capacity=5)
+    other = reception_day(street, capacity=5, leader=street.community_leader)
+    booked = _book(street, day, 1, id_number=ID)
+    for who in ({"id_number": ID, "phone": "13911119999"}, {"phone": booked.phone}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Appointment.objects.create(
+                day=other, date=other.date, name="x", source="registrar",
+                created_at=booked.created_at, **who,
+            )  # fmt: skip
+
+
+def test_a_day_is_not_moved_onto_a_date_its_people_are_booked_on(street: Any) -> None:
+    day = reception_day(street, days_ahead=1, capacity=5)
+    there = reception_day(street, days_ahead=3, capacity=5, leader=street.community_leader)
+    _book(street, day, 1, id_number=ID)
+    _book(street, day, 2)
+    _book(street, day, 3)
+    _book(street, there, 1)  # the same phone as the first, no ID number
+    _book(street, there, 9, id_number=ID)  # the same ID number, another phone
+    _book(street, there, 3)
+    services.appointment_cancel_public(
+        appointment_id=there.appointments.get(phone=person(3).phone).pk, phone=person(3).phone
+    )
+    slots = [services.SlotData(start=dt.time(14), end=dt.time(15), capacity=5)]
+    with pytest.raises(ValidationFailed, match="有1人在") as refused:
+        services.reception_day_move(
+            actor=street.registrar, day_id=day.pk, date=there.date, slots=slots
+        )
+    assert refused.value.field == "date"
+    day.refresh_from_db()
+    assert day.date == there.date - dt.timedelta(days=2)
+    assert day.slots.get().start == dt.time(9)  # nothing half-saved
+    assert set(day.appointments.values_list("date", flat=True)) == {day.date}
+    assert _sms("reception_move") == []
+    # Moving to a free date carries the bookings' date with it.
+    free = day.date + dt.timedelta(days=4)
+    services.reception_day_move(actor=street.registrar, day_id=day.pk, date=free, slots=slots)
+    assert set(day.appointments.values_list("date", flat=True)) == {free}
+
+
+def test_a_moved_day_is_reminded_the_day_before_its_new_date(street: Any) -> None:
+    day = reception_day(street, days_ahead=1, capacity=5)
+    _book(street, day, 1)
+    assert services.appointments_remind() == 1
+    later = day.date + dt.timedelta(days=2)
+    slots = [services.SlotData(start=dt.time(9), end=dt.time(10), capacity=5)]
+    services.reception_day_move(actor=street.registrar, day_id=day.pk, date=later, slots=slots)
+    assert services.appointments_remind(today=later - dt.timedelta(days=1)) == 1
+    assert _sms("reception_reminder") == [person(1).phone] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_bookings_of_one_person_on_two_days_of_a_date_at_once_book_once(
+    street: Any,
+) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite takes one writer at a time: the race needs PostgreSQL")
+    days = [
+        reception_day(street, capacity=5),
+        reception_day(street, capacity=5, leader=street.community_leader),
+    ]
+    slots = [d.slots.get().pk for d in days]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def book(slot_id: int) -> None:
+        try:
+            start.wait()
+            services.appointment_book(
+                actor=street.registrar, slot_id=slot_id, person=person(1, id_number=ID)
+            )
+            outcomes.append("booked")
+        except ValidationFailed as exc:
+            outcomes.append(exc.message)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=book, args=(pk,)) for pk in slots]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    booked, refused = sorted(outcomes)
+    assert booked == "booked" and "只能预约一次" in refused
+    assert Appointment.objects.exclude(status=A.CANCELLED).count() == 1
+    assert sum(ReceptionSlot.objects.values_list("booked", flat=True)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_day_moved_while_its_person_is_being_booked_on_that_date_is_refused(
+    street: Any,
+) -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite takes one writer at a time: the race needs PostgreSQL")
+    from django.db import transaction
+
+    day = reception_day(street, days_ahead=1, capacity=5)
+    there = reception_day(street, days_ahead=3, capacity=5, leader=street.community_leader)
+    _book(street, day, 1)
+    inserted = threading.Event()
+
+    def book_there() -> None:
+        # Booked and not yet committed when the move counts the clashes: the move's
+        # UPDATE waits on the unique index, then finds the booking.
+        try:
+            with transaction.atomic():
+                _book(street, there, 1)
+                inserted.set()
+                threading.Event().wait(0.5)
+        finally:
+            inserted.set()
+            connections.close_all()
+
+    booking = threading.Thread(target=book_there)
+    booking.start()
+    inserted.wait()
+    slots = [services.SlotData(start=dt.time(9), end=dt.time(10), capacity=5)]
+    with pytest.raises(ValidationFailed, match="有1人在"):
+        services.reception_day_move(
+            actor=street.registrar, day_id=day.pk, date=there.date, slots=slots
+        )
+    booking.join()
+    day.refresh_from_db()
+    assert day.date == there.date - dt.timedelta(days=2)
+    assert there.appointments.get().phone == person(1).phone
+    assert set(day.appointments.values_list("date", flat=True)) == {day.date}
+
+
 def test_a_cancelled_or_past_day_takes_no_booking(street: Any) -> None:
     cancelled = reception_day(street)
     services.reception_day_cancel(actor=street.registrar, day_id=cancelled.pk, reason="领导出差")

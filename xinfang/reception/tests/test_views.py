@@ -6,6 +6,8 @@ from django.urls import reverse
 
 from xinfang.common import clock
 from xinfang.notifications.models import Notification
+from xinfang.organization.tests.factories import UserFactory
+from xinfang.petitions.models import Petition
 from xinfang.reception import selectors, services
 from xinfang.reception.models import Appointment, ReceptionDay, ReceptionRecord
 from xinfang.reception.tests.factories import person, reception_day
@@ -175,13 +177,39 @@ def test_the_statistics_are_one_query_per_leader_and_count_what_happened(
     services.appointment_walk_in(actor=street.registrar, day_id=day.pk, person=person(3))
     cancelled = reception_day(street, days_ahead=1)
     services.reception_day_cancel(actor=street.registrar, day_id=cancelled.pk, reason="改期")
+    # A second leader, whose people's records make cases: each count joins the days with
+    # their bookings and records, and must neither multiply nor spill across leaders.
+    other = UserFactory(username="leader2", role="leading_group", unit=street.street)
+    theirs = reception_day(street, days_ahead=0, capacity=5, leader=other)
+    reception_day(street, days_ahead=2, leader=other)
+    made = []
+    for n in (4, 5, 6):
+        booked = services.appointment_book(
+            actor=street.registrar, slot_id=theirs.slots.get().pk, person=person(n)
+        )
+        services.appointment_mark(
+            actor=street.registrar, day_id=theirs.pk, appointment_id=booked.pk, status="checked_in"
+        )
+        if n < 6:
+            made.append(
+                services.reception_record_create(
+                    actor=street.registrar, day_id=theirs.pk, appointment_id=booked.pk,
+                    title=f"事项{n}", request="问", decision="答",
+                ).petition_id
+            )  # fmt: skip
+    services.reception_record_create(  # a second record of one case: counted once
+        actor=street.registrar, day_id=theirs.pk, appointment_id=booked.pk,
+        request="问", decision="答", join_petition_id=made[0],
+    )  # fmt: skip
+    Petition.objects.filter(pk=made[1]).update(solved=True)
     today = clock.today()
     with django_assert_num_queries(1):
         rows = selectors.leader_statistics(street.registrar, today, today + dt.timedelta(days=7))
     assert [(r.leader_id, r.days, r.people, r.created, r.solved) for r in rows] == [
-        (street.leader.pk, 1, 2, 0, 0)
+        (other.pk, 2, 3, 2, 1),
+        (street.leader.pk, 1, 2, 0, 0),
     ]
-    assert not ReceptionRecord.objects.exists()
+    assert not ReceptionRecord.objects.filter(day__leader=street.leader).exists()
     _in(client, street.leader)
     page = client.get(reverse("reception:statistics")).content.decode()
     assert f'data-leader="{street.leader.pk}"' in page
