@@ -117,10 +117,7 @@ class KpiMark(models.Model):
     anchor = models.CharField(max_length=10)
     day = models.DateField()
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit_id", "anchor", "day"], name="kpi_mark_once")
-        ]
+    # Not unique: a day marked while a refresh counts it must stay marked for the next one.
 
     def __str__(self) -> str:
         return f"{self.anchor} {self.unit_id} {self.day}"
@@ -143,7 +140,8 @@ class KpiCounted(models.Model):
 
 
 class KpiState(models.Model):
-    """The one row saying the summary is built, and with which follow-up window."""
+    """The one row (pk 1) saying whether the summary is built, and with which follow-up
+    window (0: not built); every write of the summary locks it first."""
 
     follow_up_days = models.PositiveIntegerField()
     built_at = models.DateTimeField()

@@ -87,6 +87,24 @@ def _keys(unit: int, registered: dt.date, replied: dt.date | None, due: dt.date 
     return keys
 
 
+# ---------------------------------------------------------------- the one lock
+
+
+def _locked_state() -> KpiState:
+    """Lock the summary's one state row (made unbuilt if missing) for this transaction.
+
+    Every write of the summary takes it first, so counts, refreshes and rebuilds follow
+    one another on PostgreSQL as SQLite's single writer makes them: a refresh never
+    reads a day a rebuild is replacing, and a mark cannot fall between two refreshes.
+    """
+    state = KpiState.objects.select_for_update().filter(pk=1).first()
+    if state is None:
+        unbuilt = KpiState(pk=1, follow_up_days=0, built_at=clock.now())
+        KpiState.objects.bulk_create([unbuilt], ignore_conflicts=True)
+        state = KpiState.objects.select_for_update().get(pk=1)
+    return state
+
+
 # ---------------------------------------------------------------- marking
 
 
@@ -99,6 +117,7 @@ def count_cases(petition_ids: Iterable[int]) -> None:
 
 @transaction.atomic
 def _count_chunk(ids: Sequence[int]) -> None:
+    _locked_state()
     # The cases locked first, as their services lock them: a handler of a case's next
     # event waits here, then reads the state and the KpiCounted row this one leaves.
     rows = list(
@@ -146,7 +165,7 @@ def _count_chunk(ids: Sequence[int]) -> None:
 
 def _mark(keys: Iterable[Key]) -> None:
     KpiMark.objects.bulk_create(
-        [KpiMark(unit_id=u, anchor=a, day=d) for u, a, d in keys], ignore_conflicts=True
+        [KpiMark(unit_id=u, anchor=a, day=d) for u, a, d in keys], batch_size=CHUNK
     )
 
 
@@ -162,10 +181,20 @@ def count_written(petition_ids: Sequence[int]) -> None:
 
 
 def count_deleted(sender: Any, instance: Petition, **kwargs: Any) -> None:
-    """Before a case is deleted (the demo's reset), mark the days it is counted on."""
-    counted = KpiCounted.objects.filter(petition_id=instance.pk).first()
-    if counted is not None:
-        _mark(_keys(counted.unit_id, counted.registered_on, counted.replied_on, counted.due_on))
+    """Before a case is deleted (the demo's reset), mark its days and its original's."""
+    _locked_state()
+    keys = _keys(
+        instance.owner_unit_id,
+        _local_day(instance.registered_at),
+        _local_day(instance.replied_at) if instance.replied_at else None,
+        instance.handling_due,
+    )
+    # Where it was last counted (its latest change may not be counted yet), and the
+    # original it raised again.
+    originals = [o for o in (instance.repeat_of_id, instance.merged_into_id) if o is not None]
+    for c in KpiCounted.objects.filter(petition_id__in=[instance.pk, *originals]):
+        keys |= _keys(c.unit_id, c.registered_on, c.replied_on, c.due_on)
+    _mark(keys)
 
 
 def _count_events(batch: Sequence[CaseEvent]) -> None:
@@ -239,15 +268,15 @@ def _recount(anchor: str, unit: int, days: Sequence[dt.date], window: int) -> No
 def refresh() -> int:
     """Count every marked day again; return how many days were counted."""
     with transaction.atomic():
-        marks = list(
-            KpiMark.objects.select_for_update().values_list("pk", "unit_id", "anchor", "day")
-        )
+        state = _locked_state()
+        marks = list(KpiMark.objects.values_list("pk", "unit_id", "anchor", "day"))
         if not marks:
             return 0
-        window = follow_up_days()
-        days: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
-        for _pk, unit, anchor, day in marks:
-            days[(anchor, unit)].append(day)
+        # The window the summary was built with: a process's cached rule may be older.
+        window = state.follow_up_days or follow_up_days()
+        days: dict[tuple[str, int], set[dt.date]] = defaultdict(set)
+        for _pk, unit, anchor, day in marks:  # a day may be marked more than once
+            days[(anchor, unit)].add(day)
         for (anchor, unit), listed in days.items():
             _recount(anchor, unit, sorted(listed), window)
         pks = [m[0] for m in marks]
@@ -260,16 +289,23 @@ def refresh() -> int:
 
 
 @transaction.atomic
-def rebuild() -> None:
-    """Count every case again from nothing: the first time, and when the window changes."""
+def rebuild(*, unless_built: bool = False) -> None:
+    """Count every case again from nothing: the first time, and when the window changes.
+
+    `unless_built`: not if another reader built it with today's window while this one
+    waited for the lock.
+    """
+    state = _locked_state()
     window = follow_up_days()
+    if unless_built and state.follow_up_days == window:
+        return
     for model in (*TABLES_ALL, KpiMark, KpiCounted):
         model._default_manager.all().delete()
     _insert_counted()
     for anchor in TABLES:
         _insert(_rows(anchor, Q(), window))
-    KpiState.objects.all().delete()
-    KpiState.objects.create(follow_up_days=window, built_at=clock.now())
+    state.follow_up_days, state.built_at = window, clock.now()
+    state.save()
 
 
 def _insert_counted() -> None:
@@ -300,7 +336,8 @@ def bring_up_to_date() -> None:
         behind=Exists(events.pending(count_on_event, scan=READ_SCAN)),
     ).first()
     if state is None or state.follow_up_days != follow_up_days():
-        rebuild()  # the recent events are counted again below: the same counts, in no time
+        # The recent events are counted again below: the same counts, in no time.
+        rebuild(unless_built=True)
     if state is None or state.behind:
         events.deliver_pending(count_on_event, _count_events, scan=READ_SCAN)
     if state is None or state.behind or state.marked:
