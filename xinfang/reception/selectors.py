@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 
 from xinfang.accounts.models import User
 from xinfang.common.errors import NotFound
-from xinfang.organization.selectors import subtree_ids
 from xinfang.petitions import access
 from xinfang.petitions.workflow import CASE_LEADER_ROLES
 from xinfang.reception.models import Appointment, ReceptionDay, ReceptionRecord, ReceptionSlot
@@ -74,10 +73,18 @@ def day_records(day: ReceptionDay) -> QuerySet[ReceptionRecord]:
 
 
 def leader_choices(user: Any) -> QuerySet[User]:
-    """Return the leaders `user` may schedule: of the units in their subtree."""
-    units = subtree_ids(user.unit) if user.is_authenticated else frozenset()
+    """Return the leaders `user` may schedule: of their own unit and the units above it.
+
+    A reception's case is registered at the office that published the day, and a leader
+    takes charge only of cases of their unit or below: a community's leader, scheduled
+    at the street, could receive people but never own what they raise.
+    """
+    unit = user.unit if user.is_authenticated else None
+    if unit is None:
+        return User.objects.none()
+    above = [int(pk) for pk in unit.path.strip("/").split("/")]
     return User.objects.filter(
-        role__in=CASE_LEADER_ROLES, unit_id__in=units, is_active=True
+        role__in=CASE_LEADER_ROLES, unit_id__in=above, is_active=True
     ).order_by("unit_id", "username")
 
 

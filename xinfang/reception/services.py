@@ -101,7 +101,7 @@ def reception_day_create(*, actor: Any, data: DayData, ip: str | None = None) ->
     _manager(actor)
     leader = selectors.leader_choices(actor).filter(pk=data.leader_id).first()
     if leader is None:
-        raise ValidationFailed(_("请选择本单位或下级单位的领导。"), field="leader")
+        raise ValidationFailed(_("请选择本单位或上级单位的领导。"), field="leader")
     _check_date(data.date)
     _check_slots(data.slots)
     if not data.place.strip():

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Any
 
 from xinfang.common import clock
+from xinfang.organization.tests.factories import UserFactory
 from xinfang.reception import services
 from xinfang.reception.models import ReceptionDay
 from xinfang.reception.services import DayData, PersonData, SlotData
@@ -43,3 +44,8 @@ def person(n: int = 1, **overrides: Any) -> PersonData:
         "id_number": "",
     }
     return PersonData(**(fields | overrides))
+
+
+def another_leader(street: Any) -> Any:
+    """Return a second leader of the street, to receive on a day of their own."""
+    return UserFactory(role="unit_leader", unit=street.street)

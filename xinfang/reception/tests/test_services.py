@@ -9,7 +9,7 @@ from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
 from xinfang.notifications.models import Notification
 from xinfang.reception import services
 from xinfang.reception.models import Appointment, ReceptionDay, ReceptionSlot
-from xinfang.reception.tests.factories import person, reception_day
+from xinfang.reception.tests.factories import another_leader, person, reception_day
 
 pytestmark = pytest.mark.django_db
 A = Appointment.Status
@@ -111,7 +111,7 @@ ID = "11010519491231002X"
 def test_two_days_of_one_date_take_one_booking_of_a_person(street: Any) -> None:
     # Two leaders receive on the same date: the same ID number is still one booking.
     mine = reception_day(street, capacity=5)
-    other = reception_day(street, capacity=5, leader=street.community_leader)
+    other = reception_day(street, capacity=5, leader=another_leader(street))
     assert mine.date == other.date
     _book(street, mine, 1, id_number=ID)
     with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
@@ -135,7 +135,7 @@ def test_the_database_holds_one_booking_a_date_by_id_number_and_by_phone(street:
     from django.db import IntegrityError, transaction
 
     day = reception_day(street, capacity=5)
-    other = reception_day(street, capacity=5, leader=street.community_leader)
+    other = reception_day(street, capacity=5, leader=another_leader(street))
     booked = _book(street, day, 1, id_number=ID)
     for who in ({"id_number": ID, "phone": "13911119999"}, {"phone": booked.phone}):
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -147,7 +147,7 @@ def test_the_database_holds_one_booking_a_date_by_id_number_and_by_phone(street:
 
 def test_a_day_is_not_moved_onto_a_date_its_people_are_booked_on(street: Any) -> None:
     day = reception_day(street, days_ahead=1, capacity=5)
-    there = reception_day(street, days_ahead=3, capacity=5, leader=street.community_leader)
+    there = reception_day(street, days_ahead=3, capacity=5, leader=another_leader(street))
     _book(street, day, 1, id_number=ID)
     _book(street, day, 2)
     _book(street, day, 3)
@@ -193,7 +193,7 @@ def test_two_bookings_of_one_person_on_two_days_of_a_date_at_once_book_once(
         pytest.skip("SQLite takes one writer at a time: the race needs PostgreSQL")
     days = [
         reception_day(street, capacity=5),
-        reception_day(street, capacity=5, leader=street.community_leader),
+        reception_day(street, capacity=5, leader=another_leader(street)),
     ]
     slots = [d.slots.get().pk for d in days]
     start = threading.Barrier(2)
@@ -231,7 +231,7 @@ def test_a_day_moved_while_its_person_is_being_booked_on_that_date_is_refused(
     from django.db import transaction
 
     day = reception_day(street, days_ahead=1, capacity=5)
-    there = reception_day(street, days_ahead=3, capacity=5, leader=street.community_leader)
+    there = reception_day(street, days_ahead=3, capacity=5, leader=another_leader(street))
     _book(street, day, 1)
     inserted = threading.Event()
 

@@ -213,3 +213,13 @@ def test_the_statistics_are_one_query_per_leader_and_count_what_happened(
     _in(client, street.leader)
     page = client.get(reverse("reception:statistics")).content.decode()
     assert f'data-leader="{street.leader.pk}"' in page
+
+
+def test_the_office_schedules_its_own_leaders_and_those_above_not_a_communitys(
+    street: Any,
+) -> None:
+    district_leader = UserFactory(username="dleader", role="unit_leader", unit=street.district)
+    choices = set(selectors.leader_choices(street.registrar))
+    # A community's leader could not own the cases a street reception registers.
+    assert street.leader in choices and district_leader in choices
+    assert street.community_leader not in choices
