@@ -3,9 +3,9 @@
 bulk_create spends about 0.2 ms of Python on each 60-column petition (a compiled
 placeholder and a prepared value per field, bench/petitions.py measured it), which alone
 would hold an import under 5,000 rows a second. Here a row is a tuple of the values of
-the columns the caller names, already as the database takes them, save two kinds that
-are changed here: a moment (SQLite stores it as naive UTC text, as Django's backend
-does) and a JSON document. The columns the caller leaves out take their model defaults,
+the columns the caller names, already as the database takes them, save what is changed
+here: a JSON document, and on SQLite a moment (naive UTC text, as Django's backend
+stores it) and a day (ISO text). The columns the caller leaves out take their model defaults,
 worked out once. One executemany on SQLite, COPY on PostgreSQL. The ids are taken
 before the insert (PostgreSQL: from the table's sequence; SQLite: past the largest,
 under the write lock the import's transaction holds), so the events can name their
@@ -62,12 +62,16 @@ class RawInsert:
                 self.changes.append((i, _document))
             elif self.sqlite and isinstance(f, models.DateTimeField):
                 self.changes.append((i, self._moment))
+            elif self.sqlite and isinstance(f, models.DateField):
+                self.changes.append((i, _day))
 
     def _value(self, field: models.Field[Any, Any], value: Any) -> Any:
         if isinstance(field, models.JSONField):
             return _document(value)
         if self.sqlite and isinstance(field, models.DateTimeField):
             return self._moment(value)
+        if self.sqlite and isinstance(field, models.DateField):
+            return _day(value)
         return value
 
     def _moment(self, value: dt.datetime | None) -> str | None:
@@ -124,3 +128,8 @@ class RawInsert:
 
 def _document(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _day(value: dt.date | None) -> str | None:
+    """Return a day as SQLite stores it (ISO); sqlite3's own adapter is a Python call a value."""
+    return None if value is None else value.isoformat()
