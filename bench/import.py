@@ -21,6 +21,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -96,6 +97,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        default="",
+        help="only the import, under cProfile (stats written to FILE), and its SQL by statement",
+    )
     args = parser.parse_args()
     args.petitions = f"import-{args.rows}"  # bench_database names its SQLite file by it
     return args
@@ -135,6 +142,65 @@ def write_ledger(path: Path, rows: int, communities: list[str], units: list[str]
             )
 
 
+def time_bulk_handlers() -> list[float]:
+    """Time the bulk subscribers (the KPI summary's count) the import runs after its commit."""
+    from xinfang.petitions import events
+
+    spent = [0.0, 0.0]  # wall, this process's CPU
+
+    def timed(handler: Any) -> Any:
+        def run(ids: Any) -> None:
+            started, started_cpu = time.perf_counter(), time.process_time()
+            handler(ids)
+            spent[0] += time.perf_counter() - started
+            spent[1] += time.process_time() - started_cpu
+
+        return run
+
+    events._bulk = {name: timed(h) for name, h in events._bulk.items()}
+    return spent
+
+
+def profile(out: str, registrar: Any, path: Path, mapping: Any) -> None:
+    """Run the import under cProfile; print where its time and its SQL's time go."""
+    import cProfile
+    import pstats
+    from collections import defaultdict
+
+    from django.db import connection
+
+    from xinfang.ledger_import import services
+
+    sql: dict[str, list[float]] = defaultdict(lambda: [0, 0.0, 0.0])
+
+    def tally(execute: Any, statement: str, params: Any, many: bool, context: Any) -> Any:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        try:
+            return execute(statement, params, many, context)
+        finally:
+            words = statement.split()
+            key = " ".join(words[:3]) if words[0] != "SELECT" else statement[:90]
+            sql[key][0] += len(params) if many else 1
+            sql[key][1] += time.perf_counter() - started
+            sql[key][2] += time.process_time() - started_cpu
+
+    profiler = cProfile.Profile(time.process_time)  # CPU: what the load does not change
+    started = time.perf_counter()
+    with connection.execute_wrapper(tally):
+        profiler.enable()
+        report = services.ledger_import(actor=registrar, path=path, mapping=mapping)
+        profiler.disable()
+    wall = time.perf_counter() - started
+    profiler.dump_stats(out)
+    stats = pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative")
+    stats.print_stats(45)
+    stats.sort_stats("tottime").print_stats(30)
+    print(f"created {report.created} in {wall:.1f} s (profiled)", file=sys.stderr)
+    print("    wall   CPU here   rows  statement", file=sys.stderr)
+    for key, (n, s, c) in sorted(sql.items(), key=lambda kv: -kv[1][1])[:25]:
+        print(f"{s:8.2f} {c:8.2f} {n:8d}  {key}", file=sys.stderr)
+
+
 def main() -> None:
     args = parse_args()
     url = bench_database(args)
@@ -161,6 +227,10 @@ def main() -> None:
     write_ledger(path, args.rows, communities, communities + departments)
     mapping = parse_mapping(json.dumps(MAPPING))
 
+    if args.profile:
+        profile(args.profile, registrar, path, mapping)
+        return
+    kpi_s = time_bulk_handlers()
     cpu: dict[str, float] = {}
 
     def timed(fn: object, **kwargs: object) -> tuple[float, services.Report]:
@@ -188,6 +258,10 @@ def main() -> None:
         "index_rows_per_s": round(args.rows / index_s),
         "import_and_index_rows_per_s": round(args.rows / (import_s + index_s)),
         "reimport_rows_per_s": round(args.rows / again_s),
+        # The KPI summary's count of the new cases (events.publish_bulk), in import_s.
+        "kpi_count_s": round(kpi_s[0], 1),
+        "kpi_count_cpu_s": round(kpi_s[1], 1),
+        "import_cpu_s": round(import_cpu, 1),
         # Per second of this process's CPU: what the machine's load does not change
         # (SQLite runs in the process; PostgreSQL's own work is not in it).
         "dry_run_rows_per_cpu_s": round(args.rows / cpu["ledger_check"]),

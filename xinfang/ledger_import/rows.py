@@ -8,13 +8,13 @@ guessed. `status_of` says where an imported case stands from its dates.
 """
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
 from django.utils.translation import gettext as _
 
-from xinfang.ledger_import.mapping import TARGETS, FieldSpec, Kind, LedgerMapping
+from xinfang.ledger_import.mapping import REQUIRED, TARGETS, FieldSpec, Kind, LedgerMapping
 from xinfang.petitions.workflow import Status
 
 # What our own export puts before a text a spreadsheet would take for a formula
@@ -123,8 +123,18 @@ class _Bad(ValueError):
     pass
 
 
+# A parsed date memo per field stops growing here: a ledger's dates repeat (a few
+# thousand days), its times of day much less.
+_MEMO_LIMIT: Final = 200_000
+
+
 class RowReader:
-    """Reads rows of one file by one mapping."""
+    """Reads rows of one file by one mapping.
+
+    Everything a row's reading needs that does not depend on the row is worked out once
+    here: each field's cell positions, its kind's reader, its column label, its
+    translation table; a date's text, once parsed, is not parsed again.
+    """
 
     def __init__(
         self,
@@ -141,7 +151,6 @@ class RowReader:
         self.mapping, self.tz, self.today = mapping, tz, today
         self.width = len(headers) if exact_width else 0
         index = {h: i for i, h in enumerate(headers)}
-        self.specs = [(spec, [index[c] for c in spec.columns]) for spec in mapping.fields.values()]
         # A choice may be given by its value or by its label (the export writes labels).
         self.choices = {
             target: {
@@ -150,6 +159,12 @@ class RowReader:
             }
             for target, table in choices.items()
         }
+        self.columns = {t: self._column(spec) for t, spec in mapping.fields.items()}
+        self.specs = [
+            (spec, tuple(index[c] for c in spec.columns), self._reader(spec))
+            for spec in mapping.fields.values()
+        ]
+        self.required = [t for t in REQUIRED if t in mapping.fields]
 
     def read(self, number: int, cells: Sequence[Any]) -> tuple[Case | None, list[Problem]]:
         """Return row `number` as a case, or None and its problems."""
@@ -160,21 +175,26 @@ class RowReader:
                 "m": self.width,
             }
             return None, [Problem(number, "", message)]
+        width = len(cells)
         values: dict[str, Any] = {}
-        for spec, idx in self.specs:
+        for spec, idx, reader in self.specs:
+            if len(idx) == 1:
+                i = idx[0]
+                raw = _raw(spec, cells[i] if i < width else None)
+            else:
+                raw = _raw(spec, _joined(spec, [cells[i] if i < width else None for i in idx]))
+            if raw is None or raw == "":
+                values[spec.target] = None
+                continue
             try:
-                values[spec.target] = self._value(
-                    spec, [cells[i] if i < len(cells) else None for i in idx]
-                )
+                values[spec.target] = reader(raw)
             except _Bad as e:
-                problems.append(Problem(number, self._column(spec), str(e)))
-        for target in ("external_ref", "registered_at", "title", "channel"):
+                problems.append(Problem(number, self.columns[spec.target], str(e)))
+        for target in self.required:
             if target in values and values[target] in (None, ""):
-                spec = self.mapping.fields[target]
-                problems.append(Problem(number, self._column(spec), _("不能为空。")))
+                problems.append(Problem(number, self.columns[target], _("不能为空。")))
         if problems:
             return None, problems
-        values.setdefault("content", values["title"])
         if not values.get("content"):
             values["content"] = values["title"]
         case = Case(row=number, **{k: v for k, v in values.items() if v is not None})
@@ -184,68 +204,73 @@ class RowReader:
     def _column(self, spec: FieldSpec) -> str:
         return "+".join(spec.columns) or LABELS[spec.target]
 
-    def _raw(self, spec: FieldSpec, cells: list[Any]) -> Any:
-        if len(cells) > 1:
-            parts = [_text(c) for c in cells]
-            raw: Any = spec.join.join(p for p in parts if p)
-        else:
-            raw = cells[0] if cells else None
-        if isinstance(raw, str):
-            raw = raw.strip()
-        if raw in (None, ""):
-            return spec.default
-        if spec.values is not None:
-            key = _text(raw)
-            if key in spec.values:
-                return spec.values[key]
-            if "*" in spec.values:
-                return spec.values["*"]
-        return raw
-
-    def _value(self, spec: FieldSpec, cells: list[Any]) -> Any:
-        raw = self._raw(spec, cells)
-        if raw in (None, ""):
-            return None
+    def _reader(self, spec: FieldSpec) -> Callable[[Any], Any]:
+        """Return the function that types a field's raw value (never None or "")."""
         kind, longest = TARGETS[spec.target]
         if kind is Kind.TEXT:
-            text = unescape(_text(raw))
-            if longest and len(text) > longest:
-                raise _Bad(_("超过%(n)d字（%(m)d字）。") % {"n": longest, "m": len(text)})
+
+            def text(raw: Any) -> str:
+                value = unescape(_text(raw))
+                if longest and len(value) > longest:
+                    raise _Bad(_("超过%(n)d字（%(m)d字）。") % {"n": longest, "m": len(value)})
+                return value
+
             return text
         if kind is Kind.DATETIME:
-            return self._moment(raw, spec.formats)
+            return self._moments(spec.formats)
         if kind is Kind.DATE:
-            return self._moment(raw, spec.formats).date()
+            moment = self._moments(spec.formats)
+            return lambda raw: moment(raw).date()
         if kind is Kind.INT:
-            return _count(raw)
+            return _count
         if kind is Kind.BOOL:
-            return _yes_no(raw)
+            return _yes_no
         if kind is Kind.CHOICE:
             table = self.choices[spec.target]
-            value = table.get(_text(raw))
-            if value is None:
-                raise _Bad(
-                    _("“%(v)s”不是可用的值；可用：%(known)s。")
-                    % {"v": raw, "known": "、".join(dict.fromkeys(table.values()))}
-                )
-            return value
-        return _text(raw)  # a unit or category by name, resolved by the service
 
-    def _moment(self, raw: Any, formats: Sequence[str]) -> dt.datetime:
-        if isinstance(raw, dt.datetime):
-            moment = raw
-        elif isinstance(raw, dt.date):
-            moment = dt.datetime(raw.year, raw.month, raw.day)
-        else:
-            moment = _parse_date(_text(raw), formats or DEFAULT_FORMATS)
-        return moment.replace(tzinfo=self.tz) if moment.tzinfo is None else moment
+            def choice(raw: Any) -> str:
+                value = table.get(_text(raw))
+                if value is None:
+                    raise _Bad(
+                        _("“%(v)s”不是可用的值；可用：%(known)s。")
+                        % {"v": raw, "known": "、".join(dict.fromkeys(table.values()))}
+                    )
+                return value
+
+            return choice
+        return _text  # a unit or category by name, resolved by the service
+
+    def _moments(self, formats: Sequence[str]) -> Callable[[Any], dt.datetime]:
+        """Return a reader of moments by `formats`, each text parsed once."""
+        formats = formats or DEFAULT_FORMATS
+        memo: dict[str, dt.datetime] = {}
+        tz = self.tz
+
+        def moment(raw: Any) -> dt.datetime:
+            if isinstance(raw, dt.datetime):
+                value = raw
+            elif isinstance(raw, dt.date):
+                value = dt.datetime(raw.year, raw.month, raw.day)
+            else:
+                text = _text(raw)
+                found = memo.get(text)
+                if found is not None:
+                    return found
+                value = _parse_date(text, formats)
+                value = value.replace(tzinfo=tz) if value.tzinfo is None else value
+                if len(memo) < _MEMO_LIMIT:
+                    memo[text] = value
+                return value
+            return value.replace(tzinfo=tz) if value.tzinfo is None else value
+
+        return moment
 
     def _check(self, case: Case) -> list[Problem]:
         """Return what is wrong between the fields of a row: dates out of order, counts."""
         problems: list[Problem] = []
 
         def bad(target: str, message: str) -> None:
-            problems.append(Problem(case.row, self._column(self.mapping.fields[target]), message))
+            problems.append(Problem(case.row, self.columns[target], message))
 
         registered = case.registered_at.date()
         if registered > self.today:
@@ -276,6 +301,25 @@ class RowReader:
         if case.head_count < 1:
             bad("head_count", _("人数至少为1。"))
         return problems
+
+
+def _joined(spec: FieldSpec, cells: list[Any]) -> str:
+    return spec.join.join(p for p in (_text(c) for c in cells) if p)
+
+
+def _raw(spec: FieldSpec, raw: Any) -> Any:
+    """Return a cell's value stripped, its default if empty, translated by the field's table."""
+    if isinstance(raw, str):
+        raw = raw.strip()
+    if raw is None or raw == "":
+        return spec.default
+    if spec.values is not None:
+        key = _text(raw)
+        if key in spec.values:
+            return spec.values[key]
+        if "*" in spec.values:
+            return spec.values["*"]
+    return raw
 
 
 def _text(value: Any) -> str:

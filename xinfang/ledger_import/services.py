@@ -15,48 +15,36 @@ the route and handling deadlines counted from it unless the file gives the latte
 """
 
 import csv
-import datetime as dt
 import logging
-import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from xinfang.common import clock
-from xinfang.common.audit import audit_entry, audit_record, audit_write
-from xinfang.common.errors import DomainError, PermissionDenied, ValidationFailed
-from xinfang.ledger_import.inserts import RawInsert
-from xinfang.ledger_import.mapping import LedgerMapping, MappingError, parse_mapping
-from xinfang.ledger_import.models import ImportJob
-from xinfang.ledger_import.reading import FileRefused, Table, check_size, read_table
+from xinfang.common.audit import audit_entry, audit_write
+from xinfang.common.errors import PermissionDenied, ValidationFailed
+from xinfang.ledger_import.mapping import LedgerMapping, MappingError
+from xinfang.ledger_import.reading import FileRefused, Table, read_table
 from xinfang.ledger_import.rows import LABELS, Case, Problem, RowReader, status_of
+from xinfang.ledger_import.writing import Writer
 from xinfang.organization.models import Unit
 from xinfang.organization.services import unit_create
-from xinfang.petitions import access, deadlines, events, limits, search
+from xinfang.petitions import access, events, search
 from xinfang.petitions.models import (
-    QUERY_CODE_ALPHABET,
-    QUERY_CODE_LENGTH,
     Category,
     Channel,
     Petition,
-    Petitioner,
-    PetitionEvent,
     ReplyKind,
     Satisfaction,
-    TimeLimitRule,
 )
 from xinfang.petitions.services import category_save
-from xinfang.petitions.workflow import OPEN_STATUSES, Status
 
-K = TimeLimitRule.Key
 log = logging.getLogger(__name__)
 BATCH: Final = 2000
 PREVIEW_ROWS: Final = 10
@@ -147,6 +135,7 @@ class _References:
             self.categories[c.name].append(c)
         self.new_units: dict[str, str] = {}  # name → the unit kind it is created as
         self.new_categories: list[str] = []
+        self.found: dict[tuple[str, str], str] = {}  # (target, name) → its problem, or ""
 
     def check(self, case: Case) -> list[Problem]:
         problems = []
@@ -155,11 +144,21 @@ class _References:
             ("community", Unit.Kind.COMMUNITY),
         ):
             name = getattr(case, target)
-            if name and (message := self._unit(target, name, kind)):
+            if name and (message := self._known(target, name, kind)):
                 problems.append(Problem(case.row, self._column(target), message))
-        if case.category and (message := self._category(case.category)):
+        if case.category and (message := self._known("category", case.category, "")):
             problems.append(Problem(case.row, self._column("category"), message))
         return problems
+
+    def _known(self, target: str, name: str, kind: str) -> str:
+        """Return what is wrong with the unit or category `name`, worked out once per name."""
+        key = (target, name)
+        message = self.found.get(key)
+        if message is None:
+            message = self.found[key] = (
+                self._category(name) if target == "category" else self._unit(target, name, kind)
+            )
+        return message
 
     def _column(self, target: str) -> str:
         return "+".join(self.mapping.fields[target].columns) or LABELS[target]
@@ -354,7 +353,14 @@ def _write(actor: Any, checked: _Checked, name: str, progress: Progress, ip: str
     report = checked.report
     checked.refs.create(actor)
     total = len(checked.cases)
-    writer = _Writer(actor, checked, name)
+    refs = checked.refs
+    writer = Writer(
+        actor=actor,
+        unit=checked.unit,
+        units=refs.units,
+        categories=refs.categories,
+        file_name=name,
+    )
     for start in range(0, total, BATCH):
         writer.write(checked.cases[start : start + BATCH])
         progress(report.total + start, report.total + total)
@@ -394,12 +400,6 @@ def ledger_index(*, case_ids: Sequence[int], progress: Progress = _nothing) -> N
         progress(start + len(chunk), len(case_ids))
 
 
-def _query_code() -> str:
-    """Return a query code as petitions.models.new_query_code does, from one draw of 60 bits."""
-    bits = secrets.randbits(QUERY_CODE_LENGTH * 5)
-    return "".join(QUERY_CODE_ALPHABET[(bits >> (5 * i)) & 31] for i in range(QUERY_CODE_LENGTH))
-
-
 def _write_rejected(path: Path, checked: _Checked) -> Path:
     """Write the rejected rows with their reasons to a CSV beside the input; return its path."""
     reasons: dict[int, list[str]] = defaultdict(list)
@@ -412,256 +412,3 @@ def _write_rejected(path: Path, checked: _Checked) -> Path:
         for row, why in sorted(reasons.items()):
             writer.writerow([row, "；".join(why), *checked.rows.get(row, ())])
     return out
-
-
-class _Writer:
-    """Inserts batches of checked cases, their petitioners and events."""
-
-    def __init__(self, actor: Any, checked: _Checked, file_name: str) -> None:
-        self.actor, self.unit, self.refs, self.file = actor, checked.unit, checked.refs, file_name
-        self.limits = limits.time_limits()
-        self.route_due: dict[dt.date, dt.date] = {}
-        self.handle_due: dict[dt.date, dt.date] = {}
-        self.people_by_id: dict[str, int] = {}
-        self.people_by_contact: dict[tuple[str, str], int] = {}
-        self.petitions, self.events = RawInsert(Petition), RawInsert(PetitionEvent)
-        self.ids: list[int] = []
-
-    def _due(self, memo: dict[dt.date, dt.date], day: dt.date, key: str) -> dt.date:
-        due = memo.get(day)
-        if due is None:
-            due = memo[day] = deadlines.due_date(day, self.limits[key])
-        return due
-
-    def write(self, cases: Sequence[Case]) -> None:
-        people = self._petitioners(cases)
-        petitions = [self._petition(case, people.get(case.row)) for case in cases]
-        ids = self.petitions.ids(len(petitions))
-        self.petitions.insert(ids, petitions)
-        self.ids += ids
-        events = [
-            self._event(c, pk, p["status"]) for c, pk, p in zip(cases, ids, petitions, strict=True)
-        ]
-        self.events.insert(self.events.ids(len(events)), events)
-
-    def _petitioners(self, cases: Iterable[Case]) -> dict[int, int]:
-        """Return the petitioner's id of each row that names one, creating the new ones."""
-        ids = {c.petitioner_id_number for c in cases if c.petitioner_id_number}
-        wanted = ids - self.people_by_id.keys()
-        if wanted:
-            self.people_by_id.update(
-                Petitioner.objects.filter(id_number__in=wanted)
-                .order_by("pk")
-                .values_list("id_number", "pk")
-            )
-        new: dict[Any, Petitioner] = {}
-        keys: dict[int, Any] = {}
-        for c in cases:
-            if not (c.petitioner_name or c.petitioner_phone or c.petitioner_id_number):
-                continue
-            key: Any = c.petitioner_id_number or (
-                (c.petitioner_name, c.petitioner_phone) if c.petitioner_phone else ("row", c.row)
-            )
-            keys[c.row] = key
-            if key in self.people_by_id or key in self.people_by_contact or key in new:
-                continue
-            new[key] = Petitioner(
-                name=c.petitioner_name or _("（未留名）"),
-                phone=c.petitioner_phone,
-                id_number=c.petitioner_id_number,
-                community_id=self.refs.community_id(c.community),
-            )
-        Petitioner.objects.bulk_create(new.values(), batch_size=BATCH)
-        for key, person in new.items():
-            if isinstance(key, str):
-                self.people_by_id[key] = person.pk
-            elif key[0] != "row":
-                self.people_by_contact[key] = person.pk
-        found: dict[int, int] = {}
-        for row, key in keys.items():
-            if key in new:
-                found[row] = new[key].pk
-            elif isinstance(key, str):
-                found[row] = self.people_by_id[key]
-            else:
-                found[row] = self.people_by_contact[key]
-        return found
-
-    def _petition(self, case: Case, petitioner_id: int | None) -> dict[str, Any]:
-        status = status_of(case)
-        day = timezone.localdate(case.registered_at)
-        route_due = self._due(self.route_due, day, K.ROUTE)
-        routed = case.replied_at is not None or bool(case.handling_unit)
-        handling_due = case.handling_due or (
-            self._due(self.handle_due, day, K.HANDLE) if routed else None
-        )
-        handling_unit_id = self.refs.unit_id(case.handling_unit)
-        replied_day = timezone.localdate(case.replied_at) if case.replied_at else None
-        due_date = None
-        if status in OPEN_STATUSES:
-            due_date = route_due if status == Status.REGISTERED else handling_due
-        return dict(
-            registered_unit_id=self.unit.pk,
-            owner_unit_id=handling_unit_id or self.unit.pk,
-            handling_unit_id=handling_unit_id,
-            registered_by_id=self.actor.pk,
-            channel=case.channel,
-            petitioner_id=petitioner_id,
-            is_anonymous=petitioner_id is None,
-            head_count=case.head_count,
-            title=case.title,
-            content=case.content,
-            # Filled by ledger_index once the cases are committed: segmenting the text
-            # costs more than all the rest of the import.
-            search_text="",
-            query_code=_query_code(),
-            category_id=self.refs.category_id(case.category),
-            community_id=self.refs.community_id(case.community),
-            address=case.address,
-            is_first_time=case.is_first_time,
-            external_ref=case.external_ref,
-            status=status.value,
-            due_date=due_date,
-            registered_at=case.registered_at,
-            route_due=route_due,
-            routed_at=case.registered_at if routed else None,
-            accepted_at=case.registered_at if routed else None,
-            handling_due=handling_due,
-            replied_at=case.replied_at,
-            reply_kind=case.reply_kind,
-            reply_text=case.reply_text,
-            reply_overdue=(replied_day > handling_due if replied_day and handling_due else None),
-            # The file has the rating but not its day: the earliest it can have been given.
-            rated_at=case.replied_at if case.satisfaction else None,
-            satisfaction_unit=case.satisfaction,
-            satisfaction_office=case.satisfaction,
-            followed_up_at=case.followed_up_at,
-            solved=case.solved,
-            closed_at=case.followed_up_at,
-        )
-
-    def _event(self, case: Case, petition_id: int, status: str) -> dict[str, Any]:
-        return dict(
-            petition_id=petition_id,
-            at=case.registered_at,
-            actor_id=self.actor.pk,
-            unit_id=self.unit.pk,
-            action="register",
-            from_status="",
-            to_status=status,
-            note=_("由台账导入：%(file)s 第%(row)d行") % {"file": self.file, "row": case.row},
-            details={
-                "imported": True,
-                "file": self.file,
-                "row": case.row,
-                "external_ref": case.external_ref,
-                "channel": case.channel,
-            },
-        )
-
-
-# ---------------------------------------------------------------- import jobs (the page)
-
-
-def import_job_create(
-    *, actor: Any, upload: UploadedFile, mapping_text: str, ip: str | None = None
-) -> ImportJob:
-    """Keep the uploaded file and mapping, run the dry run on them and return the job.
-
-    The dry run reads the whole file outside any transaction: on SQLite a transaction
-    would hold the one write lock for as long as the reading takes.
-    """
-    try:
-        check_size(upload.size or 0)
-        mapping = parse_mapping(mapping_text)
-    except FileRefused as e:
-        raise ValidationFailed(str(e), field="file") from None
-    except MappingError as e:
-        raise ValidationFailed(str(e), field="mapping") from None
-    unit = registered_unit_for(actor, mapping)
-    name = Path(upload.name or "ledger").name[:200]
-    job = ImportJob(
-        owner_unit=unit,
-        created_by=actor,
-        created_at=clock.now(),
-        file_name=name,
-        mapping=mapping_text,
-    )
-    job.file.save(name, upload, save=False)
-    report = ledger_check(actor=actor, path=Path(job.file.path), mapping=mapping, name=name)
-    job.dry_run, job.total = report.details(), report.total
-    with transaction.atomic():
-        job.save()
-        audit_record(
-            actor=actor,
-            kind="create",
-            obj=job,
-            summary=_("上传台账“%(file)s”试运行：%(n)d行") % {"file": name, "n": report.total},
-            ip=ip,
-        )
-    return job
-
-
-@transaction.atomic
-def import_job_start(
-    *, actor: Any, job: ImportJob, skip_invalid: bool, ip: str | None = None
-) -> ImportJob:
-    """Queue the real run of a checked job; refuse one already started or one that cannot run."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if job.state != ImportJob.State.CHECKED:
-        raise ValidationFailed(_("该导入已经开始或已完成，不能再次导入。"))
-    errors = job.dry_run.get("errors", [])
-    if any(e["row"] == 0 for e in errors):
-        raise ValidationFailed(_("文件或映射有误，无法导入；请修正后重新上传。"))
-    if errors and not skip_invalid:
-        raise ValidationFailed(
-            _("试运行发现%(n)d处错误。请修正文件后重新上传，或勾选“跳过有误的行”。")
-            % {"n": len(errors)}
-        )
-    job.state, job.skip_invalid, job.done = ImportJob.State.QUEUED, skip_invalid, 0
-    job.save(update_fields=["state", "skip_invalid", "done"])
-    audit_record(actor=actor, kind="change", obj=job, summary=_("开始导入"), ip=ip)
-
-    def enqueue() -> None:
-        from xinfang.ledger_import.tasks import run_import_job
-
-        run_import_job(job.pk)
-
-    transaction.on_commit(enqueue)
-    return job
-
-
-def import_job_run(*, job_id: int) -> None:
-    """Run a queued job's import, its progress written as it goes; a job not queued is left alone."""
-    claimed = ImportJob.objects.filter(pk=job_id, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.RUNNING
-    )
-    if not claimed:  # delivered twice, or already done
-        return
-    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
-
-    def progress(done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(done=done, total=total)
-
-    try:
-        report = ledger_import(
-            actor=job.created_by,
-            path=Path(job.file.path),
-            mapping=parse_mapping(job.mapping),
-            name=job.file_name,
-            skip_invalid=job.skip_invalid,
-            progress=progress,
-        )
-        ledger_index(case_ids=report.case_ids)
-    except (DomainError, MappingError) as e:
-        report = Report(errors=[Problem(0, "", str(e))])
-    except Exception:
-        log.exception("import job %s failed", job_id)
-        report = Report(errors=[Problem(0, "", _("导入时发生系统错误，未写入任何事项。"))])
-    failed = bool(report.errors) and not (job.skip_invalid and report.created)
-    ImportJob.objects.filter(pk=job_id).update(
-        state=ImportJob.State.FAILED if failed else ImportJob.State.DONE,
-        result=report.details(),
-        done=F("total"),
-        finished_at=clock.now(),
-    )

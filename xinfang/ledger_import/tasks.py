@@ -2,11 +2,11 @@
 
 from huey.contrib.djhuey import db_task
 
-from xinfang.ledger_import import services
+from xinfang.ledger_import import jobs
 
 
 # huey ships no type information, so its decorators are untyped.
 @db_task()  # type: ignore[untyped-decorator]
 def run_import_job(job_id: int) -> None:
     """Import the file of job `job_id` as its dry run checked it."""
-    services.import_job_run(job_id=job_id)
+    jobs.import_job_run(job_id=job_id)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError, NotFound
-from xinfang.ledger_import import selectors, services
+from xinfang.ledger_import import jobs, selectors
 from xinfang.ledger_import.forms import StartForm, UploadForm, shipped_mappings
 from xinfang.ledger_import.models import ImportJob
 from xinfang.petitions.access import may_register
@@ -39,7 +39,7 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         form = UploadForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                job = services.import_job_create(
+                job = jobs.import_job_create(
                     actor=request.user,
                     upload=form.cleaned_data["file"],
                     mapping_text=form.cleaned_data["mapping"],
@@ -49,11 +49,11 @@ def upload(request: AuthenticatedHttpRequest) -> HttpResponse:
                 form.add_error(e.field if e.field in form.fields else None, e.message)
             else:
                 return redirect(job)
-    jobs = selectors.import_jobs_for_user(request.user)[:20]
+    recent = selectors.import_jobs_for_user(request.user)[:20]
     return render(
         request,
         "ledger_import/upload.html",
-        {"form": form, "examples": examples, "chosen": chosen, "jobs": jobs},
+        {"form": form, "examples": examples, "chosen": chosen, "jobs": recent},
         status=400 if form.errors else 200,
     )
 
@@ -73,7 +73,7 @@ def job_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = StartForm(request.POST)
     form.is_valid()
     try:
-        services.import_job_start(
+        jobs.import_job_start(
             actor=request.user,
             job=job,
             skip_invalid=form.cleaned_data.get("skip_invalid", False),
