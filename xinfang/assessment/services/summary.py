@@ -108,16 +108,20 @@ def _locked_state() -> KpiState:
 # ---------------------------------------------------------------- marking
 
 
+@transaction.atomic
 def count_cases(petition_ids: Iterable[int]) -> None:
     """Mark the days the cases were and are counted on, and the days of their originals."""
-    ids = sorted(set(petition_ids))
-    for start in range(0, len(ids), CHUNK):
-        _count_chunk(ids[start : start + CHUNK])
-
-
-@transaction.atomic
-def _count_chunk(ids: Sequence[int]) -> None:
     _locked_state()
+    ids = sorted(set(petition_ids))
+    marks: set[Key] = set()
+    for start in range(0, len(ids), CHUNK):
+        marks |= _count_chunk(ids[start : start + CHUNK])
+    # Once for all the chunks: an import's 100,000 cases fall on a few thousand days.
+    _mark(marks)
+
+
+def _count_chunk(ids: Sequence[int]) -> set[Key]:
+    """Record where the cases are counted now; return the days they were and are on."""
     # The cases locked first, as their services lock them: a handler of a case's next
     # event waits here, then reads the state and the KpiCounted row this one leaves.
     rows = list(
@@ -160,7 +164,7 @@ def _count_chunk(ids: Sequence[int]) -> None:
         unique_fields=["petition"],
         update_fields=["unit_id", "registered_on", "route_due", "replied_on", "due_on"],
     )
-    _mark(marks)
+    return marks
 
 
 def _mark(keys: Iterable[Key]) -> None:
