@@ -143,28 +143,33 @@ def _count_chunk(ids: Sequence[int]) -> set[Key]:
         marks |= _keys(c.unit_id, c.registered_on, c.replied_on, c.due_on)
     counted, originals = [], set()
     for pk, unit, registered, route_due, replied, due, repeat_of, merged_into in rows:
+        registered_on = _local_day(registered)
         replied_on = _local_day(replied) if replied else None
-        row = KpiCounted(
-            petition_id=pk,
-            unit_id=unit,
-            registered_on=_local_day(registered),
-            route_due=route_due,
-            replied_on=replied_on,
-            due_on=due,
-        )
-        counted.append(row)
-        marks |= _keys(unit, row.registered_on, replied_on, due)
+        counted.append((pk, unit, registered_on, route_due, replied_on, due))
+        marks |= _keys(unit, registered_on, replied_on, due)
         # A repeat or a merge raises its original again: the original's figures change.
         originals |= {o for o in (repeat_of, merged_into) if o is not None}
     for c in KpiCounted.objects.filter(petition_id__in=originals - set(ids)):
         marks |= _keys(c.unit_id, c.registered_on, c.replied_on, c.due_on)
-    KpiCounted.objects.bulk_create(
-        counted,
-        update_conflicts=True,
-        unique_fields=["petition"],
-        update_fields=["unit_id", "registered_on", "route_due", "replied_on", "due_on"],
-    )
+    _upsert_counted(counted)
     return marks
+
+
+COUNTED_COLUMNS = ("petition_id", "unit_id", "registered_on", "route_due", "replied_on", "due_on")
+
+
+def _upsert_counted(rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert or replace KpiCounted rows, one executemany (SQLite and PostgreSQL alike)."""
+    q = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}".format(
+        q(KpiCounted._meta.db_table),
+        ", ".join(q(c) for c in COUNTED_COLUMNS),
+        ", ".join(["%s"] * len(COUNTED_COLUMNS)),
+        q("petition_id"),
+        ", ".join(f"{q(c)} = excluded.{q(c)}" for c in COUNTED_COLUMNS[1:]),
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _mark(keys: Iterable[Key]) -> None:
@@ -344,10 +349,7 @@ def _insert_counted() -> None:
     )
     sql, params = select.query.sql_with_params()
     table = connection.ops.quote_name(KpiCounted._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(c)
-        for c in ("petition_id", "unit_id", "registered_on", "route_due", "replied_on", "due_on")
-    )
+    columns = ", ".join(connection.ops.quote_name(c) for c in COUNTED_COLUMNS)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
 
