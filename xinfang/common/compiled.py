@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models import query as orm_query
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -69,7 +69,8 @@ class Compiled(Generic[M]):
         fields = klass_info["select_fields"]
         start, end = fields[0], fields[-1] + 1
         names = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, using)
+        # The ORM's own builder of select_related objects (missing from the stubs).
+        populators = orm_query.get_related_populators(klass_info, select, using)  # type: ignore[attr-defined]
         found = []
         for row in compiler.results_iter(results=[rows]):
             obj = model.from_db(using, names, row[start:end])

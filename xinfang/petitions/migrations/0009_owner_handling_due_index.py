@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organization', '0001_initial'),
-        ('petitions', '0008_external_ref'),
+        ("organization", "0001_initial"),
+        ("petitions", "0008_external_ref"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['owner_unit', 'handling_due'], name='pet_owner_handling_due'),
+            model_name="petition",
+            index=models.Index(
+                fields=["owner_unit", "handling_due"], name="pet_owner_handling_due"
+            ),
         ),
     ]
