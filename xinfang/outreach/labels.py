@@ -42,8 +42,9 @@ class MeritField(forms.ChoiceField):
     """
 
     def __deepcopy__(self, memo: dict[int, Any]) -> "MeritField":
-        # Field.__deepcopy__ is Django's, missing from the stubs.
-        field = cast("MeritField", super().__deepcopy__(memo))  # type: ignore[misc]
+        # Field.__deepcopy__ is Django's, missing from the stubs. Not ChoiceField's, which
+        # would copy the class's choices only for them to be replaced here.
+        field = cast("MeritField", forms.Field.__deepcopy__(self, memo))  # type: ignore[attr-defined]
         field.choices = merit_choices()
         return field
 

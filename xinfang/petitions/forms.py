@@ -185,6 +185,17 @@ class KnownIdChoiceField(IdChoiceField):
         super().__init__(*args, **kwargs)
         self.known: Callable[[], Collection[int]] = frozenset
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> "KnownIdChoiceField":
+        # Each form copies its fields; Django's copy of a ModelChoiceField clones its
+        # queryset twice. This one's is read only to list the page's choices: the copy
+        # clones it then, and a valid POST never does.
+        result = cast(KnownIdChoiceField, forms.Field.__deepcopy__(self, memo))  # type: ignore[attr-defined]
+        queryset: QuerySet[Any] | None = vars(self).get("_queryset")
+        if result.choices_from is None and queryset is not None:
+            result.choices_from = queryset.all
+        result.widget.choices = result.choices  # an iterator over the copy's own queryset
+        return result
+
     def _lazy_queryset(self) -> QuerySet[Any] | None:
         if self.choices_from is not None:
             choices, self.choices_from = self.choices_from, None
