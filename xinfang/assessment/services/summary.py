@@ -58,11 +58,10 @@ TABLES: dict[str, tuple[type[Model], ...]] = {
     REPLIED: (RepliedDay,),
     DUE: (DueDay,),
 }
-TABLES_ALL = (RegisteredDay, RegisteredSlice, RepliedDay, DueDay)
-CHUNK = 1000
+CHUNK = 1000  # ids or days per statement, well under every database's parameter limit
 # A reader looks this many events back for the ones the queue has not yet counted; the
 # queue's own re-delivery looks further (events.SCAN_EVENTS, two days).
-READ_SCAN = 2_000  # ids or days per statement, well under every database's parameter limit
+READ_SCAN = 2_000
 
 Key = tuple[int, str, dt.date]  # (owning unit, anchor, day)
 
@@ -328,7 +327,8 @@ def rebuild(*, unless_built: bool = False) -> None:
     window = follow_up_days()
     if unless_built and state.follow_up_days == window:
         return
-    for model in (*TABLES_ALL, KpiMark, KpiCounted):
+    kept: list[type[Model]] = [m for models in TABLES.values() for m in models]
+    for model in (*kept, KpiMark, KpiCounted):
         model._default_manager.all().delete()
     _insert_counted()
     for anchor in TABLES:
