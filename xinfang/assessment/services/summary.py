@@ -327,8 +327,8 @@ def rebuild(*, unless_built: bool = False) -> None:
     window = follow_up_days()
     if unless_built and state.follow_up_days == window:
         return
-    kept: list[type[Model]] = [m for models in TABLES.values() for m in models]
-    for model in (*kept, KpiMark, KpiCounted):
+    emptied: list[type[Model]] = [m for models in TABLES.values() for m in models]
+    for model in [*emptied, KpiMark, KpiCounted]:
         model._default_manager.all().delete()
     _insert_counted()
     for anchor in TABLES:
