@@ -328,7 +328,8 @@ def rebuild(*, unless_built: bool = False) -> None:
     if unless_built and state.follow_up_days == window:
         return
     emptied: list[type[Model]] = [m for models in TABLES.values() for m in models]
-    for model in [*emptied, KpiMark, KpiCounted]:
+    emptied += [KpiMark, KpiCounted]
+    for model in emptied:
         model._default_manager.all().delete()
     _insert_counted()
     for anchor in TABLES:
