@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -370,7 +371,7 @@ def register(
     """
     from xinfang.common import clock
     from xinfang.demo.cases import Intake
-    from xinfang.petitions import inputs, services
+    from xinfang.petitions import inputs, repeats, services
     from xinfang.petitions.models import Petitioner
 
     intake, today = Intake(street, rng), clock.today()
@@ -389,6 +390,28 @@ def register(
             name, id_number = rng.choice(known)
             data.petitioners[0] = inputs.PetitionerData(name=name, id_number=id_number)
         datas.append(data)
+    # A made-up ID number can be one the fill gave someone else: that person came back,
+    # under the name on file (a different name would be refused as a mistyped number).
+    typed = {p.id_number for d in datas for p in d.petitioners if p.id_number}
+    on_file = {
+        number: (name, pk)
+        for number, name, pk in Petitioner.objects.filter(id_number__in=typed).values_list(
+            "id_number", "name", "pk"
+        )
+    }
+    now, seen = clock.now(), set()
+    for data in datas:
+        data.petitioners = [
+            replace(p, name=on_file[p.id_number][0]) if p.id_number in on_file else p
+            for p in data.petitioners
+        ]
+        # Someone back within 30 days with a like title is refused as a likely repeat
+        # until the registrar ticks "a new matter", as they would after reading it.
+        ids = [on_file[p.id_number][1] for p in data.petitioners if p.id_number in on_file]
+        data.not_repeat = bool(seen.intersection(ids)) or bool(
+            repeats.likely_repeats(registrar, ids, data.title, now)
+        )
+        seen.update(ids)
     from django.db import connections
 
     def run(chunk: list[Any]) -> None:
