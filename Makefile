@@ -29,8 +29,10 @@ BENCH_PETITIONS ?= 100000
 HAS_PETITIONS := from xinfang.petitions.models import Petition; \
 	raise SystemExit(not Petition.objects.exists())
 
-TEST_STAGES := lint-ruff lint-format lint-mypy lint-imports lint-migrations test-sqlite \
-	test-postgres test-api-fuzz test-browser
+LINT_STAGES := lint-ruff lint-format lint-mypy lint-imports lint-migrations
+# Run at the same time by `make test` (scripts/side-by-side.sh), each its own var/test-*.
+SIDE_BY_SIDE := test-sqlite test-postgres test-api-fuzz
+TEST_STAGES := $(LINT_STAGES) $(SIDE_BY_SIDE) test-browser
 
 .PHONY: help run test lint fmt bench install $(TEST_STAGES)
 
@@ -67,10 +69,13 @@ run: install
 
 # Every stage runs even when an earlier one fails, so one run shows everything that is
 # wrong; the summary repeats each stage's result and the exit status is a failure if any failed.
+# The Debian packages come first, once: the stages side by side must not both run apt.
 test: install
-	@summary=$$(mktemp); \
-	STAGE_SUMMARY=$$summary $(MAKE) --no-print-directory --keep-going $(TEST_STAGES) \
-		&& status=0 || status=$$?; \
+	@scripts/apt-ensure.sh $(TEST_PACKAGES)
+	@summary=$$(mktemp); status=0; export STAGE_SUMMARY=$$summary; \
+	$(MAKE) --no-print-directory --keep-going $(LINT_STAGES) || status=1; \
+	MAKE="$(MAKE)" scripts/side-by-side.sh $(SIDE_BY_SIDE) || status=1; \
+	$(MAKE) --no-print-directory test-browser || status=1; \
 	printf '\n==> summary\n'; cat "$$summary"; rm -f "$$summary"; \
 	exit $$status
 
@@ -78,6 +83,8 @@ lint: lint-ruff lint-format lint-mypy lint-imports lint-migrations
 
 # The test settings whatever the shell has exported; the database is chosen per stage.
 $(TEST_STAGES): export DJANGO_SETTINGS_MODULE := config.settings.test
+# Each stage's files (attachments, SMS outbox, routers) under var/test-<stage>/.
+$(TEST_STAGES): export XINFANG_TEST_RUN = $@
 
 lint-ruff: install
 	@$(STAGE) "lint: ruff check" $(VENV)/bin/ruff check .

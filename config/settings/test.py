@@ -1,14 +1,19 @@
 """Settings for the test suite; the database comes from DJANGO_DATABASE_URL when set."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env
 
+# The files tests write: a stage of `make test` keeps its own (they run side by side).
+TEST_VAR = BASE_DIR / "var" / os.environ.get("XINFANG_TEST_RUN", "test")
+
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-ATTACHMENT_ROOT = BASE_DIR / "var" / "test-attachments"
-ROUTING_MODEL_DIR = BASE_DIR / "var" / "test-models"
+ATTACHMENT_ROOT = TEST_VAR / "attachments"
+ROUTING_MODEL_DIR = TEST_VAR / "models"
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite:///:memory:")}
-XINFANG_SMS_OUTBOX = BASE_DIR / "var" / "test-outbox" / "sms.jsonl"
+XINFANG_SMS_OUTBOX = TEST_VAR / "outbox" / "sms.jsonl"
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "xinfang-test", "immediate": True}
 
 # django-axes refuses authenticate() without a request, and Client.login() passes none:

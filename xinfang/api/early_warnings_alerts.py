@@ -20,7 +20,7 @@ from xinfang.api.formschema import form_data, schema_from_form
 from xinfang.api.schemas import ErrorOut, Ref
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.early_warnings import selectors, services
 from xinfang.early_warnings.forms import (
     AlertFilterForm,
@@ -36,7 +36,6 @@ from xinfang.petitions.validators import MAX_ID
 router = Router(tags=["early-warnings"])
 
 ERRORS: dict[int, type[ErrorOut]] = {code: ErrorOut for code in (400, 401, 403, 404)}
-PAGE_SIZE = 20
 AlertId = Annotated[int, Path(ge=1, le=MAX_ID, description="预警的内部编号")]
 
 AlertQuery = schema_from_form(AlertFilterForm, name="AlertQuery", doc="预警列表的筛选条件。")

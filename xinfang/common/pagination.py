@@ -12,6 +12,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
+PAGE_SIZE = 20  # the rows of a page's list
 COUNT_CAP = 1000
 # The deepest page a list or the API serves: at 100 rows a page, a million cases deep;
 # beyond, the row offset (page × size) would overflow the database's 64-bit integer.

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common.audit import client_ip
-from xinfang.common.errors import DomainError, NotFound
+from xinfang.common.errors import DomainError
+from xinfang.common.http import or_404
 from xinfang.ledger_import import jobs, selectors
 from xinfang.ledger_import.forms import StartForm, UploadForm, shipped_mappings
 from xinfang.ledger_import.models import ImportJob
@@ -21,10 +22,7 @@ from xinfang.petitions.access import may_register
 
 
 def _job(request: AuthenticatedHttpRequest, pk: int) -> ImportJob:
-    try:
-        return selectors.access_import_job(request.user, pk)
-    except NotFound:
-        raise Http404 from None
+    return or_404(selectors.access_import_job, request.user, pk)
 
 
 @login_required

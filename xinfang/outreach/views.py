@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import audit_record, client_ip
-from xinfang.common.errors import DomainError, NotFound
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.errors import DomainError
+from xinfang.common.http import or_404
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.outreach import labels, selectors, services
 from xinfang.outreach.forms import (
@@ -34,15 +35,6 @@ from xinfang.outreach.models import PublicityEvent
 from xinfang.petitions import access
 from xinfang.petitions.models import LegalChannel
 from xinfang.petitions.notices import LEGAL_CHANNEL_GUIDANCE
-
-PAGE_SIZE = 20
-
-
-def _or_404(get: Callable[[Any, int], Any], request: AuthenticatedHttpRequest, pk: int) -> Any:
-    try:
-        return get(request.user, pk)
-    except NotFound as e:
-        raise Http404(e.message) from None
 
 
 def _form_page(
@@ -128,7 +120,7 @@ def event_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def event_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a publicity event, or add photos to it."""
-    event = _or_404(selectors.access_event, request, pk)
+    event = or_404(selectors.access_event, request.user, pk)
     if request.user.is_read_only:
         raise Http404
     initial = {f: getattr(event, f) for f in services.EVENT_FIELDS if not f.endswith("_id")}
@@ -154,7 +146,7 @@ def event_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a publicity event with its photos."""
-    event = _or_404(selectors.access_event, request, pk)
+    event = or_404(selectors.access_event, request.user, pk)
     return render(
         request,
         "outreach/event_detail.html",
@@ -165,10 +157,7 @@ def event_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def photo_download(request: AuthenticatedHttpRequest, pk: int, photo_pk: int) -> FileResponse:
     """Send a photo of an event the user sees."""
-    try:
-        photo = selectors.access_photo(request.user, pk, photo_pk)
-    except NotFound as e:
-        raise Http404(e.message) from None
+    photo = or_404(selectors.access_photo, request.user, pk, photo_pk)
     audit_record(actor=request.user, kind="download", obj=photo, ip=client_ip(request))
     return FileResponse(
         photo.file.open("rb"),
@@ -224,7 +213,7 @@ def training_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def training_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a training or its attendance."""
-    training = _or_404(selectors.access_training, request, pk)
+    training = or_404(selectors.access_training, request.user, pk)
     if request.user.is_read_only:
         raise Http404
     attendance = dict(training.attendance.values_list("user_id", "present"))
@@ -254,7 +243,7 @@ def training_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def training_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a training with its attendance list."""
-    training = _or_404(selectors.access_training, request, pk)
+    training = or_404(selectors.access_training, request.user, pk)
     rows = list(selectors.training_attendance(training))
     present = sum(1 for a in rows if a.present)
     return render(
@@ -363,17 +352,10 @@ def guidance(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the case page's panel
 
 
-def _case(request: AuthenticatedHttpRequest, pk: int) -> Any:
-    try:
-        return access.access_petition(request.user, pk)
-    except NotFound:
-        raise Http404 from None
-
-
 @login_required
 def conduct_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Return the case page's panel: the case's merit and its conduct records."""
-    petition = _case(request, pk)
+    petition = or_404(access.access_petition, request.user, pk)
     records = selectors.conduct_of(request.user, petition)
     may_record = selectors.may_record_conduct(request.user) and records is not None
     return render(
@@ -394,7 +376,7 @@ def conduct_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def conduct_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Record unlawful conduct at the case and return to its page."""
-    petition = _case(request, pk)
+    petition = or_404(access.access_petition, request.user, pk)
     form = ConductForm(request.POST)
     if not form.is_valid():
         messages.error(
@@ -420,7 +402,7 @@ def conduct_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def merit_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Classify the case's merit and return to its page."""
-    petition = _case(request, pk)
+    petition = or_404(access.access_petition, request.user, pk)
     try:
         services.petition_merit_set(
             actor=request.user,

@@ -9,11 +9,9 @@ from django.utils.translation import gettext as _
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.petitions import exports, leaders
 from xinfang.petitions.models import event_label
-
-PAGE_SIZE = 20
 
 
 @login_required

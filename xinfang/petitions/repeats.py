@@ -37,12 +37,13 @@ def similar_titles(a: str, b: str) -> bool:
 def likely_repeats(
     user: Any, petitioner_ids: Collection[int], title: str, now: dt.datetime
 ) -> list[Petition]:
-    """Return the cases `user` may see that these people brought lately with a similar title."""
+    """Return the cases `user` may see as these people's that they brought lately with a
+    similar title (never one whose petitioner is kept from `user`, Art. 46)."""
     if not petitioner_ids or not title.strip():
         return []
     recent = (
         Petition.objects.filter(
-            access.visible_q(user),
+            access.identity_visible_q(user),
             petitioner_id__in=list(petitioner_ids),
             registered_at__gte=now - WINDOW,
         )

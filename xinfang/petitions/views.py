@@ -1,25 +1,25 @@
-"""The work pages: workbench, intake, case page, search, petitioner page, downloads.
+"""The work pages: workbench, intake, case page and its actions, search, petitioner page.
 
 Views validate input, call one service or selector, and render; DomainErrors become
 form errors or messages, never half-done work.
 """
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
-from xinfang.common.audit import audit_record, client_ip
+from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError, NotFound
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.http import or_404
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import (
     access,
@@ -27,7 +27,6 @@ from xinfang.petitions import (
     effects,
     exports,
     notices,
-    receipts,
     repeats,
     selectors,
     services,
@@ -42,15 +41,6 @@ from xinfang.petitions.forms import (
 )
 from xinfang.petitions.models import Channel, LegalChannel, Petition, ReplyKind
 from xinfang.petitions.workflow import Action, Status
-
-PAGE_SIZE = 20
-
-
-def _access(request: AuthenticatedHttpRequest, pk: int) -> Petition:
-    try:
-        return access.access_petition(request.user, pk)
-    except NotFound as e:
-        raise Http404(e.message) from None
 
 
 @login_required
@@ -212,7 +202,7 @@ def _action_forms(
 def petition_detail(
     request: AuthenticatedHttpRequest, pk: int, *, failed: Any = None
 ) -> HttpResponse:
-    petition = _access(request, pk)
+    petition = or_404(access.access_petition, request.user, pk)
     actions = access.allowed_actions(request.user, petition)
     shown = access.disclosure(request.user, petition)
     representatives = list(petition.representatives.all()) if shown.identity else []
@@ -266,7 +256,7 @@ def petition_detail(
 @login_required
 @require_POST
 def petition_act(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
-    petition = _access(request, pk)
+    petition = or_404(access.access_petition, request.user, pk)
     try:
         act = Action(action)
     except ValueError:
@@ -381,97 +371,8 @@ def _confirmation(
 
 
 @login_required
-@require_POST
-def petition_attach(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    petition = _access(request, pk)
-    try:
-        services.petition_attach(
-            actor=request.user,
-            petition_id=petition.pk,
-            files=request.FILES.getlist("attachments"),
-            ip=client_ip(request),
-        )
-    except DomainError as e:
-        messages.error(request, e.message)
-    else:
-        messages.success(request, _("附件已上传。"))
-    return redirect(petition)
-
-
-@login_required
-def attachment_download(
-    request: AuthenticatedHttpRequest, pk: int, attachment_pk: int
-) -> FileResponse:
-    petition = _access(request, pk)
-    try:
-        attachment = access.access_attachment(request.user, petition, attachment_pk)
-    except NotFound as e:
-        raise Http404(e.message) from None
-    audit_record(actor=request.user, kind="download", obj=attachment, ip=client_ip(request))
-    return FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        filename=attachment.name,
-        as_attachment=attachment.content_type == "application/pdf",
-    )
-
-
-def _paper(
-    request: AuthenticatedHttpRequest,
-    pk: int,
-    kind: str,
-    kinds: Callable[[Petition], list[str]] = notices.available_notices,
-) -> Petition:
-    """Return the case a notice or the receipt of `kind` is printed for, audited; else 404."""
-    petition = _access(request, pk)
-    try:
-        access.check_notice(request.user, petition, kind, kinds(petition))
-    except NotFound as e:
-        raise Http404(e.message) from None
-    audit_record(
-        actor=request.user,
-        kind="download",
-        obj=petition,
-        summary=f"notice:{kind}",
-        ip=client_ip(request),
-    )
-    return petition
-
-
-@login_required
-def notice_html(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    petition = _paper(request, pk, kind)
-    base = tracking.public_base(request.build_absolute_uri("/"))
-    return HttpResponse(notices.render_notice_html(petition, kind, base=base, print_button=True))
-
-
-@login_required
-def notice_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
-    petition = _paper(request, pk, kind)
-    response = HttpResponse(
-        notices.render_notice_pdf(
-            petition, kind, base=tracking.public_base(request.build_absolute_uri("/"))
-        ),
-        content_type="application/pdf",
-    )
-    response["Content-Disposition"] = f'inline; filename="{petition.number}-{kind}.pdf"'
-    return response
-
-
-@login_required
-def receipt(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """Show the registration receipt to print for the visitor; never to the accused unit."""
-    petition = _paper(request, pk, "receipt", lambda p: ["receipt"])
-    base = tracking.public_base(request.build_absolute_uri("/"))
-    return render(request, "petitions/receipt.html", receipts.receipt_context(petition, base=base))
-
-
-@login_required
 def petitioner_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
-    try:
-        person = access.access_petitioner(request.user, pk)
-    except NotFound as e:
-        raise Http404(e.message) from None
+    person = or_404(access.access_petitioner, request.user, pk)
     full = access.sees_personal_data(request.user)
     if full:
         services.petitioners_viewed(actor=request.user, people=[person], ip=client_ip(request))

@@ -20,7 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
-from xinfang.common.errors import DomainError, NotFound, ValidationFailed
+from xinfang.common.errors import DomainError, ValidationFailed
+from xinfang.common.http import or_404
 from xinfang.petitions.access import sees_personal_data
 from xinfang.reception import selectors, services
 from xinfang.reception.forms import (
@@ -52,10 +53,7 @@ def _manager(request: AuthenticatedHttpRequest) -> None:
 
 
 def _day(request: AuthenticatedHttpRequest, pk: int) -> ReceptionDay:
-    try:
-        return selectors.day_get(request.user, pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    return or_404(selectors.day_get, request.user, pk)
 
 
 @login_required

@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
-from xinfang.common.errors import NotFound
+from xinfang.common.http import or_404
 from xinfang.petitions import access
 from xinfang.petitions.access import access_petition
 from xinfang.routing import selectors, services
@@ -28,10 +28,7 @@ def suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     title = request.GET.get("title", "").strip()
     content = request.GET.get("content", "").strip()
     if request.GET.get("petition", "").isdigit():
-        try:
-            petition = access_petition(request.user, int(request.GET["petition"]))
-        except NotFound:
-            raise Http404 from None
+        petition = or_404(access_petition, request.user, int(request.GET["petition"]))
         title, content = petition.title, petition.content
     kinds = [k for k in Kind if request.GET.get("kind") in (None, "", k.value)]
     panels = []

@@ -19,14 +19,13 @@ from xinfang.assessment.forms import (
 )
 from xinfang.assessment.kpis import Period
 from xinfang.assessment.views.common import (
-    PAGE_SIZE,
     cases_url,
     readers_only,
 )
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError, NotFound, PermissionDenied
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import access
 

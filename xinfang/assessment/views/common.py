@@ -15,8 +15,6 @@ from xinfang.common import clock
 from xinfang.common.errors import DomainError
 from xinfang.organization.models import Unit
 
-PAGE_SIZE = 20
-
 
 @dataclass(frozen=True)
 class DashboardScope:

@@ -18,7 +18,6 @@ from xinfang.assessment import kpis, selectors
 from xinfang.assessment.forms import CaseListForm
 from xinfang.assessment.kpis import Group, Period
 from xinfang.assessment.views.common import (
-    PAGE_SIZE,
     breakdown_labels,
     cases_url,
     dashboard_scope,
@@ -26,7 +25,7 @@ from xinfang.assessment.views.common import (
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions import exports
 from xinfang.petitions.selectors import PetitionFilters, petition_search

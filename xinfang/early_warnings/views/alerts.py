@@ -16,14 +16,14 @@ from django.views.decorators.http import require_POST
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.http import or_404
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.early_warnings import selectors, services
 from xinfang.early_warnings.forms import (
     AlertFilterForm,
     AlertNoteForm,
 )
 from xinfang.early_warnings.models import Alert
-from xinfang.early_warnings.views.shared import PAGE_SIZE, or_404
 from xinfang.organization.selectors import units_visible_to
 from xinfang.petitions.access import access_petition, sees_personal_data
 
@@ -31,7 +31,7 @@ from xinfang.petitions.access import access_petition, sees_personal_data
 @login_required
 def similar_panel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Return the panel of the cases like case `pk` that the user may see."""
-    petition = or_404(access_petition, request, pk)
+    petition = or_404(access_petition, request.user, pk)
     return render(
         request,
         "early_warnings/_similar.html",
@@ -71,7 +71,7 @@ def alert_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def alert_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show an alert with its evidence, as much as the user may see, and its history."""
-    alert = or_404(selectors.access_alert, request, pk)
+    alert = or_404(selectors.access_alert, request.user, pk)
     return render(
         request,
         "early_warnings/alert_detail.html",
@@ -92,7 +92,7 @@ def _step(service: Callable[..., Alert], done: str) -> Callable[..., HttpRespons
     @login_required
     @require_POST
     def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        alert = or_404(selectors.access_alert, request, pk)
+        alert = or_404(selectors.access_alert, request.user, pk)
         form = AlertNoteForm(request.POST)
         note = form.cleaned_data["note"] if form.is_valid() else ""
         kwargs: dict[str, Any] = {"actor": request.user, "alert_id": alert.pk, "note": note}

@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.http import or_404
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.early_warnings import briefing, selectors, services
-from xinfang.early_warnings.views.shared import PAGE_SIZE, or_404
 
 
 @login_required
@@ -50,14 +50,14 @@ def briefing_generate(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def briefing_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a kept briefing as it was generated."""
-    row = or_404(selectors.access_briefing, request, pk)
+    row = or_404(selectors.access_briefing, request.user, pk)
     return render(request, "early_warnings/briefing_detail.html", {"briefing": row})
 
 
 @login_required
 def briefing_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Return a kept briefing's one-page PDF."""
-    row = or_404(selectors.access_briefing, request, pk)
+    row = or_404(selectors.access_briefing, request.user, pk)
     pdf = bytes(row.pdf) if row.pdf else briefing.render_pdf(row.figures)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="briefing-{row.day.isoformat()}.pdf"'

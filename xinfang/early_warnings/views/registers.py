@@ -17,7 +17,8 @@ from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.common import clock
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import DomainError
-from xinfang.common.pagination import CappedPaginator
+from xinfang.common.http import or_404
+from xinfang.common.pagination import PAGE_SIZE, CappedPaginator
 from xinfang.early_warnings import selectors, services
 from xinfang.early_warnings.forms import (
     ContactForm,
@@ -29,7 +30,6 @@ from xinfang.early_warnings.forms import (
     VisitForm,
 )
 from xinfang.early_warnings.models import Dispute, KeyPerson, RiskLevel, SensitivePeriod
-from xinfang.early_warnings.views.shared import PAGE_SIZE, or_404
 from xinfang.petitions.access import may_register, visible_q
 from xinfang.petitions.validators import MAX_DATE, MIN_DATE
 
@@ -108,7 +108,7 @@ def dispute_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def dispute_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a dispute: its risk, measures, status."""
-    dispute = or_404(selectors.access_dispute, request, pk)
+    dispute = or_404(selectors.access_dispute, request.user, pk)
     if request.user.is_read_only:
         raise Http404
     initial = {f: getattr(dispute, f) for f in services.DISPUTE_FIELDS if not f.endswith("_id")}
@@ -132,7 +132,7 @@ def dispute_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def dispute_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a dispute with its visits, its linked cases the user may see, and its alerts."""
-    dispute = or_404(selectors.access_dispute, request, pk)
+    dispute = or_404(selectors.access_dispute, request.user, pk)
     return render(
         request,
         "early_warnings/dispute_detail.html",
@@ -161,7 +161,7 @@ def _sub_step(
     @login_required
     @require_POST
     def view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        obj = or_404(get, request, pk)
+        obj = or_404(get, request.user, pk)
         form = form_class(request.POST)
         if not form.is_valid():
             messages.error(
@@ -246,7 +246,7 @@ def key_person_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def key_person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Change a key person's level, cadre or cadence."""
-    person = or_404(selectors.access_key_person, request, pk)
+    person = or_404(selectors.access_key_person, request.user, pk)
     if request.user.is_read_only:
         raise Http404
     initial = {f: getattr(person, f) for f in services.KEY_PERSON_FIELDS if not f.endswith("_id")}
@@ -270,7 +270,7 @@ def key_person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def key_person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a key person with the contact log and when the next contact is due."""
-    person = or_404(selectors.access_key_person, request, pk)
+    person = or_404(selectors.access_key_person, request.user, pk)
     return render(
         request,
         "early_warnings/key_person_detail.html",
@@ -392,7 +392,7 @@ def project_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def project_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Show a key project: its disputes, cases and people, its timeline and figures."""
-    project = or_404(selectors.access_project, request, pk)
+    project = or_404(selectors.access_project, request.user, pk)
     return render(
         request,
         "early_warnings/project_detail.html",

@@ -156,6 +156,32 @@ def test_the_registry_counts_only_cases_in_the_users_scope(street: Any) -> None:
     assert (match["total"], match["open"]) == (1, 1)
 
 
+def test_the_intake_panel_lists_no_likely_repeat_whose_petitioner_is_kept_from_the_user(
+    street: Any,
+) -> None:
+    """A complaint about the street itself is not shown under its complainant's name."""
+    category = Category.objects.filter(is_accusation=False, parent__isnull=False).first()
+    assert category is not None
+    person = PetitionerData(name=NAME, phone=PHONE, address="1幢")
+    ordinary = register(
+        street.registrar, title="小区业委会换届选举程序不规范", petitioners=[person]
+    )
+    about_the_street = register(
+        street.registrar,
+        title="小区业委会换届选举程序不规范问题",
+        category_id=category.pk,
+        accused="街道办",
+        accused_unit_id=street.street.pk,
+        petitioners=[person],
+    )
+    assert about_the_street.petitioner_id == ordinary.petitioner_id
+    panel = _client(street.registrar).get(
+        "/petitions/match/", {"name": NAME, "phone": PHONE, "title": "小区业委会换届选举程序不规范"}
+    )
+    page = panel.content.decode()
+    assert ordinary.number in page and about_the_street.number not in page
+
+
 def test_an_intake_match_lookup_is_audited(street: Any) -> None:
     petition = register(
         street.registrar, petitioners=[PetitionerData(name=NAME, id_number=ID_NUMBER, phone=PHONE)]
