@@ -572,7 +572,28 @@ def api_token(client, username: str) -> str:
     return r.json()["token"]
 
 
-def latency(repeats: int, max_seconds: float, seed_value: int):
+def _profile(name: str, call, repeats: int) -> None:
+    """Run `call` `repeats` times more under cProfile (CPU time); write the stats, log the top."""
+    import cProfile
+    import io
+    import pstats
+
+    # CPU time, not wall time: on a shared machine the wall clock mostly measures waiting.
+    prof = cProfile.Profile(time.process_time)
+    prof.enable()
+    for _ in range(repeats):
+        call()
+    prof.disable()
+    path = XF_DATA / f"profile-{XF_DB}-{name}.prof"
+    prof.dump_stats(str(path))
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("cumulative").print_stats(40)
+    bl.log(f"profile of {name} ({repeats} calls) in {path}:\n{out.getvalue()}")
+
+
+def latency(
+    repeats: int, max_seconds: float, seed_value: int, only: set[str], profile: bool = False
+):
     from xinfang.accounts.models import User
     from xinfang.common.models import AuditEntry
     from xinfang.petitions.models import Petition
@@ -616,6 +637,7 @@ def latency(repeats: int, max_seconds: float, seed_value: int):
         ("filtered_list_page", reg, "GET", f"/petitions/?{filt_q}", None, 200, {}),
         ("filtered_list_data", api, "GET", f"/api/v1/petitions?{filt_q}", None, 200, auth),
     ]
+    registration: dict[str, dict] = {}
     for name, client, method, path, body, expect, kw in cases:
 
         def call(client=client, method=method, path=path, body=body, kw=kw, name=name):
@@ -627,12 +649,20 @@ def latency(repeats: int, max_seconds: float, seed_value: int):
                 r = client.get(path, **kw)
             return r.status_code, len(r.content)
 
+        if only and name not in only:
+            continue
         before = Petition.objects.count()
         audit_before = AuditEntry.objects.count()
         counter = _QueryCounter()
         with connection.execute_wrapper(counter):
             status, nbytes = call()
-        samples, results, truncated = bl.repeat_timed(call, repeats, max_seconds, warmup=1)
+        # The timed calls' statements too, and the process's CPU time (not the database
+        # server's on PostgreSQL): wall time on a shared machine includes waiting.
+        timed = _QueryCounter()
+        cpu0 = time.process_time()
+        with connection.execute_wrapper(timed):
+            samples, results, truncated = bl.repeat_timed(call, repeats, max_seconds, warmup=1)
+        cpu_ms = (time.process_time() - cpu0) * 1000 / (1 + len(samples))
         statuses = sorted({s for s, _ in results} | {status})
         rec = {
             "phase": "latency",
@@ -641,6 +671,8 @@ def latency(repeats: int, max_seconds: float, seed_value: int):
             "path": path[:120],
             **bl.latency_stats(samples),
             "sql_queries": counter.n,
+            "sql_per_call": round(timed.n / (1 + len(samples)), 2),
+            "cpu_ms_per_call": round(cpu_ms, 2),
             "status": statuses,
             "bytes": nbytes,
             "truncated_by_time_cap": truncated,
@@ -654,6 +686,17 @@ def latency(repeats: int, max_seconds: float, seed_value: int):
         if statuses != [expect]:
             rec["unexpected_status"] = True
         bl.emit(rec)
+        registration[name] = rec
+        if profile:
+            _profile(name, call, repeats)
+    if {"public_submit", "public_submit_api"} <= registration.keys():
+        form, api = registration["public_submit"], registration["public_submit_api"]
+        bl.log(
+            "registration, CPU ms a call (statements): "
+            f"form {form['cpu_ms_per_call']} ({form['sql_per_call']}), "
+            f"API {api['cpu_ms_per_call']} ({api['sql_per_call']}), "
+            f"API ÷ form {api['cpu_ms_per_call'] / form['cpu_ms_per_call']:.2f}"
+        )
 
 
 # --------------------------------------------------------------------------
@@ -804,11 +847,22 @@ def main():
     )
     ap.add_argument("--skip-http", action="store_true")
     ap.add_argument(
+        "--profile",
+        action="store_true",
+        help="after each in-process call's timing, profile as many calls more (cProfile)",
+    )
+    ap.add_argument(
         "--reuse",
         action="store_true",
         help="run the phases on the database of an earlier run of the same N: no seed",
     )
     ap.add_argument("--skip-latency", action="store_true")
+    ap.add_argument(
+        "--only",
+        default="",
+        help="the in-process phase's calls to run, by name (comma-separated), e.g. "
+        "public_submit,public_submit_api: registration by form and by API",
+    )
     args = ap.parse_args()
     args.http_seconds = max(1, min(args.http_seconds, 20))
     if args.port in (8000, 54329):
@@ -828,7 +882,8 @@ def main():
     else:
         seed(args.n, args.orm_n, args.seed, args.train_cap, args.templates)
     if not args.skip_latency:
-        latency(args.repeats, args.max_seconds, args.seed)
+        only = set(filter(None, args.only.split(",")))
+        latency(args.repeats, args.max_seconds, args.seed, only, args.profile)
     if not args.skip_http:
         http(args.port, args.http_seconds, args.connections, args.workers, args.seed)
     bl.emit({"phase": "done", "wall_seconds": round(time.perf_counter() - t0, 1)})

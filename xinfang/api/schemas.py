@@ -403,17 +403,16 @@ class PetitionDetail(PetitionFields):
         allowed: list[Action],
         events: list[PetitionEvent],
         event_details: list[dict[str, Any]],
+        representatives: list[Petitioner],
     ) -> "PetitionDetail":
         """Return the case as its page shows it, the persons as the reader may see them."""
-        representatives = (
-            [PersonOut.of(r, full=full) for r in p.representatives.all()] if identity else []
-        )
+        shown = [PersonOut.of(r, full=full) for r in representatives] if identity else []
         return cls(
             **cls.fields_of(p, identity=identity, full=full, today=today),
             query_code=p.query_code if identity else "",
             version=p.version,
             content=p.content,
-            representatives=representatives,
+            representatives=shown,
             community=Ref.of(p.community),
             address=p.address,
             accused=p.accused,

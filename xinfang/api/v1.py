@@ -41,7 +41,7 @@ from xinfang.common import clock
 from xinfang.common.audit import client_ip
 from xinfang.common.errors import PermissionDenied
 from xinfang.common.pagination import CappedPaginator
-from xinfang.organization.selectors import units_visible_to
+from xinfang.organization.selectors import units_by_id, units_visible_to
 from xinfang.petitions import access, selectors, services
 from xinfang.petitions.forms import (
     IntakeForm,
@@ -74,18 +74,16 @@ def _audit_personal_read(
     )
 
 
-def _detail(
-    request: HttpRequest, user: User, petition: Petition, *, suggest: bool = True
-) -> PetitionDetail:
+def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDetail:
     """Return the case as `user` may see it, auditing a full read of personal data.
 
-    `suggest`: add the routers' suggestions (for the office's roles); a registration's
-    answer leaves them out, so that registering costs no prediction — GET has them.
+    The office's roles get the routers' suggestions too.
     """
     prefetch_related_objects([petition], "representatives")
+    representatives = list(petition.representatives.all())
     shown = access.disclosure(user, petition)
     if shown.personal:
-        people = [petition.petitioner, *petition.representatives.all()]
+        people = [petition.petitioner, *representatives]
         unique = {p.pk: p for p in people if p is not None}
         _audit_personal_read(request, user, unique.values(), petition.number)
     events = list(selectors.petition_timeline(petition))
@@ -97,8 +95,9 @@ def _detail(
         allowed=access.allowed_actions(user, petition),
         events=events,
         event_details=[access.event_details(user, petition, e) for e in events],
+        representatives=representatives,
     )
-    if suggest and access.may_register(user):
+    if access.may_register(user):
         detail.suggestions = SuggestionsOut(
             **{
                 kind.value: RouterSuggestionsOut.of(
@@ -108,6 +107,35 @@ def _detail(
             }
         )
     return detail
+
+
+def _registered(user: User, done: services.Registered) -> PetitionDetail:
+    """Return a new case for its registration's answer, from what the registration wrote.
+
+    Nothing is read back: the case, its event and its people are the service's objects,
+    the registering unit is the user's, the category and the units it names are the ones
+    kept in memory (common/memo.py). The people's ID numbers and phones are masked, as in
+    a list, so that the answer is no read of personal data to audit (GET shows them).
+    """
+    petition = done.petition
+    if user.unit is not None and petition.registered_unit_id == user.unit_id:
+        petition.registered_unit = user.unit
+    units, categories = units_by_id(), selectors.categories_by_id()
+    for field, rows in (("community", units), ("accused_unit", units), ("category", categories)):
+        row = rows.get(getattr(petition, f"{field}_id"))
+        if row is not None:  # one added in another process this half-minute is read
+            setattr(petition, field, row)
+    identity = access.can_see_identity(user, petition)
+    return PetitionDetail.of(
+        petition,
+        identity=identity,
+        full=False,
+        today=clock.today(),
+        allowed=access.allowed_actions(user, petition),
+        events=[done.event],
+        event_details=[access.event_details(user, petition, done.event)],
+        representatives=done.representatives,
+    )
 
 
 # ---------------------------------------------------------------- petitions
@@ -120,8 +148,10 @@ def petition_create(
 ) -> tuple[int, PetitionDetail]:
     """Register a petition received through any channel.
 
-    The answer is the case as `GET /petitions/{id}` returns it, without the routing
-    suggestions (ask `GET` for them): registering runs no prediction.
+    The answer is the case as `GET /petitions/{id}` returns it, with two differences:
+    the petitioner's and representatives' ID numbers and phones are masked (GET shows
+    them in full to the roles that may see them), and there are no routing suggestions
+    (GET has them): registering runs no prediction and reads nothing back.
     """
     user = api_writer(request)
     data = form_data(payload)
@@ -134,10 +164,10 @@ def petition_create(
     form = IntakeForm(data=data, user=user)
     if not (form.is_valid() & people.is_valid()):  # both, to report every error at once
         raise InvalidFields.from_form(form, formsets={"petitioners": people})
-    petition = services.petition_register(
+    done = services.petition_registration(
         actor=user, data=form.registration(people.people()), ip=client_ip(request)
     )
-    return 201, _detail(request, user, petition, suggest=False)
+    return 201, _registered(user, done)
 
 
 @router.get("/petitions", response={200: PetitionPage, **ERRORS}, tags=["petitions"])

@@ -533,6 +533,17 @@ def petition_timeline(petition: Petition) -> QuerySet[PetitionEvent]:
     return petition.events.select_related("actor", "unit").order_by("at", "id")
 
 
+def categories_by_id() -> dict[int, Category]:
+    """Return every category with its parent by id, kept in memory (Category.memo), read only.
+
+    For naming a case's category in an answer without a query (api.v1.petition_create).
+    """
+    rows: dict[int, Category] = Category.memo.get(
+        "rows", lambda: {c.pk: c for c in Category.objects.select_related("parent")}
+    )
+    return rows
+
+
 def categories_tree() -> QuerySet[Category]:
     """Return the active second-level categories with their parents."""
     return Category.objects.filter(is_active=True, parent__isnull=False).select_related("parent")

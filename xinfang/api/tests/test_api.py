@@ -9,7 +9,7 @@ from django.test import Client
 from xinfang.accounts.models import ApiToken
 from xinfang.common.models import AuditEntry
 from xinfang.petitions.inputs import PetitionerData
-from xinfang.petitions.models import Channel, Petition, Petitioner
+from xinfang.petitions.models import Category, Channel, Petition, Petitioner
 from xinfang.petitions.tests.factories import (
     REPLY,
     accepted,
@@ -116,7 +116,9 @@ def test_registrar_registers_a_petition(street: Any, client: Client) -> None:
     assert body["status"] == Status.REGISTERED
     assert body["status_label"] == "已登记待处理"
     assert body["version"] == 1
-    assert body["petitioner"]["phone"] == "13800000001"
+    # The answer masks the phone, as a list does: it is no audited read of personal data.
+    assert body["petitioner"]["phone"] == "138****0001"
+    assert not AuditEntry.objects.filter(kind="view_personal").exists()
     assert body["deadline"]["days_left"] == 15
     assert body["allowed_actions"] == [
         "accept",
@@ -128,6 +130,51 @@ def test_registrar_registers_a_petition(street: Any, client: Client) -> None:
     ]
     assert [e["action"] for e in body["events"]] == ["register"]
     assert AuditEntry.objects.filter(kind="create", object_type="petition").count() == 1
+
+
+def test_the_registrations_answer_is_the_cases_get_with_the_people_masked(
+    street: Any, client: Client
+) -> None:
+    category = Category.objects.filter(parent__isnull=False).select_related("parent")[0]
+    people = [
+        {"name": "张三", "phone": "13800000001", "id_number": ID_NUMBER},
+        {"name": "李四", "phone": "13900000002"},
+    ]
+    body = intake(
+        channel=Channel.COLLECTIVE_VISIT,
+        head_count=8,
+        petitioners=people,
+        category=category.pk,
+        community=street.lakeside.pk,
+        accused_unit=street.lakeside.pk,
+        accused="湖滨花园社区居委会",
+    )
+    answer = post(client, "/api/v1/petitions", body, street.registrar).json()
+    got = get(client, f"/api/v1/petitions/{answer['id']}", street.registrar).json()
+
+    masked = {"petitioner", "representatives"}
+    assert {k: v for k, v in answer.items() if k not in masked | {"suggestions"}} == {
+        k: v for k, v in got.items() if k not in masked | {"suggestions"}
+    }
+    assert answer["suggestions"] is None
+    assert answer["category"] == {"id": category.pk, "name": str(category)}
+    assert (
+        answer["community"]
+        == answer["accused_unit"]
+        == {
+            "id": street.lakeside.pk,
+            "name": street.lakeside.name,
+        }
+    )
+    assert answer["registered_unit"]["id"] == street.registrar.unit_id
+    assert [(p["name"], p["phone"]) for p in answer["representatives"]] == [
+        ("张三", "138****0001"),
+        ("李四", "139****0002"),
+    ]
+    first = Petitioner.objects.get(pk=answer["petitioner"]["id"])
+    assert answer["petitioner"]["id_number"] == first.masked_id_number != ID_NUMBER
+    assert [p["id"] for p in answer["representatives"]] == [p["id"] for p in got["representatives"]]
+    assert got["representatives"][0]["id_number"] == ID_NUMBER
 
 
 def test_invalid_id_number_is_refused_per_field_and_nothing_is_saved(

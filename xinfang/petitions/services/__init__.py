@@ -15,8 +15,10 @@ from xinfang.petitions.services.reference import (
     time_limit_save,
 )
 from xinfang.petitions.services.registration import (
+    Registered,
     petition_register,
     petition_register_at_reception,
+    petition_registration,
 )
 from xinfang.petitions.services.searches import petitioners_searched
 from xinfang.petitions.services.transitions import (
@@ -26,11 +28,13 @@ from xinfang.petitions.services.transitions import (
 )
 
 __all__ = [
+    "Registered",
     "category_delete",
     "category_save",
     "petition_attach",
     "petition_register",
     "petition_register_at_reception",
+    "petition_registration",
     "petition_take_charge",
     "petition_transition",
     "petitioner_resolve",

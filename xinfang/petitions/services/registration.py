@@ -1,6 +1,7 @@
 """Registration: a petition received through any channel enters the register."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
@@ -13,7 +14,14 @@ from xinfang.common.errors import PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
 from xinfang.petitions import access, deadlines, limits, repeats, search
 from xinfang.petitions.inputs import COLLECTIVE_MIN_PEOPLE, MAX_REPRESENTATIVES, RegistrationData
-from xinfang.petitions.models import Category, Channel, Petition, TimeLimitRule
+from xinfang.petitions.models import (
+    Category,
+    Channel,
+    Petition,
+    Petitioner,
+    PetitionEvent,
+    TimeLimitRule,
+)
 from xinfang.petitions.services.attachments import attach_all
 from xinfang.petitions.services.history import record_event
 from xinfang.petitions.services.petitioners import petitioner_resolve_or_create
@@ -61,6 +69,27 @@ def _refuse_likely_repeat(actor: Any, known: list[int], title: str, now: Any) ->
         )
 
 
+@dataclass(frozen=True)
+class Registered:
+    """What a registration wrote, as it wrote it: the case, its first event, its people.
+
+    `representatives` are the case's representatives (empty unless several people or a
+    collective visit), so that an answer built from them needs no read of what was just
+    written (api.v1.petition_create).
+    """
+
+    petition: Petition
+    event: PetitionEvent
+    representatives: list[Petitioner]
+
+
+def _check_registrar(actor: Any) -> None:
+    if not access.may_register(actor):
+        raise PermissionDenied(_("只有登记员可以登记信访事项。"))
+    if actor.unit_id is None:
+        raise PermissionDenied(_("您的账号未归属任何单位，不能登记。"))
+
+
 @transaction.atomic
 def petition_register(
     *,
@@ -70,10 +99,20 @@ def petition_register(
     ip: str | None = None,
 ) -> Petition:
     """Register a petition received through any channel and return it."""
-    if not access.may_register(actor):
-        raise PermissionDenied(_("只有登记员可以登记信访事项。"))
-    if actor.unit_id is None:
-        raise PermissionDenied(_("您的账号未归属任何单位，不能登记。"))
+    _check_registrar(actor)
+    return _register(actor, actor.unit_id, data, files, ip).petition
+
+
+@transaction.atomic
+def petition_registration(
+    *,
+    actor: Any,
+    data: RegistrationData,
+    files: Sequence[UploadedFile] = (),
+    ip: str | None = None,
+) -> Registered:
+    """Register as petition_register does; return the case with its event and people."""
+    _check_registrar(actor)
     return _register(actor, actor.unit_id, data, files, ip)
 
 
@@ -93,7 +132,7 @@ def petition_register_at_reception(
         raise PermissionDenied(_("只有登记员可以登记信访事项。"))
     if actor.unit_id is None or not unit.is_within(actor.unit):
         raise PermissionDenied(_("接访日的发布单位不在您的管辖范围内，请由信访部门登记。"))
-    return _register(actor, unit.pk, data, (), ip)
+    return _register(actor, unit.pk, data, (), ip).petition
 
 
 def _register(
@@ -102,7 +141,7 @@ def _register(
     data: RegistrationData,
     files: Sequence[UploadedFile],
     ip: str | None,
-) -> Petition:
+) -> Registered:
     _check_registration(data)
     now = clock.now()
     repeat_of = None
@@ -157,19 +196,20 @@ def _register(
         route_due=route_due,
         due_date=route_due,
     )
+    representatives: list[Petitioner] = []
     if len(people) > 1 or data.channel == Channel.COLLECTIVE_VISIT:
         # A new case has no representatives yet: one INSERT, without set()'s read first.
+        representatives = list({p.pk: p for p in people}.values())
         through = Petition.representatives.through
         through.objects.bulk_create(
-            through(petition_id=petition.pk, petitioner_id=pk)
-            for pk in dict.fromkeys(p.pk for p in people)
+            through(petition_id=petition.pk, petitioner_id=p.pk) for p in representatives
         )
     attach_all(petition, files, actor, now, audit=audit, ip=ip)
-    record_event(
+    event = record_event(
         petition, actor, now, "register", "", Status.REGISTERED, "", {"channel": data.channel}
     )
     audit.append(
         audit_entry(actor=actor, kind="create", obj=petition, summary=petition.title, ip=ip)
     )
     audit_write(audit)
-    return petition
+    return Registered(petition, event, representatives)

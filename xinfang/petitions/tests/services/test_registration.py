@@ -8,7 +8,7 @@ import pytest
 
 from xinfang.common.errors import PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
-from xinfang.petitions import selectors
+from xinfang.petitions import selectors, services
 from xinfang.petitions.inputs import PetitionerData
 from xinfang.petitions.models import (
     QUERY_CODE_ALPHABET,
@@ -19,7 +19,7 @@ from xinfang.petitions.models import (
     PetitionEvent,
 )
 from xinfang.petitions.services import petitioner_resolve
-from xinfang.petitions.tests.factories import REPLY, drive, register, travel
+from xinfang.petitions.tests.factories import REPLY, drive, register, registration, travel
 from xinfang.petitions.validators import id_check_digit
 from xinfang.petitions.workflow import Action, Status
 
@@ -56,6 +56,21 @@ def test_collective_visit_keeps_its_head_count_and_representatives(street: Any) 
     assert petition.head_count == 30
     assert petition.representatives.count() == 5
     assert petition.petitioner is not None and petition.petitioner.name == "代表0"
+
+
+def test_the_registration_returns_what_it_wrote_as_the_database_has_it(street: Any) -> None:
+    people = [*_people(2), _people(1)[0]]  # the first again: one representative, once
+    done = services.petition_registration(
+        actor=street.registrar,
+        data=registration(channel=Channel.COLLECTIVE_VISIT, head_count=9, petitioners=people),
+    )
+    single = services.petition_registration(actor=street.registrar, data=registration())
+
+    assert done.event == PetitionEvent.objects.get(petition=done.petition)
+    assert done.event.action == "register" and done.event.to_status == Status.REGISTERED
+    assert done.representatives == list(done.petition.representatives.order_by("pk"))
+    assert [p.name for p in done.representatives] == ["代表0", "代表1"]
+    assert single.representatives == [] and not single.petition.representatives.exists()
 
 
 def test_collective_visit_of_fewer_than_five_people_is_refused(street: Any) -> None:
