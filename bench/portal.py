@@ -12,7 +12,9 @@ the one an earlier run filled, without filling (each run adds its own cases to i
   back from the outbox, then portal.services.online_petition_submit; beside it the same
   number of staff registrations (services.petition_register), the figure to match. The
   same matters both ways (the demo intake's), in turns, after one of each to warm up;
-  beside each rate the process CPU time per petition (the machine may be shared);
+  beside each rate the process CPU time per petition (the machine may be shared), the
+  case-event handlers' share (run in process here, by a worker in a deployment) and what
+  is left, the service itself;
 - tracking: the tracking page (POST /public/track/ through the whole middleware stack,
   rate-limit counters included) and the public API's GET /api/v1/public/track, for
   random cases by their query code and phone digits; and a wrong code, which must cost
@@ -30,6 +32,7 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -105,19 +108,34 @@ class Online:
         }
 
 
+@dataclass
+class Spent:
+    """Calls of a function, and the wall-clock and process CPU seconds they took."""
+
+    calls: int = 0
+    wall: float = 0.0
+    cpu: float = 0.0
+
+    def per_call_ms(self, n: int | None = None) -> dict[str, float]:
+        n = n or self.calls
+        return {"wall_ms": round(self.wall * 1000 / n, 1), "cpu_ms": round(self.cpu * 1000 / n, 1)}
+
+
 @contextmanager
-def cpu_counted(module: Any, name: str, into: list[float]) -> Iterator[None]:
-    """Add to `into` the process CPU time of each call of module.name while inside."""
+def counted(module: Any, name: str, spent: Spent) -> Iterator[None]:
+    """Add each call of module.name while inside to `spent`."""
     original = getattr(module, name)
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        before = time.process_time()
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        wall, cpu = time.perf_counter(), time.process_time()
         try:
             return original(*args, **kwargs)
         finally:
-            into.append(time.process_time() - before)
+            spent.calls += 1
+            spent.wall += time.perf_counter() - wall
+            spent.cpu += time.process_time() - cpu
 
-    setattr(module, name, counted)
+    setattr(module, name, timed)
     try:
         yield
     finally:
@@ -194,22 +212,41 @@ def main() -> None:
 
     result: dict[str, Any] = {"backend": connection.vendor}
     base.progress(f"submitting {service_n:,} online, registering {service_n:,} at the office")
-    from xinfang.petitions import services
+    from xinfang.petitions import events, services
 
     # In turns: each registration makes the next one's KPI recount of the day a little
-    # longer, whichever door it came in by.
+    # longer, whichever door it came in by. The case-event handlers (KPI summary, early
+    # warnings, routing) run in process here, as HUEY.immediate has them: a worker's
+    # work in a deployment, counted apart.
     Online(street, rng).send(1)  # the first of each loads what every later one finds
     base.register(1, street, people, rng)
-    online, staff_s, cpu = Online(street, rng), 0.0, []
+    online, staff_s, staff = Online(street, rng), 0.0, Spent()
+    handlers = {"online": Spent(), "staff": Spent()}
     rounds = min(ROUNDS, service_n)
-    with cpu_counted(services, "petition_register", cpu):
+    with counted(services, "petition_register", staff):
         for k in range(rounds):
             n = service_n * (k + 1) // rounds - service_n * k // rounds
-            online.send(n)
-            staff_s += n / base.register(n, street, people, rng)
+            with counted(events, "_deliver", handlers["online"]):
+                online.send(n)
+            with counted(events, "_deliver", handlers["staff"]):
+                staff_s += n / base.register(n, street, people, rng)
     result.update(online.figures())
     result["staff_registrations_per_s"] = round(service_n / staff_s, 1)
-    result["staff_registration_cpu_ms"] = round(sum(cpu) * 1000 / len(cpu), 1)
+    result["staff_registration_cpu_ms"] = staff.per_call_ms()["cpu_ms"]
+    result["case_event_handlers_per_petition"] = {
+        door: spent.per_call_ms(service_n) for door, spent in handlers.items()
+    }
+    # What the request itself costs: the service less the handlers run on its commit.
+    services_alone = {
+        "online": Spent(service_n, online.submit_wall, online.submit_cpu),
+        "staff": Spent(staff.calls, staff.wall, staff.cpu),
+    }
+    result["service_without_handlers_per_petition"] = {
+        door: Spent(
+            spent.calls, spent.wall - handlers[door].wall, spent.cpu - handlers[door].cpu
+        ).per_call_ms(service_n)
+        for door, spent in services_alone.items()
+    }
 
     sample = list(
         Petition.objects.filter(petitioner__phone__regex=r"\d{4}$")
