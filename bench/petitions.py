@@ -41,8 +41,10 @@ CODE_MIX = 0x9E3779B97F4A7C15
 CODE_BITS = 60
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def parse_args(description: str = "", reuse: bool = False) -> argparse.Namespace:
+    """Return the options of this bench (or of one built on its fill, `description`);
+    with `reuse`, --reuse too (reused_street)."""
+    parser = argparse.ArgumentParser(description=description or __doc__.split("\n\n")[0])
     parser.add_argument("--petitions", type=int, default=100_000, help="cases in the database")
     parser.add_argument(
         "--register", type=int, default=2000, help="of which registered by the service"
@@ -64,6 +66,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--workers", type=int, default=2, help="processes registering at once (the cores)"
     )
+    if reuse:
+        add_reuse(parser)
     return parser.parse_args()
 
 
@@ -391,7 +395,8 @@ def register(
             data.petitioners[0] = inputs.PetitionerData(name=name, id_number=id_number)
         datas.append(data)
     # A made-up ID number can be one the fill gave someone else: that person came back,
-    # under the name on file (a different name would be refused as a mistyped number).
+    # under the name on file (a different name would be refused as a mistyped number),
+    # the record standing where the phone differs (the registrar's "keep").
     typed = {p.id_number for d in datas for p in d.petitioners if p.id_number}
     on_file = {
         number: (name, pk)
@@ -402,7 +407,9 @@ def register(
     now, seen = clock.now(), set()
     for data in datas:
         data.petitioners = [
-            replace(p, name=on_file[p.id_number][0]) if p.id_number in on_file else p
+            replace(p, name=on_file[p.id_number][0], on_record="keep")
+            if p.id_number in on_file
+            else p
             for p in data.petitioners
         ]
         # Someone back within 30 days with a like title is refused as a likely repeat
@@ -534,34 +541,45 @@ def kpi_args(description: str, runs: int) -> argparse.Namespace:
     )
     parser.add_argument("--runs", type=int, default=runs, help="timed runs per read")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="time the database an earlier run filled (SQLite: of the same size), without filling",
-    )
+    add_reuse(parser)
     args = parser.parse_args()
     args.analyze = True
     return args
 
 
+def add_reuse(parser: argparse.ArgumentParser) -> None:
+    """Offer --reuse: time the database an earlier run filled (reused_street)."""
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="time the database an earlier run filled (SQLite: of the same size), without filling",
+    )
+
+
+def reused_street(args: argparse.Namespace, name: str = "petitions") -> Any:
+    """Open the bench database an earlier run filled, var/bench/<name>-<N>.sqlite3 or
+    PostgreSQL's xinfang_bench, brought up to the code's migrations; return its street."""
+    url = args.database_url or os.environ.get("DJANGO_DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        url = urlunsplit(urlsplit(url)._replace(path="/xinfang_bench"))
+    else:
+        path = BENCH_DIR / f"{name}-{args.petitions}.sqlite3"
+        if not path.exists():
+            sys.exit(f"--reuse: no {path} from an earlier run")
+        url = f"sqlite:///{path}"
+    setup_django(url)
+    from django.core.management import call_command
+
+    from xinfang.demo.street import load_street
+
+    call_command("migrate", verbosity=0)  # what the code has added since
+    return load_street()
+
+
 def filled_street(args: argparse.Namespace) -> Any:
     """Build the demo street on a fresh bench database and fill it with args.petitions cases."""
     if args.reuse:
-        url = args.database_url or os.environ.get("DJANGO_DATABASE_URL", "")
-        if url.startswith(("postgres://", "postgresql://")):
-            url = urlunsplit(urlsplit(url)._replace(path="/xinfang_bench"))
-        else:
-            path = BENCH_DIR / f"petitions-{args.petitions}.sqlite3"
-            if not path.exists():
-                sys.exit(f"--reuse: no {path} from an earlier run")
-            url = f"sqlite:///{path}"
-        setup_django(url)
-        from django.core.management import call_command
-
-        from xinfang.demo.street import load_street
-
-        call_command("migrate", verbosity=0)  # what the code has added since
-        return load_street()
+        return reused_street(args)
     setup_django(bench_database(args))
 
     from django.contrib.auth.hashers import make_password

@@ -24,8 +24,9 @@ STATUS_WRITERS = ("xinfang/petitions/services/transitions.py",)
 OWN_STATUS_WRITES = {
     "xinfang/early_warnings/services/alerts.py": re.compile(r"^alert\.status\s*="),
     "xinfang/early_warnings/services/registers.py": re.compile(r"^person\.status\s*="),
-    "xinfang/reception/services.py": re.compile(
-        r"^(?:appointment\.status\s*=|day\.appointments\.filter\(status=A\.BOOKED\)\.update\()"
+    "xinfang/reception/services/on_the_day.py": re.compile(r"^appointment\.status\s*="),
+    "xinfang/reception/services/days.py": re.compile(
+        r"^day\.appointments\.filter\(status=A\.BOOKED\)\.update\("
     ),
 }
 

@@ -173,7 +173,7 @@ def change(request: HttpRequest) -> HttpResponse:
     d = form.cleaned_data
     try:
         if d["slot"]:
-            reception_services.appointment_move_public(
+            booking.reception_move(
                 appointment_id=d["appointment"],
                 phone=phone,
                 slot_id=d["slot"],
@@ -185,6 +185,10 @@ def change(request: HttpRequest) -> HttpResponse:
                 appointment_id=d["appointment"], phone=phone, ip=client_ip(request)
             )
             done = _("已取消预约。")
+    except reception_services.BookedUnderAnotherPhone as exc:
+        # The try spent the proof: the next needs a code of its own (booking).
+        request.session.pop(PROOF_KEY, None)
+        return _mine_page(request, message=exc.message, status=400)
     except DomainError as exc:
         return _mine_page(request, message=exc.message, status=400)
     return _mine_page(request, message=done)

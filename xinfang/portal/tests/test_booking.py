@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from xinfang.common.models import AuditEntry
 from xinfang.notifications.models import Notification
 from xinfang.portal.tests.conftest import PHONE
 from xinfang.reception.models import Appointment
@@ -68,7 +69,8 @@ def test_a_full_slot_and_a_second_booking_of_the_day_are_refused_with_a_message(
     assert _book(client, second.pk, send_code()).status_code == 200
     response = _book(client, second.pk, send_code(), phone=PHONE)
     assert response.status_code == 400
-    assert "每个接访日只能预约一次" in response.content.decode()
+    # The phone's own booking, the phone proved by its code: said plainly.
+    assert "已有一个接访预约" in response.content.decode()
 
 
 def test_ones_bookings_are_shown_only_once_the_phone_is_proved(
@@ -140,3 +142,76 @@ def test_asking_for_codes_is_rate_limited(
         assert client.post(url, {"phone": PHONE, "then": "mine"}).status_code == 200
     response = client.post(url, {"phone": PHONE, "then": "mine"})
     assert response.status_code == 429 and response["Retry-After"]
+
+
+OTHERS_ID = "110105194912310038"
+NEUTRAL = "未能受理该预约"
+
+
+def _held_by_another_phone(street: Any, **day: Any) -> Any:
+    """A day on which OTHERS_ID is booked by the registrar under another phone than PHONE."""
+    from xinfang.reception import services
+
+    booked = reception_day(street, **day)
+    services.appointment_book(
+        actor=street.registrar,
+        slot_id=booked.slots.get().pk,
+        person=person(1, name="赵六", id_number=OTHERS_ID),
+    )
+    return booked
+
+
+def test_an_id_number_booked_under_another_phone_is_refused_without_saying_so(
+    client: Any, street: Any, send_code: Any
+) -> None:
+    slot = _held_by_another_phone(street).slots.get()
+    code = send_code()
+    response = _book(client, slot.pk, code, id_number=OTHERS_ID)
+    html = response.content.decode()
+    assert response.status_code == 400 and NEUTRAL in html
+    # Nothing of the booking: not that there is one, not whose, not its phone or day.
+    for shown in ("已有一个接访预约", "赵六", person(1).phone, "预约人1"):
+        assert shown not in html
+    assert Appointment.objects.filter(id_number=OTHERS_ID).count() == 1
+    # The try spent its code: a second ID number needs a code of its own.
+    response = _book(client, slot.pk, code, id_number=ID_NUMBER)
+    assert response.status_code == 400 and "验证码已使用" in response.content.decode()
+    # The holder of the booking is told, and the try is audited.
+    told = Notification.objects.get(purpose="reception_refused")
+    assert told.to == person(1).phone
+    assert AuditEntry.objects.filter(kind="view_personal", object_type="appointment").count() == 1
+
+
+def test_a_free_id_number_and_a_booked_one_cost_the_same_code(
+    client: Any, street: Any, send_code: Any
+) -> None:
+    # Booked or not, a try at an ID number spends the code it came with: trying many
+    # ID numbers takes as many codes, which are rate-limited per phone and per address.
+    slot = _held_by_another_phone(street, capacity=3).slots.get()
+    for id_number in (OTHERS_ID, ID_NUMBER):
+        code = send_code()
+        _book(client, slot.pk, code, id_number=id_number)
+        used = _book(client, slot.pk, code, id_number="110105194912310046")
+        assert "验证码已使用" in used.content.decode(), id_number
+
+
+def test_a_move_onto_a_day_the_id_number_is_booked_under_another_phone_is_refused_alike(
+    client: Any, street: Any, send_code: Any
+) -> None:
+    mine = reception_day(street, days_ahead=2).slots.get()
+    assert _book(client, mine.pk, send_code(), id_number=OTHERS_ID).status_code == 200
+    theirs = _held_by_another_phone(street, days_ahead=3).slots.get()
+    client.post(reverse("portal:reception_mine"), {"phone": PHONE, "otp": send_code()})
+    booked = Appointment.objects.get(phone=PHONE)
+    response = client.post(
+        reverse("portal:reception_change"), {"appointment": booked.pk, "slot": theirs.pk}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and NEUTRAL in html and "赵六" not in html
+    assert Appointment.objects.get(pk=booked.pk).status == "booked"  # nothing moved
+    assert Notification.objects.filter(purpose="reception_refused").count() == 1
+    # The try spent the proof: the next one needs a code.
+    again = client.post(
+        reverse("portal:reception_change"), {"appointment": booked.pk, "slot": theirs.pk}
+    )
+    assert again.status_code == 400 and "请先用短信验证码验证手机号" in again.content.decode()

@@ -87,3 +87,51 @@ def test_the_submission_page_adds_only_its_rate_limit_counters(
         response = client.post(reverse("portal:submit"), form)
     assert response.status_code == 200, response.content.decode()
     assert Petition.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_an_online_submission_costs_a_staff_registration_and_the_codes_two_statements(
+    client, street, outbox, django_capture_on_commit_callbacks
+):
+    # Like for like: the same person on file, a new matter (the registrar's tick where
+    # staff register it; never asked online). Online adds the code's read and its spending,
+    # and the savepoint of the registration inside the code's transaction: nothing more.
+    from xinfang.petitions.inputs import PetitionerData, RegistrationData
+    from xinfang.petitions.services import petition_register
+
+    _warm(client, street, outbox, django_capture_on_commit_callbacks)
+    person = {"name": "李四", "id_number": _form()["id_number"], "phone": PHONE}
+    staff = RegistrationData(
+        channel="visit",
+        title="楼道灯不亮",
+        content="三单元楼道灯坏了一个月。",
+        petitioners=[PetitionerData(**person, on_record="keep")],
+        not_repeat=True,
+    )
+    with CaptureQueriesContext(connection) as at_office:
+        petition_register(actor=street.registrar, data=staff)
+    code = _send(client, outbox, django_capture_on_commit_callbacks)
+    data = services.OnlinePetition(**person, title="小区路灯不亮", content="北门路灯坏了。")
+    with CaptureQueriesContext(connection) as online:
+        services.online_petition_submit(data=data, otp=code)
+    assert len(online.captured_queries) == len(at_office.captured_queries) + 2 + 2
+
+
+@pytest.mark.django_db
+def test_a_one_time_code_takes_eight_statements_and_its_sending_two(
+    street, outbox, django_capture_on_commit_callbacks
+):
+    # The hour's codes of the phone (one indexed range), the last one voided, the new one
+    # and its SMS written, in a transaction and the notification's savepoint; on commit the
+    # SMS read and marked sent (its text blanked).
+    services.otp_issue(phone=PHONE)
+    with (
+        CaptureQueriesContext(connection) as ctx,
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+    ):
+        services.otp_issue(phone=PHONE)
+    assert len(ctx.captured_queries) == 8, "\n".join(q["sql"][:120] for q in ctx.captured_queries)
+    with CaptureQueriesContext(connection) as sending:
+        for callback in callbacks:
+            callback()
+    assert len(sending.captured_queries) == 2

@@ -9,6 +9,7 @@ from xinfang.common.errors import NotFound, PermissionDenied, ValidationFailed
 from xinfang.notifications.models import Notification
 from xinfang.reception import services
 from xinfang.reception.models import Appointment, ReceptionDay, ReceptionSlot
+from xinfang.reception.services import bookings
 from xinfang.reception.tests.factories import another_leader, person, reception_day
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +45,7 @@ def test_the_place_is_taken_in_the_database_not_from_what_was_read(street: Any) 
     _book(street, day, 1)
     assert stale.booked == 0
     with pytest.raises(ValidationFailed, match="已约满"):
-        services._take_place(stale)
+        bookings._take_place(stale)
 
 
 @pytest.mark.django_db(transaction=True)
