@@ -39,6 +39,11 @@ def cancel_duplicates(apps, schema_editor):
     doubles = list(live.filter(Exists(kept)).values_list("pk", "slot_id", "day__date"))
     if not doubles:
         return
+    if schema_editor.connection.vendor == "postgresql":
+        # Foreign keys checked as each statement ends, for the rest of this migration's
+        # transaction: PostgreSQL alters no table with checks pending, and the rows written
+        # here are written again by copy_dates before the date column is altered.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     pks = [pk for pk, _, _ in doubles]
     freed = (
         Appointment.objects.filter(pk__in=pks, slot=OuterRef("pk"))

@@ -40,20 +40,20 @@ def old_schema() -> Iterator[Any]:
 
 def _old_rows(apps: Any, street: Any) -> dict[str, int]:
     """Write bookings the old rule (one a day, by ID number else phone) allowed."""
-    Day = apps.get_model("reception", "ReceptionDay")
-    Slot = apps.get_model("reception", "ReceptionSlot")
-    Booking = apps.get_model("reception", "Appointment")
+    day_model = apps.get_model("reception", "ReceptionDay")
+    slot_model = apps.get_model("reception", "ReceptionSlot")
+    booking_model = apps.get_model("reception", "Appointment")
     at = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
     second_leader = type(street.leader).objects.create(
         username="leader2", role="unit_leader", unit=street.street
     )
 
     def day(leader: Any, date: dt.date = DATE) -> Any:
-        made = Day.objects.create(
+        made = day_model.objects.create(
             owner_unit_id=street.street.pk, leader_id=leader.pk, date=date, place="接待室",
             is_published=True, created_by_id=street.registrar.pk, created_at=at,
         )  # fmt: skip
-        Slot.objects.create(day=made, start=dt.time(9), end=dt.time(10), capacity=9, booked=0)
+        slot_model.objects.create(day=made, start=dt.time(9), end=dt.time(10), capacity=9, booked=0)
         return made
 
     mine, theirs, later = (
@@ -66,12 +66,12 @@ def _old_rows(apps: Any, street: Any) -> dict[str, int]:
     def book(label: str, on: Any, minutes: int, *, id_number: str = "", phone: str = "",
              status: str = "booked") -> None:  # fmt: skip
         slot = on.slots.get()
-        made = Booking.objects.create(
+        made = booking_model.objects.create(
             day=on, slot=slot, name=label, id_number=id_number, phone=phone,
             person_key=id_number or phone, source="registrar", status=status,
             created_at=at + dt.timedelta(minutes=minutes),
         )  # fmt: skip
-        Slot.objects.filter(pk=slot.pk).update(booked=slot.booked + 1)
+        slot_model.objects.filter(pk=slot.pk).update(booked=slot.booked + 1)
         rows[label] = made.pk
 
     # A mother and her son, an ID number each, one phone: both stay booked.
@@ -118,23 +118,23 @@ def test_0002_and_0003_go_back_to_0001_with_the_person_keys(street: Any, old_sch
     _old_rows(old_schema, street)
     _migrate(_latest())
     back = _migrate(OLD)
-    Booking = back.get_model("reception", "Appointment")
-    keys = dict(Booking.objects.values_list("name", "person_key"))
+    booking_model = back.get_model("reception", "Appointment")
+    keys = dict(booking_model.objects.values_list("name", "person_key"))
     assert keys["mother"] == MOTHER and keys["son"] == SON
     assert keys["phone_first"] == "13933333333"
-    assert Booking.objects.count() == 9
+    assert booking_model.objects.count() == 9
 
 
 def test_0002_changes_nothing_on_data_that_holds_the_rule(street: Any, old_schema: Any) -> None:
-    Day = old_schema.get_model("reception", "ReceptionDay")
-    Booking = old_schema.get_model("reception", "Appointment")
+    day_model = old_schema.get_model("reception", "ReceptionDay")
+    booking_model = old_schema.get_model("reception", "Appointment")
     at = dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC)
-    day = Day.objects.create(
+    day = day_model.objects.create(
         owner_unit_id=street.street.pk, leader_id=street.leader.pk, date=DATE, place="接待室",
         created_by_id=street.registrar.pk, created_at=at,
     )  # fmt: skip
     for n in (1, 2):
-        Booking.objects.create(
+        booking_model.objects.create(
             day=day, name=f"p{n}", phone=f"1390000000{n}", person_key=f"1390000000{n}",
             source="online", created_at=at,
         )  # fmt: skip
