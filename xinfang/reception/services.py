@@ -416,11 +416,12 @@ def _own_booking(appointment_id: int, phone: str, *, slot_id: int | None = None)
     # The days before the booking, in the order of their keys (the booking's own, and the
     # day of the slot it moves to, which _open_slot locks again): reception_day_move locks
     # its day, then updates its bookings, so each waits for the other in the same order.
-    days = Appointment.objects.filter(pk=appointment_id).values("day_id")
-    target = ReceptionSlot.objects.filter(pk=slot_id).values("day_id")
+    days = Q(pk__in=Appointment.objects.filter(pk=appointment_id, phone=phone).values("day_id"))
+    if slot_id is not None:
+        days |= Q(pk__in=ReceptionSlot.objects.filter(pk=slot_id).values("day_id"))
     list(
         ReceptionDay.objects.select_for_update(of=("self",))
-        .filter(Q(pk__in=days) | Q(pk__in=target))
+        .filter(days)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
