@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from xinfang.common.models import AuditEntry
-from xinfang.reception.models import Appointment, ReceptionSlot
+from xinfang.reception.models import Appointment, ReceptionDay, ReceptionSlot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OLD = [("reception", "0001_initial")]
@@ -141,3 +141,29 @@ def test_0002_changes_nothing_on_data_that_holds_the_rule(street: Any, old_schem
     _migrate(_latest())
     assert set(Appointment.objects.values_list("status", flat=True)) == {"booked"}
     assert not AuditEntry.objects.filter(object_type="appointment").exists()
+
+
+def test_0003_replaces_the_phone_index_an_earlier_0002_built(street: Any, old_schema: Any) -> None:
+    # A database that ran 0002 as it first was holds the phone's index for every booking.
+    from django.db import models
+
+    at_0002 = _migrate([("reception", "0002_appointment_date")])
+    booking_model = at_0002.get_model("reception", "Appointment")
+    strict = models.UniqueConstraint(
+        fields=["date", "phone"],
+        condition=~models.Q(status="cancelled") & ~models.Q(phone=""),
+        name="rc_one_booking_a_date_phone",
+    )
+    with connection.schema_editor() as editor:
+        editor.add_constraint(booking_model, strict)
+    _migrate(_latest())
+    made = ReceptionDay.objects.create(
+        owner_unit_id=street.street.pk, leader_id=street.leader.pk, date=DATE, place="接待室",
+        created_by_id=street.registrar.pk, created_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+    )  # fmt: skip
+    for name, id_number in (("mother", MOTHER), ("son", SON)):
+        Appointment.objects.create(
+            day=made, date=DATE, name=name, id_number=id_number, phone="13900000000",
+            source="online", created_at=made.created_at,
+        )  # fmt: skip
+    assert Appointment.objects.filter(date=DATE).count() == 2
