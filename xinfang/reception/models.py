@@ -6,7 +6,8 @@ bookings (`booked`), raised only by a conditional UPDATE below its capacity, so 
 bookings of the last place cannot both pass. One person holds at most one live booking a
 date, whichever leader or day it is with: a booking carries its day's date (kept with the
 day's by the move), and two partial unique constraints refuse a second live booking of
-that date with the same ID number or the same phone.
+that date with the same ID number, or, for a booking without one, the same phone (people
+with ID numbers of their own may share a phone: a mother and her son).
 """
 
 from django.conf import settings
@@ -155,7 +156,9 @@ class Appointment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["date", "phone"],
-                condition=~models.Q(status="cancelled") & ~models.Q(phone=""),
+                condition=~models.Q(status="cancelled")
+                & ~models.Q(phone="")
+                & models.Q(id_number=""),
                 name="rc_one_booking_a_date_phone",
             ),
         ]

@@ -215,3 +215,23 @@ def test_a_move_onto_a_day_the_id_number_is_booked_under_another_phone_is_refuse
         reverse("portal:reception_change"), {"appointment": booked.pk, "slot": theirs.pk}
     )
     assert again.status_code == 400 and "请先用短信验证码验证手机号" in again.content.decode()
+
+
+def test_a_mother_and_her_son_book_one_date_from_one_phone(
+    client: Any, street: Any, send_code: Any
+) -> None:
+    # An ID number each, one phone: two people, on one leader's day or two leaders' days.
+    from xinfang.reception.tests.factories import another_leader
+
+    day = reception_day(street)
+    other = reception_day(street, leader=another_leader(street))
+    son = "110105198001010016"
+    assert _book(client, day.slots.get().pk, send_code(), name="李母").status_code == 200
+    response = _book(client, day.slots.get().pk, send_code(), name="李子", id_number=son)
+    assert response.status_code == 200, response.content.decode()
+    response = _book(client, other.slots.get().pk, send_code(), name="李子", id_number=son)
+    assert response.status_code == 400 and "每个接访日只能预约一次" in response.content.decode()
+    assert sorted(Appointment.objects.values_list("name", "phone")) == [
+        ("李子", PHONE),
+        ("李母", PHONE),
+    ]

@@ -2,8 +2,9 @@
 
 A place is taken by one conditional UPDATE of the slot's count below its capacity, so two
 bookings of the last place cannot both pass on any database. One person (the same ID
-number or the same phone) holds one live booking a date, whichever day it is on: a second
-is refused first by a read, and on a race by the partial unique constraints (models).
+number, or without one the same phone) holds one live booking a date, whichever day it is
+on: a second is refused first by a read, and on a race by the partial unique constraints
+(models).
 """
 
 import datetime as dt
@@ -61,16 +62,13 @@ def live_on(date: dt.date) -> QuerySet[Appointment]:
 
 
 def same_person_q(id_number: Any, phone: Any) -> Q:
-    """Match a booking of the same person: the same ID number or the same phone, either given.
+    """Match a booking of the same person: the same ID number, or without one the same phone.
 
-    `id_number` and `phone` are values or expressions (OuterRef); blanks never match.
+    The rule of the models' two constraints: people with ID numbers of their own may share
+    a phone (a mother and her son). `id_number` and `phone` are values or expressions
+    (OuterRef); blanks never match.
     """
-    q = Q(pk__in=[])
-    if id_number != "":
-        q |= Q(id_number=id_number) & ~Q(id_number="")
-    if phone != "":
-        q |= Q(phone=phone) & ~Q(phone="")
-    return q
+    return Q(id_number=id_number) & (~Q(id_number="") | (Q(phone=phone) & ~Q(phone="")))
 
 
 class BookedUnderAnotherPhone(ValidationFailed):
@@ -224,7 +222,19 @@ def appointment_book_public(
     return appointment
 
 
-def _own_booking(appointment_id: int, phone: str) -> Appointment:
+def _own_booking(appointment_id: int, phone: str, *, slot_id: int | None = None) -> Appointment:
+    # The days before the booking, in the order of their keys (the booking's own, and the
+    # day of the slot it moves to, which _open_slot locks again): reception_day_move locks
+    # its day, then updates its bookings, so each waits for the other in the same order.
+    days = Q(pk__in=Appointment.objects.filter(pk=appointment_id, phone=phone).values("day_id"))
+    if slot_id is not None:
+        days |= Q(pk__in=ReceptionSlot.objects.filter(pk=slot_id).values("day_id"))
+    list(
+        ReceptionDay.objects.select_for_update(of=("self",))
+        .filter(days)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     found = (
         Appointment.objects.select_for_update(of=("self",))
         .select_related("day", "slot")
@@ -251,7 +261,7 @@ def appointment_move_public(
     *, appointment_id: int, phone: str, slot_id: int, ip: str | None = None
 ) -> Appointment:
     """Move the holder of `phone`'s booking to another slot: the old place is freed, a new one taken."""
-    old = _own_booking(appointment_id, phone)
+    old = _own_booking(appointment_id, phone, slot_id=slot_id)
     if old.slot_id == slot_id:
         raise ValidationFailed(_("您已预约该时段。"), field="slot")
     old.status, old.cancelled_at = A.CANCELLED, clock.now()

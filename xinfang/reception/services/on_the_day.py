@@ -87,11 +87,10 @@ def appointments_remind(*, today: dt.date | None = None) -> int:
     sent = 0
     for pk in list(due.values_list("pk", flat=True)):
         with transaction.atomic():
-            # Claimed by a conditional UPDATE: a second run (or a second consumer) finds
-            # the booking already reminded and sends nothing.
-            if not Appointment.objects.filter(pk=pk, reminded_at=None).update(
-                reminded_at=clock.now()
-            ):
+            # Claimed by a conditional UPDATE of what made it due: a second run (or a
+            # second consumer) finds the booking already reminded, and a booking cancelled
+            # or a day moved or cancelled since the list is not claimed; nothing is sent.
+            if not due.filter(pk=pk).update(reminded_at=clock.now()):
                 continue
             a = Appointment.objects.select_related("day", "slot").get(pk=pk)
             notification_send(

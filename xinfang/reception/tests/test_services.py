@@ -118,18 +118,28 @@ def test_two_days_of_one_date_take_one_booking_of_a_person(street: Any) -> None:
     with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
         _book(street, other, 2, id_number=ID)
     with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
-        services.appointment_book_public(slot_id=other.slots.get().pk, person=person(1))
+        services.appointment_book_public(
+            slot_id=other.slots.get().pk, person=person(3, id_number=ID)
+        )
     assert other.appointments.count() == 0 and other.slots.get().booked == 0
 
 
-def test_a_person_booked_by_id_number_is_not_booked_again_by_phone_alone(street: Any) -> None:
+SON = "110101198001011234"
+
+
+def test_a_family_with_one_phone_books_one_date_an_id_number_each(street: Any) -> None:
+    # The phone names the person only for a booking without an ID number: a mother and
+    # her son share a phone, on one day or with two leaders of one date.
     day = reception_day(street, capacity=5)
-    _book(street, day, 1, id_number=ID)
+    other = reception_day(street, capacity=5, leader=another_leader(street))
+    _book(street, day, 1, id_number=ID, name="母亲")
+    _book(street, day, 1, id_number=SON, name="儿子")
     with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
-        _book(street, day, 1, name="同一个人")  # the same phone, no ID number typed
+        _book(street, other, 2, id_number=ID)  # the same ID number, another phone
+    _book(street, other, 1, name="同一部手机")  # the same phone, no ID number: not the same
     with pytest.raises(ValidationFailed, match="每个接访日只能预约一次"):
-        _book(street, day, 2, id_number=ID)  # the same ID number, another phone
-    assert day.appointments.count() == 1
+        _book(street, day, 1, name="又一次")  # a second booking of that phone without one
+    assert day.appointments.count() == 2 and other.appointments.count() == 1
 
 
 def test_the_database_holds_one_booking_a_date_by_id_number_and_by_phone(street: Any) -> None:
@@ -138,12 +148,19 @@ def test_the_database_holds_one_booking_a_date_by_id_number_and_by_phone(street:
     day = reception_day(street, capacity=5)
     other = reception_day(street, capacity=5, leader=another_leader(street))
     booked = _book(street, day, 1, id_number=ID)
-    for who in ({"id_number": ID, "phone": "13911119999"}, {"phone": booked.phone}):
+    by_phone = _book(street, day, 2)
+    for who in ({"id_number": ID, "phone": "13911119999"}, {"phone": by_phone.phone}):
         with pytest.raises(IntegrityError), transaction.atomic():
             Appointment.objects.create(
                 day=other, date=other.date, name="x", source="registrar",
                 created_at=booked.created_at, **who,
             )  # fmt: skip
+    # With ID numbers of their own, people may share a phone (the constraint agrees).
+    for who in ({"id_number": SON, "phone": booked.phone}, {"phone": booked.phone}):
+        Appointment.objects.create(
+            day=other, date=other.date, name="y", source="registrar",
+            created_at=booked.created_at, **who,
+        )  # fmt: skip
 
 
 def test_a_day_is_not_moved_onto_a_date_its_people_are_booked_on(street: Any) -> None:
