@@ -22,6 +22,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from xinfang.assessment import kpis
 from xinfang.assessment.kpis import Period
+from xinfang.common.dates import LocalDate
 from xinfang.common.errors import NotFound, ValidationFailed
 from xinfang.organization.models import Unit
 from xinfang.organization.selectors import units_visible_to
@@ -131,7 +133,8 @@ def parts(window: int) -> dict[str, Part]:
     """Return every part the figures are made of, for a follow-up window of `window` days."""
     one = ~Q(status=Status.MERGED)  # a merged repeat counts once, as its original
     settled = ~_raised_again(window)
-    on_time = Q(replied_at__date__lte=F("handling_due"))
+    # LocalDate is the `__date` lookup computed natively on SQLite too (common/dates.py).
+    on_time = Q(LessThanOrEqual(LocalDate("replied_at"), F("handling_due")))
     # A case in a hearing has no deadline yet, since the pause is added when it ends.
     due = one & Q(paused_since__isnull=True)
     first_due = due & Q(is_first_time=True)
@@ -157,7 +160,9 @@ def parts(window: int) -> dict[str, Part]:
             REGISTERED,
             one & Q(channel__in=FROM_ABOVE, head_count__gte=COLLECTIVE_MIN_PEOPLE),
         ),
-        "routed_in_time": Part(REGISTERED, one & Q(routed_at__date__lte=F("route_due"))),
+        "routed_in_time": Part(
+            REGISTERED, one & Q(LessThanOrEqual(LocalDate("routed_at"), F("route_due")))
+        ),
         "replied": Part(REPLIED, one),
         "street_local": Part(REPLIED, one & ~Q(channel__in=FROM_ABOVE) & no_review),
         "ratable": Part(REPLIED, ratable),

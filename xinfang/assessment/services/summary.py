@@ -17,12 +17,11 @@ the marked days. It writes only when there is something to do.
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Model, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, F, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
 from xinfang.assessment.kpis import Period
@@ -47,6 +46,7 @@ from xinfang.assessment.selectors.rules import (
     parts,
 )
 from xinfang.common import clock
+from xinfang.common.dates import LocalDate
 from xinfang.petitions import events
 from xinfang.petitions.events import CaseEvent
 from xinfang.petitions.models import Petition
@@ -62,6 +62,8 @@ CHUNK = 1000  # ids or days per statement, well under every database's parameter
 # A reader looks this many events back for the ones the queue has not yet counted; the
 # queue's own re-delivery looks further (events.SCAN_EVENTS, two days).
 READ_SCAN = 2_000
+# Marked days this close are counted again as one range (the days between too).
+SPAN_GAP = 7
 
 Key = tuple[int, str, dt.date]  # (owning unit, anchor, day)
 
@@ -70,11 +72,15 @@ def _local_day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at, timezone.get_default_timezone()).date()
 
 
+def _local_date(column: str) -> LocalDate:
+    return LocalDate(column, tzinfo=timezone.get_default_timezone())
+
+
 def _day_of(anchor: str) -> Any:
     """Return the expression of a case's day of `anchor`, the office's local date."""
     if anchor == DUE:
         return F(ANCHOR_COLUMNS[DUE])
-    return TruncDate(ANCHOR_COLUMNS[anchor], tzinfo=timezone.get_default_timezone())
+    return _local_date(ANCHOR_COLUMNS[anchor])
 
 
 def _keys(unit: int, registered: dt.date, replied: dt.date | None, due: dt.date | None) -> set[Key]:
@@ -119,62 +125,103 @@ def count_cases(petition_ids: Iterable[int]) -> None:
     _mark(marks)
 
 
+def _ids_q(field: str, ids: Sequence[int]) -> Q:
+    """Return the filter of the sorted `ids`: a range when they follow one another.
+
+    An import's cases do; an IN list prepared id by id was a third of its count.
+    """
+    if ids and ids[-1] - ids[0] + 1 == len(ids):
+        return Q(**{f"{field}__gte": ids[0], f"{field}__lte": ids[-1]})
+    return Q(**{f"{field}__in": ids})
+
+
+def _fetch(query: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """Return the rows of a values_list query as the driver gives them (no converters).
+
+    The days come back as the database holds them (ISO text on SQLite); every day of a
+    count's marks is read this way, so the same day is the same key.
+    """
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _counted_keys(query: QuerySet[KpiCounted]) -> set[Key]:
+    marks: set[Key] = set()
+    columns = ("unit_id", "registered_on", "replied_on", "due_on")
+    for unit, registered_on, replied_on, due_on in _fetch(query.values_list(*columns)):
+        marks |= _keys(unit, registered_on, replied_on, due_on)
+    return marks
+
+
 def _count_chunk(ids: Sequence[int]) -> set[Key]:
     """Record where the cases are counted now; return the days they were and are on."""
     # The cases locked first, as their services lock them: a handler of a case's next
     # event waits here, then reads the state and the KpiCounted row this one leaves.
-    rows = list(
-        Petition.objects.select_for_update()
-        .filter(pk__in=ids)
-        .values_list(
-            "pk",
+    cases = Petition.objects.filter(_ids_q("pk", ids)).order_by()
+    rows = _fetch(
+        cases.select_for_update().values_list(
             "owner_unit_id",
-            "registered_at",
-            "route_due",
-            "replied_at",
+            _local_date("registered_at"),  # in SQL: no moment parsed here
+            _local_date("replied_at"),
             "handling_due",
             "repeat_of_id",
             "merged_into_id",
         )
     )
-    marks: set[Key] = set()
-    for c in KpiCounted.objects.filter(petition_id__in=ids):
-        marks |= _keys(c.unit_id, c.registered_on, c.replied_on, c.due_on)
-    counted, originals = [], set()
-    for pk, unit, registered, route_due, replied, due, repeat_of, merged_into in rows:
-        registered_on = _local_day(registered)
-        replied_on = _local_day(replied) if replied else None
-        counted.append((pk, unit, registered_on, route_due, replied_on, due))
+    marks = _counted_keys(KpiCounted.objects.filter(_ids_q("petition_id", ids)))
+    originals = set()
+    for unit, registered_on, replied_on, due, repeat_of, merged_into in rows:
         marks |= _keys(unit, registered_on, replied_on, due)
         # A repeat or a merge raises its original again: the original's figures change.
         originals |= {o for o in (repeat_of, merged_into) if o is not None}
-    for c in KpiCounted.objects.filter(petition_id__in=originals - set(ids)):
-        marks |= _keys(c.unit_id, c.registered_on, c.replied_on, c.due_on)
-    _upsert_counted(counted)
+    if originals - set(ids):
+        marks |= _counted_keys(KpiCounted.objects.filter(petition_id__in=originals - set(ids)))
+    _upsert_counted(cases)
     return marks
 
 
 COUNTED_COLUMNS = ("petition_id", "unit_id", "registered_on", "route_due", "replied_on", "due_on")
 
 
-def _upsert_counted(rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert or replace KpiCounted rows, one executemany (SQLite and PostgreSQL alike)."""
+def _counted_select(cases: QuerySet[Petition]) -> tuple[str, Any]:
+    """Return the SELECT of the cases' KpiCounted rows, in COUNTED_COLUMNS' order."""
+    return cases.values_list(
+        "pk",
+        "owner_unit_id",
+        _day_of(REGISTERED),
+        "route_due",
+        _day_of(REPLIED),
+        "handling_due",
+    ).query.sql_with_params()
+
+
+def _upsert_counted(cases: QuerySet[Petition]) -> None:
+    """Insert or replace the cases' KpiCounted rows in one INSERT … SELECT (both databases)."""
     q = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({}) ON CONFLICT ({}) DO UPDATE SET {}".format(
+    select, params = _counted_select(cases)
+    # The SELECT has its WHERE, which SQLite needs to read ON CONFLICT as the upsert's.
+    sql = "INSERT INTO {} ({}) {} ON CONFLICT ({}) DO UPDATE SET {}".format(
         q(KpiCounted._meta.db_table),
         ", ".join(q(c) for c in COUNTED_COLUMNS),
-        ", ".join(["%s"] * len(COUNTED_COLUMNS)),
+        select,
         q("petition_id"),
         ", ".join(f"{q(c)} = excluded.{q(c)}" for c in COUNTED_COLUMNS[1:]),
     )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.execute(sql, params)
 
 
 def _mark(keys: Iterable[Key]) -> None:
-    KpiMark.objects.bulk_create(
-        [KpiMark(unit_id=u, anchor=a, day=d) for u, a, d in keys], batch_size=CHUNK
+    """Insert the marks with one executemany (bulk_create made a model of each)."""
+    q = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}, {}, {}) VALUES (%s, %s, %s)".format(
+        q(KpiMark._meta.db_table), q("unit_id"), q("anchor"), q("day")
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, list(keys))
 
 
 def count_on_event(event: CaseEvent) -> None:
@@ -212,13 +259,12 @@ def _count_events(batch: Sequence[CaseEvent]) -> None:
 # ---------------------------------------------------------------- counting days again
 
 
-Rows = dict[type[Model], list[Any]]
+def _selects(anchor: str, scope: Q, window: int) -> Iterator[tuple[type[Model], list[str], Any]]:
+    """Yield (table, columns, query) of the summary rows of the cases `scope` selects.
 
-
-def _rows(anchor: str, scope: Q, window: int, days: set[dt.date] | None = None) -> Rows:
-    """Return the summary rows of the cases `scope` selects (on `days` only, if given)."""
+    The query's columns are aliased "kpi_<column>".
+    """
     anchor_parts: dict[str, Part] = {k: p for k, p in parts(window).items() if p.anchor == anchor}
-    # Aliased apart from the columns: a count called "community" would shadow the field.
     counts: dict[str, Any] = {
         f"kpi_{key}": Sum("head_count", filter=p.q, default=0)
         if p.persons
@@ -226,71 +272,77 @@ def _rows(anchor: str, scope: Q, window: int, days: set[dt.date] | None = None) 
         for key, p in anchor_parts.items()
     }
     dated = Q(**{f"{ANCHOR_COLUMNS[anchor]}__isnull": False})
-    cases = Petition.objects.filter(scope, dated).order_by().annotate(kpi_day=_day_of(anchor))
-    group = ["owner_unit_id", "kpi_day"] + (["route_due"] if anchor == REGISTERED else [])
-    model: type[RegisteredDay | RepliedDay | DueDay] = DAYS[anchor]
-    rows: Rows = {
-        model: [
-            model(
-                unit_id=r["owner_unit_id"],
-                day=r["kpi_day"],
-                **{k: r[k] for k in group[2:]},
-                **{key: r[f"kpi_{key}"] for key in anchor_parts},
-            )
-            for r in cases.values(*group).annotate(**counts)
-        ]
-    }
+    cases = Petition.objects.filter(scope, dated).order_by()
+    cases = cases.annotate(kpi_unit_id=F("owner_unit_id"), kpi_day=_day_of(anchor))
+    extra = ["route_due"] if anchor == REGISTERED else []
+    cases = cases.annotate(**{f"kpi_{c}": F(c) for c in extra})
+    group = ["unit_id", "day", *extra]
+    model: type[Model] = DAYS[anchor]
+    yield (
+        model,
+        group + list(anchor_parts),
+        cases.values(*(f"kpi_{c}" for c in group)).annotate(**counts),
+    )
     if anchor == REGISTERED:
-        rows[RegisteredSlice] = [
-            RegisteredSlice(unit_id=r.pop("owner_unit_id"), day=r.pop("kpi_day"), **r)
-            for r in cases.filter(~Q(status=Status.MERGED))
-            .values("owner_unit_id", "kpi_day", "channel", "category_id", "community_id")
-            .annotate(n=Count("pk"))
-        ]
-    if days is not None:
-        rows = {m: [r for r in made if r.day in days] for m, made in rows.items()}
-    return rows
-
-
-def _insert(rows: Rows) -> None:
-    """Write summary rows with one executemany per table.
-
-    bulk_create spent most of an import's count on them (it reads each new id back);
-    nothing reads these rows' ids.
-    """
-    ops = connection.ops
-    for model, made in rows.items():
-        if not made:
-            continue
-        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-        sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            ops.quote_name(model._meta.db_table),
-            ", ".join(ops.quote_name(f.column) for f in fields),
-            ", ".join(["%s"] * len(fields)),
+        sliced = ["channel", "category_id", "community_id"]
+        query = (
+            cases.filter(~Q(status=Status.MERGED))
+            .annotate(**{f"kpi_{c}": F(c) for c in sliced})
+            .values("kpi_unit_id", "kpi_day", *(f"kpi_{c}" for c in sliced))
+            .annotate(kpi_n=Count("pk"))
         )
-        # Counts, ids and dates only, which both drivers take as they are (the fields'
-        # preparation cost more than the insert).
-        names = [f.attname for f in fields]
-        values = [tuple(getattr(row, n) for n in names) for row in made]
-        with connection.cursor() as cursor:
-            for start in range(0, len(values), CHUNK):
-                cursor.executemany(sql, values[start : start + CHUNK])
+        yield RegisteredSlice, ["unit_id", "day", *sliced, "n"], query
 
 
-def _days_q(anchor: str, days: Sequence[dt.date]) -> Q:
-    """Return the filter of the cases whose day of `anchor` lies from the first to the last day."""
-    first, last = min(days), max(days)
+def _insert(selects: Iterable[tuple[type[Model], list[str], Any]]) -> None:
+    """Write summary rows with one INSERT … SELECT per table: no row passes through Python.
+
+    Fetching the counts and inserting them again with executemany cost most of an
+    import's count on SQLite (a model or a tuple a row, a date converted twice).
+    """
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model, columns, query in selects:
+            sql, params = query.query.sql_with_params()
+            names = {f.attname: f.column for f in model._meta.concrete_fields}
+            cursor.execute(
+                "INSERT INTO {} ({}) SELECT {} FROM ({}) kpi_rows".format(
+                    q(model._meta.db_table),
+                    ", ".join(q(names[c]) for c in columns),
+                    ", ".join(q(f"kpi_{c}") for c in columns),
+                    sql,
+                ),
+                params,
+            )
+
+
+def _days_q(anchor: str, first: dt.date, last: dt.date) -> Q:
+    """Return the filter of the cases whose day of `anchor` lies from `first` to `last`."""
     if anchor == DUE:
         return Q(handling_due__gte=first, handling_due__lte=last)
     return between(ANCHOR_COLUMNS[anchor], Period(first, last))
 
 
-def _recount(anchor: str, unit: int, days: Sequence[dt.date], window: int) -> None:
-    for start in range(0, len(days), CHUNK):
-        chunk = days[start : start + CHUNK]
+def spans(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Return the runs (first, last) that cover `days`, gaps of up to SPAN_GAP days bridged.
+
+    Counting an unmarked day again changes nothing (its rows are counted from the cases,
+    as they already were); a run is counted with one range instead of an IN list of days.
+    """
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if runs and (day - runs[-1][1]).days <= SPAN_GAP:
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def _recount(anchor: str, unit: int, days: Iterable[dt.date], window: int) -> None:
+    for first, last in spans(days):
         for model in TABLES[anchor]:
-            model._default_manager.filter(unit_id=unit, day__in=chunk).delete()
-    _insert(_rows(anchor, Q(owner_unit_id=unit) & _days_q(anchor, days), window, set(days)))
+            model._default_manager.filter(unit_id=unit, day__gte=first, day__lte=last).delete()
+        _insert(_selects(anchor, Q(owner_unit_id=unit) & _days_q(anchor, first, last), window))
 
 
 def refresh() -> int:
@@ -306,10 +358,9 @@ def refresh() -> int:
         for _pk, unit, anchor, day in marks:  # a day may be marked more than once
             days[(anchor, unit)].add(day)
         for (anchor, unit), listed in days.items():
-            _recount(anchor, unit, sorted(listed), window)
-        pks = [m[0] for m in marks]
-        for start in range(0, len(pks), CHUNK):
-            KpiMark.objects.filter(pk__in=pks[start : start + CHUNK]).delete()
+            _recount(anchor, unit, listed, window)
+        # Every mark there is was read: each is written under the lock this one holds.
+        KpiMark.objects.filter(pk__lte=max(m[0] for m in marks)).delete()
     return len(marks)
 
 
@@ -333,22 +384,14 @@ def rebuild(*, unless_built: bool = False) -> None:
         model._default_manager.all().delete()
     _insert_counted()
     for anchor in TABLES:
-        _insert(_rows(anchor, Q(), window))
+        _insert(_selects(anchor, Q(), window))
     state.follow_up_days, state.built_at = window, clock.now()
     state.save()
 
 
 def _insert_counted() -> None:
     """Write every case's KpiCounted row in one INSERT … SELECT."""
-    select = Petition.objects.order_by().values_list(
-        "pk",
-        "owner_unit_id",
-        _day_of(REGISTERED),
-        "route_due",
-        _day_of(REPLIED),
-        "handling_due",
-    )
-    sql, params = select.query.sql_with_params()
+    sql, params = _counted_select(Petition.objects.order_by())
     table = connection.ops.quote_name(KpiCounted._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COUNTED_COLUMNS)
     with connection.cursor() as cursor:

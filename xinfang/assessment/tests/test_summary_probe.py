@@ -460,7 +460,7 @@ def test_a_mark_made_while_its_day_is_being_counted(street: Any, monkeypatch: An
         errors: list[BaseException] = []
         first = threading.Event()
         first.set()
-        reached, go = _pause_in(monkeypatch, "_rows", first)
+        reached, go = _pause_in(monkeypatch, "_insert", first)
         a = _thread(summary.refresh, errors)  # counts the day: one case
         assert reached.wait(20)
         first.clear()
