@@ -28,15 +28,15 @@ def test_petitioners_are_matched_across_batches_and_by_an_id_number_on_file(
     street: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "BATCH", 2)
-    on_file = Petitioner.objects.create(name="李四", id_number="110101199001011234")
+    on_file = Petitioner.objects.create(name="李四", id_number="110101199001011237")
     m = mapping(petitioner_id_number="证件")
     headers = [*HEADERS, "证件"]
     rows = [
         [*row("A1"), ""],
-        [*row("A2", 姓名="李四", 电话=""), "110101199001011234"],
-        [*row("A3", 姓名="王五", 电话=""), "110101198001011111"],
+        [*row("A2", 姓名="李四", 电话=""), "110101199001011237"],
+        [*row("A3", 姓名="王五", 电话=""), "11010119800101111X"],
         [*row("A4"), ""],  # 张三 with the same phone as A1, in another batch
-        [*row("A5", 姓名="王五", 电话="13900000000"), "110101198001011111"],
+        [*row("A5", 姓名="王五", 电话="13900000000"), "11010119800101111X"],
         [*row("A6", 姓名="", 电话=""), ""],
     ]
     path = tmp_path / "l.csv"
