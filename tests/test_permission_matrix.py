@@ -333,6 +333,7 @@ TABLE: dict[str, Row] = {
     "ledger_import:job_detail":             row("GET",   LOGIN,     (200, 404, 404), 404, 404,      (200, 404, 404), 404,    (200, 404, 200), of="import_job"),
     "ledger_import:job_progress":           row("GET",   LOGIN,     (200, 404, 404), 404, 404,      (200, 404, 404), 404,    (200, 404, 200), of="import_job"),
     "ledger_import:job_run":                row("POST",  LOGIN,     (302, 404, 404), 404, 404,      (302, 404, 404), 404,    (302, 404, 302), of="import_job"),
+    "ledger_import:job_index":              row("POST",  LOGIN,     (302, 404, 404), 404, 404,      (302, 404, 404), 404,    (302, 404, 302), of="import_job"),
     # ---- open to everyone: the public lookup, login, logout, the language
     "portal:track":                         row("GET",   200,       200,       200,      200,         200,           200,      200, public=True),
     # ---- portal: the public portal (no body: the form's refusal, never a case)

@@ -7,9 +7,9 @@ the columns the caller names, already as the database takes them, save what is c
 here: a JSON document, and on SQLite a moment (naive UTC text, as Django's backend
 stores it) and a day (ISO text). The columns the caller leaves out take their model defaults,
 worked out once. One executemany on SQLite, COPY on PostgreSQL. The ids are taken
-before the insert (PostgreSQL: from the table's sequence; SQLite: past the largest,
-under the write lock the import's transaction holds), so the events can name their
-cases without reading them back.
+before the insert (PostgreSQL: from the table's sequence; SQLite: past the largest
+ever given, under the write lock the import's transaction holds), so the events can
+name their cases without reading them back.
 """
 
 import datetime as dt
@@ -96,8 +96,16 @@ class RawInsert:
                     [self.table, n],
                 )
                 return [r[0] for r in cursor.fetchall()]
+            # Past the largest id ever given, not only the largest there: Django's tables
+            # are AUTOINCREMENT, whose deleted ids are never given again (an audit entry
+            # of a deleted case would otherwise name the new one). SQLite raises the
+            # table's sqlite_sequence itself when the rows go in with their ids.
             table = connection.ops.quote_name(self.table)
-            cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+            cursor.execute(
+                f"SELECT MAX((SELECT COALESCE(MAX(id), 0) FROM {table}),"
+                " COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
+                [self.table],
+            )
             first = cursor.fetchone()[0] + 1
             return list(range(first, first + n))
 

@@ -20,6 +20,7 @@ from xinfang.ledger_import.mapping import MappingError, parse_mapping
 from xinfang.ledger_import.models import ImportJob
 from xinfang.ledger_import.reading import FileRefused, check_size
 from xinfang.ledger_import.rows import Problem
+from xinfang.ledger_import.selectors import unindexed_case_ids
 from xinfang.ledger_import.services import (
     Report,
     ledger_check,
@@ -120,16 +121,55 @@ def import_job_run(*, job_id: int) -> None:
             skip_invalid=job.skip_invalid,
             progress=progress,
         )
-        ledger_index(case_ids=report.case_ids)
     except (DomainError, MappingError) as e:
         report = Report(errors=[Problem(0, "", str(e))])
     except Exception:
         log.exception("import job %s failed", job_id)
         report = Report(errors=[Problem(0, "", _("导入时发生系统错误，未写入任何事项。"))])
     failed = bool(report.errors) and not (job.skip_invalid and report.created)
+    result = report.details()
+    if report.case_ids and not _indexed(job_id, report.case_ids):
+        result["index_pending"] = True  # the page says so and offers to index again
     ImportJob.objects.filter(pk=job_id).update(
         state=ImportJob.State.FAILED if failed else ImportJob.State.DONE,
-        result=report.details(),
+        result=result,
         done=F("total"),
         finished_at=clock.now(),
     )
+
+
+def _indexed(job_id: int, case_ids: list[int]) -> bool:
+    """Write the search words of the cases, committed already; return whether it went through."""
+    try:
+        ledger_index(case_ids=case_ids)
+    except Exception:
+        log.exception("search index of import job %s failed; its cases are committed", job_id)
+        return False
+    return True
+
+
+@transaction.atomic
+def import_job_index_start(*, actor: Any, job: ImportJob, ip: str | None = None) -> ImportJob:
+    """Queue the indexing again of a job whose cases were imported but not indexed."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.state != ImportJob.State.DONE or not job.result.get("index_pending"):
+        raise ValidationFailed(_("该导入的检索索引已经写好，无需重建。"))
+    audit_record(actor=actor, kind="change", obj=job, summary=_("重建检索索引"), ip=ip)
+
+    def enqueue() -> None:
+        from xinfang.ledger_import.tasks import run_index_job
+
+        run_index_job(job.pk)
+
+    transaction.on_commit(enqueue)
+    return job
+
+
+def import_job_index(*, job_id: int) -> None:
+    """Index the unit's cases still without search words; clear the job's warning if it went through."""
+    job = ImportJob.objects.select_related("owner_unit").get(pk=job_id)
+    if not job.result.get("index_pending"):
+        return
+    if _indexed(job_id, unindexed_case_ids(job.owner_unit)):
+        result = {k: v for k, v in job.result.items() if k != "index_pending"}
+        ImportJob.objects.filter(pk=job_id).update(result=result)

@@ -12,9 +12,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from xinfang.ledger_import.mapping import REQUIRED, TARGETS, FieldSpec, Kind, LedgerMapping
+from xinfang.petitions.validators import (
+    normalize_id_number,
+    normalize_phone,
+    validate_id_number,
+    validate_phone,
+)
 from xinfang.petitions.workflow import Status
 
 # What our own export puts before a text a spreadsheet would take for a formula
@@ -207,6 +214,10 @@ class RowReader:
     def _reader(self, spec: FieldSpec) -> Callable[[Any], Any]:
         """Return the function that types a field's raw value (never None or "")."""
         kind, longest = TARGETS[spec.target]
+        if spec.target == "petitioner_id_number":
+            return _id_number
+        if spec.target == "petitioner_phone":
+            return _phone
         if kind is Kind.TEXT:
 
             def text(raw: Any) -> str:
@@ -339,6 +350,39 @@ def _parse_date(text: str, formats: Sequence[str]) -> dt.datetime:
     if impossible is not None:
         raise _Bad(_("日期“%(d)s”不存在。") % {"d": text})
     raise _Bad(_("“%(d)s”不符合日期格式 %(f)s。") % {"d": text, "f": "、".join(formats)})
+
+
+def _id_number(raw: Any) -> str:
+    """Return an ID number as registration takes it (petitions/validators.py), or refuse it.
+
+    A spreadsheet keeps a number cell as a float of 15 significant digits: an 18-digit
+    ID number typed into one has already lost its last digits (even as the integer some
+    readers give), so it is refused, not guessed.
+    """
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raise _Bad(
+            _(
+                "身份证号单元格是数字格式，表格软件只保留15位有效数字，末几位可能已经改变；"
+                "请把该列设为文本格式并重新录入。"
+            )
+        )
+    value = normalize_id_number(unescape(_text(raw)))
+    _validated(validate_id_number, value)
+    return value
+
+
+def _phone(raw: Any) -> str:
+    """Return a phone number as registration takes it (petitions/validators.py), or refuse it."""
+    value = normalize_phone(unescape(_text(raw)))
+    _validated(validate_phone, value)
+    return value
+
+
+def _validated(check: Callable[[str], None], value: str) -> None:
+    try:
+        check(value)
+    except ValidationError as e:
+        raise _Bad(e.messages[0]) from None
 
 
 def _count(raw: Any) -> int:

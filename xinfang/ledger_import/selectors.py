@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from xinfang.common.errors import NotFound
 from xinfang.ledger_import.models import ImportJob
 from xinfang.ledger_import.services import may_import
+from xinfang.organization.models import Unit
 from xinfang.petitions import access
+from xinfang.petitions.models import Petition
 
 
 def import_jobs_for_user(user: Any) -> QuerySet[ImportJob]:
@@ -26,3 +28,14 @@ def access_import_job(user: Any, pk: int) -> ImportJob:
     if job is None or not may_import(user, job.owner_unit):
         raise NotFound(_("导入记录不存在。"))
     return job
+
+
+def unindexed_case_ids(unit: Unit) -> list[int]:
+    """Return the cases `unit` registered whose search words were never written (ledger_index).
+
+    An import commits its cases before indexing them: an indexing that failed leaves them
+    here for the next try.
+    """
+    return list(
+        Petition.objects.filter(registered_unit=unit, search_text="").values_list("pk", flat=True)
+    )

@@ -30,6 +30,7 @@ from xinfang.common import clock
 from xinfang.common.audit import audit_entry, audit_write
 from xinfang.common.errors import PermissionDenied, ValidationFailed
 from xinfang.ledger_import.mapping import LedgerMapping, MappingError
+from xinfang.ledger_import.people import People
 from xinfang.ledger_import.reading import FileRefused, Table, read_table
 from xinfang.ledger_import.rows import LABELS, Case, Problem, RowReader, status_of
 from xinfang.ledger_import.writing import Writer
@@ -284,13 +285,27 @@ def _check(
             report.skipped += 1
         elif case is not None:
             cases.append(case)
-            if len(report.preview) < PREVIEW_ROWS:
-                report.preview.append(_preview(case))
         if i % BATCH == 0:
             progress(i, len(table.rows))
+    cases = _people_checked(mapping, cases, report)
+    report.preview = [_preview(c) for c in cases[:PREVIEW_ROWS]]
     report.new_units = list(refs.new_units)
     report.new_categories = list(refs.new_categories)
     return _Checked(unit, table, cases, refs, report, dict(table.rows))
+
+
+def _people_checked(mapping: LedgerMapping, cases: list[Case], report: Report) -> list[Case]:
+    """Return the cases whose petitioner registration's rules accept; report the others."""
+    people, kept, refused = People(mapping), [], []
+    for start in range(0, len(cases), BATCH):
+        batch = cases[start : start + BATCH]
+        _found, problems = people.resolve(batch)
+        rows = {p.row for p in problems}
+        refused += problems
+        kept += [c for c in batch if c.row not in rows]
+    if refused:
+        report.errors = sorted([*report.errors, *refused], key=lambda p: p.row)
+    return kept
 
 
 def _preview(case: Case) -> dict[str, Any]:
@@ -360,6 +375,7 @@ def _write(actor: Any, checked: _Checked, name: str, progress: Progress, ip: str
         units=refs.units,
         categories=refs.categories,
         file_name=name,
+        people=People(refs.mapping),
     )
     for start in range(0, total, BATCH):
         writer.write(checked.cases[start : start + BATCH])

@@ -85,6 +85,20 @@ def job_run(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def job_index(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Queue the search index of an imported job's cases again, after it failed."""
+    job = _job(request, pk)
+    try:
+        jobs.import_job_index_start(actor=request.user, job=job, ip=client_ip(request))
+    except DomainError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, _("已开始重建检索索引，稍后刷新本页查看。"))
+    return redirect(job)
+
+
+@login_required
 def job_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Return the progress panel of a job; htmx polls it while the job runs."""
     job = _job(request, pk)

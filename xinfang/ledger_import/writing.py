@@ -4,19 +4,22 @@ Called by services._write inside its transaction, once the rows are checked and 
 units and categories exist. Each case becomes one tuple of column values (no model
 instance, no per-field preparation: inserts.RawInsert); what is the same for many rows
 is worked out once: the ids of units and categories by name, a day's deadlines and a
-moment's local day, the event's note. A row's petitioner is found by its ID number
-(read a batch at a time) or, within the file, by its name and phone.
+moment's local day, the event's note. A row's petitioner is the one registration would
+take (people.py), its records on file read a batch at a time.
 """
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from xinfang.common.audit import audit_entry, audit_write
+from xinfang.common.errors import ValidationFailed
 from xinfang.ledger_import.inserts import RawInsert
+from xinfang.ledger_import.people import People, Person
 from xinfang.ledger_import.rows import Case, status_of
 from xinfang.organization.models import Unit
 from xinfang.petitions import deadlines, limits
@@ -102,6 +105,7 @@ class Writer:
         units: dict[str, list[Unit]],
         categories: dict[str, list[Any]],
         file_name: str,
+        people: People,
     ) -> None:
         """`units`, `categories`: the references by name, those the import created included."""
         self.actor_id, self.unit_id, self.file = actor.pk, unit.pk, file_name
@@ -115,13 +119,11 @@ class Writer:
         self.limits = limits.time_limits()
         self.days: dict[dt.datetime, tuple[dt.date, dt.date, dt.date]] = {}
         self.local_days: dict[dt.datetime, dt.date] = {}
-        self.people_by_id: dict[str, int] = {}
-        self.people_by_contact: dict[tuple[str, str], int] = {}
+        self.actor, self.people = actor, people
         self.petitions = RawInsert(Petition, PETITION_COLUMNS)
         self.events = RawInsert(PetitionEvent, EVENT_COLUMNS)
         self.petitioners = RawInsert(Petitioner, PETITIONER_COLUMNS)
         self.note = _("由台账导入：%(file)s 第%(row)d行")
-        self.anonymous = _("（未留名）")
         self.ids: list[int] = []
 
     def write(self, cases: Sequence[Case]) -> None:
@@ -135,53 +137,43 @@ class Writer:
             (self._event(c, pk, s) for c, pk, s in zip(cases, ids, statuses, strict=True)),
         )
 
-    def _petitioners(self, cases: Iterable[Case]) -> dict[int, int]:
-        """Return the petitioner's id of each row that names one, creating the new ones."""
-        wanted = {c.petitioner_id_number for c in cases if c.petitioner_id_number}
-        wanted -= self.people_by_id.keys()
-        if wanted:
-            self.people_by_id.update(
-                Petitioner.objects.filter(id_number__in=wanted)
-                .order_by("pk")
-                .values_list("id_number", "pk")
-            )
-        new: dict[Any, tuple[Any, ...]] = {}
-        keys: dict[int, Any] = {}
-        now = timezone.now()
-        for c in cases:
-            if not (c.petitioner_name or c.petitioner_phone or c.petitioner_id_number):
-                continue
-            key: Any = c.petitioner_id_number or (
-                (c.petitioner_name, c.petitioner_phone) if c.petitioner_phone else ("row", c.row)
-            )
-            keys[c.row] = key
-            if key in self.people_by_id or key in self.people_by_contact or key in new:
-                continue
-            community = self.community_ids.get(c.community) if c.community else None
-            new[key] = (
-                c.petitioner_name or self.anonymous,
-                c.petitioner_phone,
-                c.petitioner_id_number,
-                community,
-                now,
-            )
+    def _petitioners(self, cases: Sequence[Case]) -> dict[int, int]:
+        """Return the petitioner's id of each row that names one, creating the new ones.
+
+        The people were resolved by the dry run's rules (people.py) already; resolved again
+        here, in the transaction, a refusal means the records changed in between.
+        """
+        found, problems = self.people.resolve(cases)
+        if problems:
+            raise ValidationFailed(str(problems[0]))
+        new, learnt = self.people.take()
         ids = self.petitioners.ids(len(new))
-        self.petitioners.insert(ids, new.values())
-        made = dict(zip(new, ids, strict=True))
-        for key, pk in made.items():
-            if isinstance(key, str):
-                self.people_by_id[key] = pk
-            elif key[0] != "row":
-                self.people_by_contact[key] = pk
-        found: dict[int, int] = {}
-        for row, key in keys.items():
-            if key in made:
-                found[row] = made[key]
-            elif isinstance(key, str):
-                found[row] = self.people_by_id[key]
-            else:
-                found[row] = self.people_by_contact[key]
-        return found
+        now = timezone.now()
+        for person, pk in zip(new, ids, strict=True):
+            person.pk = pk
+        self.petitioners.insert(
+            ids,
+            ((p.name, p.phone, p.id_number, self.community_ids.get(p.community), now) for p in new),
+        )
+        if learnt:
+            self._learnt(learnt)
+        return {row: person.pk for row, person in found.items() if person.pk is not None}
+
+    def _learnt(self, people: Sequence[Person]) -> None:
+        """Write the ID numbers and phones rows added to records on file, audited."""
+        records = [
+            Petitioner(pk=p.pk, name=p.name, phone=p.phone, id_number=p.id_number) for p in people
+        ]
+        fields = sorted({f for p in people for f in p.learnt})
+        Petitioner.objects.bulk_update(records, fields)
+        audit_write(
+            [
+                audit_entry(actor=self.actor, kind="change", obj=r, fields=sorted(p.learnt))
+                for r, p in zip(records, people, strict=True)
+            ]
+        )
+        for p in people:
+            p.learnt.clear()
 
     def _registration(self, at: dt.datetime) -> tuple[dt.date, dt.date, dt.date]:
         """Return the local day of a registration, its route and its handling deadline."""

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 from huey.exceptions import RetryTask
@@ -50,6 +50,10 @@ STALLED: Final = dt.timedelta(hours=1)
 # whole history.
 WINDOW: Final = dt.timedelta(days=2)
 SCAN_EVENTS: Final = 10_000
+# The events a bulk writer (the ledger import) inserted raw: never published, so no
+# handler is owed them. Their cases go to the bulk subscribers (publish_bulk) instead;
+# the others (early warnings, routing's learning) are deliberately not handed history.
+_BULK_WRITTEN: Final = Q(details__has_key="imported")
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +100,8 @@ def publish_bulk(petition_ids: Sequence[int]) -> None:
     """Tell the bulk subscribers, once the transaction commits, which cases were written raw.
 
     A bulk writer inserts its events without publishing them, one task per case being
-    too many; its subscribers take the whole batch at once instead.
+    too many, and marks them `details["imported"]`: the re-delivery and `pending` leave
+    them alone, and its subscribers take the whole batch at once instead.
     """
     for handler in _bulk.values():
         transaction.on_commit(lambda h=handler: h(petition_ids), robust=True)  # type: ignore[misc]
@@ -175,7 +180,7 @@ def undelivered(now: dt.datetime) -> list[int]:
     # A range of the primary key bounds the scan; the event table has no index on `at`.
     recent = PetitionEvent.objects.filter(
         pk__gt=newest - SCAN_EVENTS, at__gte=now - WINDOW, at__lte=now - GRACE
-    )
+    ).exclude(_BULK_WRITTEN)
     ids: set[int] = set()
     for kind, handlers in _subscriptions.items():
         for name in handlers:
@@ -201,8 +206,10 @@ def pending(handler: Handler, *, scan: int = SCAN_EVENTS) -> QuerySet[PetitionEv
     done = EventDelivery.objects.filter(event=OuterRef("pk"), handler=name, done_at__isnull=False)
     kinds = [kind for kind, handlers in _subscriptions.items() if name in handlers]
     newest = Subquery(PetitionEvent.objects.order_by("-pk").values("pk")[:1])
-    return PetitionEvent.objects.filter(pk__gt=newest - scan, action__in=kinds).exclude(
-        Exists(done)
+    return (
+        PetitionEvent.objects.filter(pk__gt=newest - scan, action__in=kinds)
+        .exclude(Exists(done))
+        .exclude(_BULK_WRITTEN)
     )
 
 

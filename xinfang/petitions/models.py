@@ -6,7 +6,7 @@ it; the event history keeps the full story but is never needed to compute a figu
 """
 
 import secrets
-from typing import cast
+from typing import Protocol, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -186,6 +186,26 @@ class Category(MemoModel):
             raise ValidationError({"parent": _("该分类下已有子分类，不能再设上级分类。")})
 
 
+class PersonRecord(Protocol):
+    """What the person rules read of a record: a Petitioner, or the import's lighter copy."""
+
+    name: str
+    phone: str
+    id_number: str
+
+
+def person_differences(record: PersonRecord, *, id_number: str, name: str, phone: str) -> list[str]:
+    """Return what was typed otherwise than `record`, when its ID number was typed.
+
+    Registration refuses such a person until the registrar says which stands; the ledger
+    import reports the row.
+    """
+    if not id_number or record.id_number != id_number:
+        return []
+    typed = {"name": name, "phone": phone}
+    return [f for f, v in typed.items() if v and getattr(record, f) and v != getattr(record, f)]
+
+
 class Petitioner(models.Model):
     name = models.CharField(_("姓名"), max_length=50)
     id_number = models.CharField(_("身份证号"), max_length=18, blank=True, db_index=True)
@@ -214,10 +234,7 @@ class Petitioner(models.Model):
 
     def differs_from(self, *, id_number: str, name: str, phone: str) -> list[str]:
         """Return what was typed otherwise than this record, when its ID number was typed."""
-        if not id_number or self.id_number != id_number:
-            return []
-        typed = {"name": name, "phone": phone}
-        return [f for f, v in typed.items() if v and getattr(self, f) and v != getattr(self, f)]
+        return person_differences(self, id_number=id_number, name=name, phone=phone)
 
     @property
     def masked_id_number(self) -> str:

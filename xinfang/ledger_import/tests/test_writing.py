@@ -28,15 +28,15 @@ def test_petitioners_are_matched_across_batches_and_by_an_id_number_on_file(
     street: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "BATCH", 2)
-    on_file = Petitioner.objects.create(name="李四", id_number="110101199001011234")
+    on_file = Petitioner.objects.create(name="李四", id_number="110101199001011237")
     m = mapping(petitioner_id_number="证件")
     headers = [*HEADERS, "证件"]
     rows = [
         [*row("A1"), ""],
-        [*row("A2", 姓名="李四", 电话=""), "110101199001011234"],
-        [*row("A3", 姓名="王五", 电话=""), "110101198001011111"],
+        [*row("A2", 姓名="李四", 电话=""), "110101199001011237"],
+        [*row("A3", 姓名="王五", 电话=""), "11010119800101111X"],
         [*row("A4"), ""],  # 张三 with the same phone as A1, in another batch
-        [*row("A5", 姓名="王五", 电话="13900000000"), "110101198001011111"],
+        [*row("A5", 姓名="王五", 电话="13900000000"), "11010119800101111X"],
         [*row("A6", 姓名="", 电话=""), ""],
     ]
     path = tmp_path / "l.csv"
@@ -115,3 +115,25 @@ def test_a_raw_insert_refuses_a_column_it_does_not_know_or_one_set_on_save() -> 
         RawInsert(Petitioner, ["name", "colour"])
     with pytest.raises(ValueError, match="created_at"):
         RawInsert(Petitioner, ["name"])
+
+
+def test_the_ids_of_deleted_rows_are_never_given_again(street: Any, tmp_path: Path) -> None:
+    """An audit entry of a deleted case must not come to name an imported one."""
+    from django.db import connection
+
+    from xinfang.petitions.tests.factories import register
+
+    deleted = register(street.registrar)
+    petitioner, event = deleted.petitioner_id, PetitionEvent.objects.get(petition=deleted).pk
+    Petition.objects.filter(pk=deleted.pk).delete()
+    Petitioner.objects.filter(pk=petitioner).delete()
+    assert run(street, write_csv(tmp_path / "l.csv", [row("A1"), row("A2")])).created == 2
+    imported = list(Petition.objects.order_by("pk"))
+    assert imported[0].pk > deleted.pk
+    assert imported[0].petitioner_id > petitioner
+    assert min(PetitionEvent.objects.values_list("pk", flat=True)) > event
+    if connection.vendor == "sqlite":  # the next id Django's own insert takes is past them
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = 'petitions_petition'")
+            assert cursor.fetchone()[0] == imported[-1].pk
+    assert register(street.registrar).pk > imported[-1].pk

@@ -1,19 +1,24 @@
 """Import a petition ledger (CSV or Excel) by a mapping file; see docs/import.md."""
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from xinfang.common.errors import DomainError
 from xinfang.ledger_import import services
-from xinfang.ledger_import.mapping import MappingError, parse_mapping
+from xinfang.ledger_import.mapping import LedgerMapping, MappingError, parse_mapping
 from xinfang.ledger_import.reading import FileRefused, check_size
 from xinfang.ledger_import.rows import Problem
+from xinfang.ledger_import.selectors import unindexed_case_ids
 from xinfang.petitions.workflow import OFFICE_ROLES
+
+log = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -57,7 +62,7 @@ class Command(BaseCommand):
                 report = services.ledger_import(
                     actor=actor, path=path, mapping=mapping, skip_invalid=options["skip_invalid"]
                 )
-                services.ledger_index(case_ids=report.case_ids)
+                self._index(actor, mapping, report.case_ids)
         except DomainError as e:
             self._last_line(services.Report(errors=[Problem(0, "", e.message)]))
             raise CommandError(e.message) from None
@@ -68,6 +73,20 @@ class Command(BaseCommand):
         self._last_line(report)
         if report.errors and not options["skip_invalid"]:
             raise CommandError(f"{len(report.errors)} 处错误，未写入任何事项。")
+
+    def _index(self, actor: Any, mapping: LedgerMapping, case_ids: list[int]) -> None:
+        """Write the search words of this run's cases; a run that created none (the same file
+        again) writes those of the unit's cases an earlier run left without."""
+        if not case_ids:
+            case_ids = unindexed_case_ids(services.registered_unit_for(actor, mapping))
+        try:
+            services.ledger_index(case_ids=case_ids)
+        except Exception as e:  # the cases are committed: say so, the next run tries again
+            log.exception("search index after import failed")
+            self.stderr.write(
+                _("事项已导入，但检索索引未能写完（%(error)s）；再次运行本命令即可补上。")
+                % {"error": e}
+            )
 
     def _last_line(self, report: services.Report) -> None:
         self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False))
