@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from xinfang.notifications.models import Notification
 from xinfang.reception import services
+from xinfang.reception.services import on_the_day
 from xinfang.reception.models import Appointment, ReceptionDay
 from xinfang.reception.tests.factories import another_leader, person, reception_day
 
@@ -44,7 +45,7 @@ def test_a_booking_changed_between_the_list_and_its_claim_is_not_reminded(
         )
         for n, d in enumerate(days, 1)
     ]
-    send = services.notification_send
+    send = on_the_day.notification_send
 
     def send_and_change(**kwargs: Any) -> Any:
         if kwargs["purpose"] == "reception_reminder":
@@ -56,7 +57,7 @@ def test_a_booking_changed_between_the_list_and_its_claim_is_not_reminded(
                     change(b)
         return send(**kwargs)
 
-    monkeypatch.setattr(services, "notification_send", send_and_change)
+    monkeypatch.setattr(on_the_day, "notification_send", send_and_change)
     assert services.appointments_remind() == 1
     reminded = Notification.objects.filter(purpose="reception_reminder")
     assert reminded.count() == 1
