@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from xinfang.notifications.models import Notification
 from xinfang.reception import services
-from xinfang.reception.services import on_the_day
 from xinfang.reception.models import Appointment, ReceptionDay
+from xinfang.reception.services import on_the_day
 from xinfang.reception.tests.factories import another_leader, person, reception_day
 
 pytestmark = pytest.mark.django_db
