@@ -544,24 +544,31 @@ def kpi_args(description: str, runs: int) -> argparse.Namespace:
     return args
 
 
+def reused_street(args: argparse.Namespace, sqlite_name: str) -> Any:
+    """Open the database an earlier run filled (PostgreSQL's xinfang_bench, or BENCH_DIR's
+    `sqlite_name`), bring its schema up to date and return its street; exit if there is none.
+    """
+    url = args.database_url or os.environ.get("DJANGO_DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        url = urlunsplit(urlsplit(url)._replace(path="/xinfang_bench"))
+    else:
+        path = BENCH_DIR / sqlite_name
+        if not path.exists():
+            sys.exit(f"--reuse: no {path} from an earlier run")
+        url = f"sqlite:///{path}"
+    setup_django(url)
+    from django.core.management import call_command
+
+    from xinfang.demo.street import load_street
+
+    call_command("migrate", verbosity=0)  # what the code has added since
+    return load_street()
+
+
 def filled_street(args: argparse.Namespace) -> Any:
     """Build the demo street on a fresh bench database and fill it with args.petitions cases."""
     if args.reuse:
-        url = args.database_url or os.environ.get("DJANGO_DATABASE_URL", "")
-        if url.startswith(("postgres://", "postgresql://")):
-            url = urlunsplit(urlsplit(url)._replace(path="/xinfang_bench"))
-        else:
-            path = BENCH_DIR / f"petitions-{args.petitions}.sqlite3"
-            if not path.exists():
-                sys.exit(f"--reuse: no {path} from an earlier run")
-            url = f"sqlite:///{path}"
-        setup_django(url)
-        from django.core.management import call_command
-
-        from xinfang.demo.street import load_street
-
-        call_command("migrate", verbosity=0)  # what the code has added since
-        return load_street()
+        return reused_street(args, f"petitions-{args.petitions}.sqlite3")
     setup_django(bench_database(args))
 
     from django.contrib.auth.hashers import make_password
