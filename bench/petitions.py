@@ -391,18 +391,23 @@ def register(
             data.petitioners[0] = inputs.PetitionerData(name=name, id_number=id_number)
         datas.append(data)
     # A made-up ID number can be one the fill gave someone else: that person came back,
-    # under the name on file (a different name would be refused as a mistyped number).
+    # under the name on file (a different name would be refused as a mistyped number),
+    # and with a new phone the registrar keeps the record as it stands ("keep").
     typed = {p.id_number for d in datas for p in d.petitioners if p.id_number}
+    # The fill can give two people one number: the service matches the oldest record, so
+    # newest first, the oldest written last.
     on_file = {
         number: (name, pk)
-        for number, name, pk in Petitioner.objects.filter(id_number__in=typed).values_list(
-            "id_number", "name", "pk"
-        )
+        for number, name, pk in Petitioner.objects.filter(id_number__in=typed)
+        .order_by("-pk")
+        .values_list("id_number", "name", "pk")
     }
     now, seen = clock.now(), set()
     for data in datas:
         data.petitioners = [
-            replace(p, name=on_file[p.id_number][0]) if p.id_number in on_file else p
+            replace(p, name=on_file[p.id_number][0], on_record="keep")
+            if p.id_number in on_file
+            else p
             for p in data.petitioners
         ]
         # Someone back within 30 days with a like title is refused as a likely repeat
