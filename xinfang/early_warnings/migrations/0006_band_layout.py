@@ -7,13 +7,13 @@ The bands are recomputed from the stored signatures — no text is signed again 
 keys are computed here as rules.band_keys computed them when this was written, so that a
 later change of layout comes with its own migration.
 
-Written for an upgrade at a million cases (72 million band rows; README "Upgrades"):
+Written for an upgrade at a million cases (72 million band rows; README, "Early warning"):
 the old rows are emptied first, so that the schema changes run on an empty table (on
 SQLite an altered column copies the table); the new rows are then read and written in
 id order in chunks of plain tuples — executemany on SQLite, COPY on PostgreSQL with the
 table's foreign key and unique constraint dropped for the load and added back after (one
 validating pass each instead of a check per row) — and the lookup's index is built once,
-at the end. `bench/band_migration.py` times it.
+at the end. bench/README.md has its times, before and after.
 """
 
 import hashlib
