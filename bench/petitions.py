@@ -398,11 +398,13 @@ def register(
     # under the name on file (a different name would be refused as a mistyped number),
     # the record standing where the phone differs (the registrar's "keep").
     typed = {p.id_number for d in datas for p in d.petitioners if p.id_number}
+    # The fill can give two people one number: the service matches the oldest record, so
+    # newest first, the oldest written last.
     on_file = {
         number: (name, pk)
-        for number, name, pk in Petitioner.objects.filter(id_number__in=typed).values_list(
-            "id_number", "name", "pk"
-        )
+        for number, name, pk in Petitioner.objects.filter(id_number__in=typed)
+        .order_by("-pk")
+        .values_list("id_number", "name", "pk")
     }
     now, seen = clock.now(), set()
     for data in datas:

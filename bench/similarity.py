@@ -1,6 +1,7 @@
 """Time the similarity index at scale: lookups, its size, rebuild, and detection's cost.
 
     .venv/bin/python bench/similarity.py --petitions 1000000 [--database-url URL] [--runs 200]
+        [--reuse] [--reads-only]
 
 Four parts, printed as one JSON line and then a table:
 
@@ -30,6 +31,10 @@ Four parts, printed as one JSON line and then a table:
    services.petition_register with early-warning detection subscribed and not (the
    request's cost: detection runs after commit, on the task queue), then the consumer's
    work per case (handlers.detect_on_register) against the full index.
+
+--reuse opens the database and index an earlier run of the same size left (part 2's
+fill skipped, the schema migrated to the code's), for a second run of the reads;
+--reads-only skips part 4, which adds cases to the register.
 
 The task queue is a SQLite file of the bench's own (var/bench/similarity-var/), never the
 developer's. bench/README.md keeps the figures.
@@ -523,8 +528,11 @@ def filled_street(args: argparse.Namespace) -> Any:
     """Build and fill the bench's register as bench/petitions.py does, from fewer templates.
 
     The index, not the cases' columns, is what this bench times: --templates cases
-    through the services (default 200, not 2,000) are enough to copy from.
+    through the services (default 200, not 2,000) are enough to copy from. With --reuse,
+    the database an earlier run filled (and indexed) is opened instead.
     """
+    if args.reuse:
+        return base.reused_street(args, name="similarity-bench")
     base.setup_django(base.bench_database(args))
 
     from django.contrib.auth.hashers import make_password
@@ -559,6 +567,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--templates", type=int, default=200, help="cases the services write")
     parser.add_argument("--quality-only", action="store_true", help="part 1 only: no database")
+    base.add_reuse(parser)  # the index the earlier run built is reused with it
+    parser.add_argument(
+        "--reads-only", action="store_true", help="skip part 4 (rebuild and registration)"
+    )
     args = parser.parse_args()
     args.analyze = True
     if not args.database_url.startswith(("postgres://", "postgresql://")):
@@ -595,23 +607,33 @@ def main() -> None:
             result["fsync"] = cursor.fetchone()[0]
     base.progress("quality on the real messages")
     result["quality"] = quality()
-    base.progress("the index in bulk")
-    result["index"] = fill_index(rng)
+    from xinfang.early_warnings.models import TextBand, TextSignature
+
+    if args.reuse and TextSignature.objects.exists():
+        result["index"] = {
+            "reused": True,
+            "indexed": TextSignature.objects.count(),
+            "bands": TextBand.objects.count(),
+        }
+    else:
+        base.progress("the index in bulk")
+        result["index"] = fill_index(rng)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     result["index"]["tables_mb"] = table_sizes()
     base.progress("timing the reads")
     result["reads"] = reads(street, args.runs, rng)
     base.progress(json.dumps(result, ensure_ascii=False))  # the figures so far
-    base.progress("rebuild and registration")
-    result["rebuild"] = rebuild_rate(args.rebuild_sample)
-    result["registration"] = registration(street, args.register, rng)
+    if not args.reads_only:
+        base.progress("rebuild and registration")
+        result["rebuild"] = rebuild_rate(args.rebuild_sample)
+        result["registration"] = registration(street, args.register, rng)
     print(json.dumps(result, ensure_ascii=False))
     print_table(result)
 
 
 def print_table(r: dict[str, Any]) -> None:
-    q, ix, rd, rb, rg = r["quality"], r["index"], r["reads"], r["rebuild"], r["registration"]
+    q, ix, rd = r["quality"], r["index"], r["reads"]
     look = rd["similar_lookup"]
     print(
         f"\n{r['petitions']:,} petitions on {r['backend']}"
@@ -632,18 +654,22 @@ def print_table(r: dict[str, Any]) -> None:
                 f"  CPU p50 {cap['cpu_median_ms']} ms  p95 {cap['cpu_p95_ms']} ms  recall@10 {cap['recall']}"
             )
     print(
-        f"  index           {ix['indexed']:,} cases, {ix['bands']:,} bands, {ix['index_mb']} MB {ix['tables_mb']}"
+        f"  index           {ix['indexed']:,} cases, {ix['bands']:,} bands, {ix.get('index_mb', '?')} MB {ix['tables_mb']}"
     )
-    print(f"  bulk index      {ix['bulk_index_s']} s ({ix['bulk_index_per_s']:,}/s)")
-    print(
-        f"  rebuild         {rb['rebuild_per_s']}/s from texts: a million in ~{rb['rebuild_million_min_estimate']} min"
-    )
+    if not ix.get("reused"):
+        print(f"  bulk index      {ix['bulk_index_s']} s ({ix['bulk_index_per_s']:,}/s)")
     for days in (7, 30):
         t = rd[f"hot_issues_{days}d"]
         print(
             f"  hot issues {days:>2} d  p50 {t['median_ms']} ms over {rd[f'hot_issues_{days}d_cases']:,} cases, {rd[f'hot_issues_{days}d_groups']} groups"
         )
     print(f"  surge scan      p50 {rd['surge_scan']['median_ms']} ms")
+    if "registration" not in r:
+        return
+    rb, rg = r["rebuild"], r["registration"]
+    print(
+        f"  rebuild         {rb['rebuild_per_s']}/s from texts: a million in ~{rb['rebuild_million_min_estimate']} min"
+    )
     print(
         f"  registration    {rg['register_per_s_detection_off']}/s off, {rg['register_per_s_detection_on']}/s on ({rg['register_slowdown_pct']} % slower)"
     )

@@ -1,14 +1,10 @@
 """The early-warning writes: the index, its rebuild, the thresholds."""
 
-import importlib
 from io import StringIO
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.management import call_command
-from django.db import connection
 
 from xinfang.common.errors import ValidationFailed
 from xinfang.early_warnings import rules, selectors, services
@@ -130,20 +126,3 @@ def test_a_user_who_sees_no_case_finds_none(street: Any) -> None:
         services.signature_index(petition=petition)
     nobody = UserFactory(username="unitless", role="registrar", unit=None)
     assert selectors.similar_petitions(nobody, cases[0], limit=10) == []
-
-
-def test_the_band_layout_migration_rewrites_every_case_s_bands_from_its_signature(
-    street: Any,
-) -> None:
-    cases = [petition_by(street, i, ELECTION[i], START) for i in range(3)]
-    for petition in cases:
-        services.signature_index(petition=petition)
-    written = set(TextBand.objects.values_list("petition_id", "key"))
-    migration = importlib.import_module("xinfang.early_warnings.migrations.0006_band_layout")
-    editor = SimpleNamespace(connection=connection)
-    migration.rebuild_bands_before(django_apps, editor)
-    before = set(TextBand.objects.values_list("petition_id", "key"))
-    # 0005's layout: 32 bands of 2 on either part (its title bands are the first 24 of them).
-    assert len(before) == 3 * 64 and len(before & written) == 3 * 24
-    migration.rebuild_bands(django_apps, editor)
-    assert set(TextBand.objects.values_list("petition_id", "key")) == written
