@@ -37,10 +37,25 @@ def signature_index(*, petition: Petition) -> TextSignature | None:
         return None
     row, keys = built
     row.save(force_insert=True)
+    owner = _owners_locked([petition.pk]).get(petition.pk)
     TextBand.objects.bulk_create(
-        TextBand(key=k, petition_id=petition.pk, owner_unit_id=petition.owner_unit_id) for k in keys
+        TextBand(key=k, petition_id=petition.pk, owner_unit_id=owner) for k in keys
     )
     return row
+
+
+def _owners_locked(ids: list[int]) -> dict[int, int | None]:
+    """Return the cases' owner units as they stand, the cases locked till this commits.
+
+    Not the owner the caller read: a reassignment that committed since is read here, and
+    one still running waits for this write, so its owner_sync then finds these bands.
+    """
+    return dict(
+        Petition.objects.select_for_update()
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "owner_unit_id")
+    )
 
 
 def owner_sync(*, petition_id: int) -> int:
@@ -61,9 +76,10 @@ def signature_rebuild(*, petitions: Iterable[Petition], chunk: int = 1000) -> in
         TextSignature.objects.filter(petition_id__in=ids).delete()
         built = [(p, b) for p in batch if (b := _signature_row(p)) is not None]
         TextSignature.objects.bulk_create([row for _p, (row, _k) in built])
+        owners = _owners_locked(ids)
         TextBand.objects.bulk_create(
             [
-                TextBand(key=k, petition_id=p.pk, owner_unit_id=p.owner_unit_id)
+                TextBand(key=k, petition_id=p.pk, owner_unit_id=owners.get(p.pk))
                 for p, (_row, keys) in built
                 for k in keys
             ],

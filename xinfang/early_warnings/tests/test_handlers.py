@@ -190,3 +190,21 @@ def test_a_band_row_not_yet_moved_never_shows_a_case_out_of_scope(street: Any) -
     TextBand.objects.filter(petition=theirs).update(owner_unit_id=street.lakeside.pk)
     found = selectors.similar_petitions(street.handler, target, limit=10)
     assert [s.petition.pk for s in found] == [mine.pk]
+
+
+@pytest.mark.parametrize("rebuild", [False, True], ids=["index", "rebuild"])
+def test_an_index_written_from_a_case_read_before_its_move_takes_the_owner_it_has_now(
+    street: Any, rebuild: bool
+) -> None:
+    # The handler read the case; its move to the community committed before the write, so
+    # the move's owner_sync found no band rows: the write itself must read the owner.
+    petition = petition_by(street, 0, ELECTION[0], START)
+    stale = Petition.objects.get(pk=petition.pk)
+    act(petition, street.registrar, Action.ACCEPT, {"handling_unit": street.lakeside.pk})
+    TextBand.objects.all().delete()
+    if rebuild:
+        services.signature_rebuild(petitions=[stale])
+    else:
+        services.signature_index(petition=stale)
+    owners = set(TextBand.objects.values_list("owner_unit_id", flat=True))
+    assert owners == {street.lakeside.pk}
