@@ -36,6 +36,8 @@ def main() -> None:
     year = today.year - 1
     period = Period(dt.date(year, 1, 1), dt.date(year, 12, 31))
     root = street.street
+    # A run with --reuse meets the scheme of the run before: written afresh, the same.
+    Scheme.objects.filter(year=year, level="community").delete()
     scheme = Scheme.objects.create(name="基准", year=year, level="community", total=25)
     scheme.items.create(kpi="timely_acceptance_rate", points=5, target=1, rule="linear")
     scheme.items.create(kpi="on_time_rate", points=10, target=1, rule="linear")
