@@ -92,15 +92,21 @@ class BookedUnderAnotherPhone(ValidationFailed):
         self.day, self.bookings = day, bookings
 
 
-def _same_person_refusal(day: ReceptionDay, person: PersonData, public: bool) -> ValidationFailed:
-    """Refuse a second booking of the date: plainly to staff, and to the holder of the
-    phone it is booked under (proved by its code); to anyone else, in words that do not
-    say it is booked (BookedUnderAnotherPhone)."""
-    held = list(
+def _held(day: ReceptionDay, person: PersonData) -> list[tuple[int, str]]:
+    """Return the live bookings of the date `person` holds already, as (pk, phone)."""
+    return list(
         live_on(day.date)
         .filter(same_person_q(person.id_number, person.phone))
         .values_list("pk", "phone")
     )
+
+
+def _same_person_refusal(
+    day: ReceptionDay, person: PersonData, public: bool, held: list[tuple[int, str]]
+) -> ValidationFailed:
+    """Refuse a second booking of the date (`held`: the bookings it would repeat): plainly
+    to staff, and to the holder of the phone it is booked under (proved by its code); to
+    anyone else, in words that do not say it is booked (BookedUnderAnotherPhone)."""
     if public and held and all(phone != person.phone for _pk, phone in held):
         return BookedUnderAnotherPhone(day, [pk for pk, _phone in held])
     return ValidationFailed(
@@ -140,8 +146,8 @@ def appointment_row(
     (`public`: on the portal, in its words, _same_person_refusal)."""
     if not person.name.strip() or not person.key:
         raise ValidationFailed(_("请填写姓名和手机号。"), field="name")
-    if live_on(day.date).filter(same_person_q(person.id_number, person.phone)).exists():
-        raise _same_person_refusal(day, person, public)
+    if held := _held(day, person):
+        raise _same_person_refusal(day, person, public, held)
     try:
         # A savepoint: the constraint's refusal (a race the read above lost) leaves the
         # rest of the transaction usable, to be rolled back with its message.
@@ -159,7 +165,7 @@ def appointment_row(
                 **fields,
             )
     except IntegrityError:
-        raise _same_person_refusal(day, person, public) from None
+        raise _same_person_refusal(day, person, public, _held(day, person)) from None
 
 
 def _book(
