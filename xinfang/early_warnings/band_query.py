@@ -3,10 +3,11 @@
 For each band key of the case looked up, only the `cap` newest cases the user may see
 are read (a band of one hash can hold a good share of the register: a frequent shingle
 is many texts' minimum), so a lookup reads at most keys × cap band rows whatever the
-register's size. Per key, a scalar subquery walks the (key, petition) index backwards to
-the cap-th newest visible case; the band rows from there on are then counted per case,
-the `limit` cases sharing the most keys kept (the newest first among equals), and their
-signatures joined in — one statement, on SQLite and PostgreSQL alike.
+register's size. Per key, the (key, petition) index is walked backwards over the newest
+visible cases (PostgreSQL: a LATERAL join with a LIMIT; SQLite, which has no LATERAL: a
+scalar subquery finds the cap-th newest, then the rows from there on are read again);
+those band rows are counted per case, the `limit` cases sharing the most keys kept (the
+newest first among equals), and their signatures joined in — one statement.
 
 The scope is the cases' own filter (access.visible_q, on their owner unit), compiled to
 SQL by the ORM against the owner unit each band row mirrors, and checked inside the cap
@@ -59,30 +60,47 @@ def candidates(scope: Q, *, exclude: int, keys: list[int], cap: int, limit: int)
     sig = TextSignature._meta.db_table
     where = f" AND {scope_sql}" if scope_sql else ""
     values = ", ".join(["(%s)"] * len(keys))
-    # MATERIALIZED: the cut of each key is computed once, never inlined into the join.
+    newest = f"""
+        SELECT "{band}"."petition_id" FROM "{band}"
+        WHERE "{band}"."key" = wanted.k AND "{band}"."petition_id" <> %s{where}
+        ORDER BY "{band}"."petition_id" DESC
+    """
+    if connection.vendor == "postgresql":
+        # Each key joined to its newest rows directly: they are walked once.
+        hits = f"""
+            hits AS (
+                SELECT newest.pid, COUNT(*) AS n
+                FROM (VALUES {values}) AS wanted(k)
+                CROSS JOIN LATERAL ({newest} LIMIT %s) AS newest(pid)
+                GROUP BY newest.pid
+                ORDER BY n DESC, newest.pid DESC
+                LIMIT %s
+            )
+        """
+        params = [*keys, exclude, *scope_params, cap, limit]
+    else:
+        # SQLite has no LATERAL: the cap-th newest row of each key first (MATERIALIZED:
+        # computed once, never inlined into the join), then the rows from it on.
+        hits = f"""
+            wanted(k) AS (VALUES {values}),
+            cuts AS MATERIALIZED (SELECT k, ({newest} LIMIT 1 OFFSET %s) AS cut FROM wanted),
+            hits AS (
+                SELECT "{band}"."petition_id" AS pid, COUNT(*) AS n
+                FROM cuts JOIN "{band}"
+                    ON "{band}"."key" = cuts.k
+                    AND "{band}"."petition_id" >= COALESCE(cuts.cut, 0)
+                WHERE "{band}"."petition_id" <> %s{where}
+                GROUP BY "{band}"."petition_id"
+                ORDER BY n DESC, "{band}"."petition_id" DESC
+                LIMIT %s
+            )
+        """
+        params = [*keys, exclude, *scope_params, cap - 1, exclude, *scope_params, limit]
     sql = f"""
-        WITH wanted(k) AS (VALUES {values}),
-        cuts AS MATERIALIZED (
-            SELECT k, (
-                SELECT "{band}"."petition_id" FROM "{band}"
-                WHERE "{band}"."key" = wanted.k AND "{band}"."petition_id" <> %s{where}
-                ORDER BY "{band}"."petition_id" DESC LIMIT 1 OFFSET %s
-            ) AS cut
-            FROM wanted
-        ),
-        hits AS (
-            SELECT "{band}"."petition_id" AS pid, COUNT(*) AS n
-            FROM cuts JOIN "{band}"
-                ON "{band}"."key" = cuts.k AND "{band}"."petition_id" >= COALESCE(cuts.cut, 0)
-            WHERE "{band}"."petition_id" <> %s{where}
-            GROUP BY "{band}"."petition_id"
-            ORDER BY n DESC, "{band}"."petition_id" DESC
-            LIMIT %s
-        )
+        WITH {hits}
         SELECT s."petition_id", s."signature", s."community_id", s."address", hits.n
         FROM hits JOIN "{sig}" s ON s."petition_id" = hits.pid
     """
-    params = [*keys, exclude, *scope_params, cap - 1, exclude, *scope_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return [Candidate(*row) for row in cursor.fetchall()]

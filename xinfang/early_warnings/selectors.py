@@ -40,7 +40,7 @@ from xinfang.petitions.models import Petition, Petitioner
 from xinfang.petitions.workflow import LEADER_ROLES
 
 # Scored per lookup at most: the cases sharing the most bands, the likeliest matches.
-MAX_CANDIDATES: Final = 300
+MAX_CANDIDATES: Final = 200
 # Read per band key at most: its newest cases the user may see. A common band (a
 # frequent shingle's minimum) would otherwise make the lookup read a share of the
 # register; bench/README.md gives the recall this costs against a full scan.
@@ -88,7 +88,7 @@ def similar_petitions(user: Any, petition: Petition, *, limit: int = 10) -> list
     ]
     best = rules.best_first(scored, min(limit, MAX_LIMIT))
     # Through the scope again: the band rows' owner units follow a move after commit.
-    cases = Petition.objects.filter(visible_q(user)).in_bulk([pk for pk, _m in best])
+    cases = Petition.objects.filter(visible_q(user)).order_by().in_bulk([pk for pk, _m in best])
     return [Similar(petition=cases[pk], match=m) for pk, m in best if pk in cases]
 
 

@@ -13,23 +13,22 @@ import re
 from xinfang.common.text import jieba
 
 _WORD = re.compile(r"[\w]+", re.UNICODE)
-_CJK = re.compile(r"[\u3400-\u9fff]")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]{2,}")
 # Quotes and operators would change the meaning of an FTS5 or tsquery expression.
 _UNSAFE = re.compile(r"[\"'&|!():*<>\\^-]")
 
 
 def _bigrams(text: str) -> set[str]:
-    return {
-        text[i : i + 2]
-        for i in range(len(text) - 1)
-        if _CJK.match(text[i]) and _CJK.match(text[i + 1])
-    }
+    return {run[i : i + 2] for run in _CJK_RUN.findall(text) for i in range(len(run) - 1)}
 
 
 def _words(text: str) -> set[str]:
     words = set()
-    for word in jieba().cut_for_search(text):
-        word = _UNSAFE.sub("", word.strip().lower())
+    # Each token once, and none of one character: cleaning only ever shortens a token.
+    for token in set(jieba().cut_for_search(text)):
+        if len(token) < 2:
+            continue
+        word = _UNSAFE.sub("", token.strip().lower())
         if len(word) >= 2 and _WORD.fullmatch(word):
             words.add(word)
     return words

@@ -3,8 +3,10 @@
 from typing import Any
 
 import pytest
+from django.db import connection
 
-from xinfang.petitions import search, selectors
+from xinfang.petitions import fts, search, selectors
+from xinfang.petitions.models import Petition
 from xinfang.petitions.tests.factories import register
 
 
@@ -89,9 +91,6 @@ def test_the_search_index_survives_a_rebuild_of_the_petition_table(
 ) -> None:
     # Django rebuilds a SQLite table to alter it, dropping its triggers; PostgreSQL
     # alters in place. Either way, after a migrate the index is whole again.
-    from django.db import connection
-
-    from xinfang.petitions import fts
 
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
@@ -111,3 +110,59 @@ def test_the_search_index_survives_a_rebuild_of_the_petition_table(
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'petitions_petition_search'")
             assert cursor.fetchone() == (1,)
+
+
+def _sqlite_index_rows() -> tuple[int, int]:
+    """The cases the SQLite index holds, and the cases with words (after its check)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO petitions_petition_fts(petitions_petition_fts) VALUES ('integrity-check')"
+        )
+        cursor.execute("SELECT count(*) FROM petitions_petition_fts_docsize")
+        held = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM petitions_petition WHERE search_text != ''")
+        return held, cursor.fetchone()[0]
+
+
+sqlite_only = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="PostgreSQL's GIN index needs no triggers"
+)
+
+
+@sqlite_only
+def test_the_sqlite_index_holds_the_cases_with_words_through_every_change(
+    street: Any, cases: dict[str, Any]
+) -> None:
+    noise = Petition.objects.filter(pk=cases["noise"].pk)
+    noise.update(search_text="")  # as an imported case is until its words are written
+    assert _sqlite_index_rows() == (2, 2)
+    assert _found(street.registrar, "噪声") == set()
+    noise.update(search_text=search.document("夜间施工噪声扰民", ""))
+    assert _sqlite_index_rows() == (3, 3)
+    assert _found(street.registrar, "噪声") == {cases["noise"].pk}
+    Petition.objects.filter(pk=cases["election"].pk).update(search_text="")
+    Petition.objects.filter(pk__in=[cases["election"].pk, cases["demolition"].pk]).delete()
+    assert _sqlite_index_rows() == (1, 1)
+
+
+@sqlite_only
+def test_triggers_written_differently_are_replaced_and_the_index_made_whole(
+    street: Any, cases: dict[str, Any]
+) -> None:
+    with connection.cursor() as cursor:  # as first written: every case indexed, words or not
+        cursor.execute("DROP TRIGGER petitions_petition_fts_au")
+        cursor.execute(
+            "CREATE TRIGGER petitions_petition_fts_au AFTER UPDATE OF search_text "
+            "ON petitions_petition BEGIN "
+            "INSERT INTO petitions_petition_fts(petitions_petition_fts, rowid, search_text) "
+            "VALUES ('delete', old.id, old.search_text); "
+            "INSERT INTO petitions_petition_fts(rowid, search_text) "
+            "VALUES (new.id, new.search_text); END"
+        )
+    Petition.objects.filter(pk=cases["noise"].pk).update(search_text="")
+    assert _sqlite_index_rows() == (3, 2)
+
+    assert fts.ensure_sqlite_index(connection) is True
+    assert _sqlite_index_rows() == (2, 2)
+    assert fts.ensure_sqlite_index(connection) is False
+    assert _found(street.registrar, "拆迁") == {cases["demolition"].pk}
