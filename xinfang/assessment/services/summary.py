@@ -12,12 +12,15 @@ handing a case on, a deadline extended.
 `bring_up_to_date` is what a reader calls first: it builds the summary when it has never
 been built (or the follow-up window it was built with has changed), counts the recent
 events no delivery has counted yet (the queue may be behind, or stopped), and refreshes
-the marked days. It writes only when there is something to do.
+the marked days. It writes only when there is something to do. A page of several
+readers asks once for all of them (`brought_up_to_date`).
 """
 
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import connection, transaction
@@ -398,8 +401,25 @@ def _insert_counted() -> None:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
 
 
+# Set while the readers of one page run: the summary was brought up to date for them.
+_brought: ContextVar[bool] = ContextVar("kpi_summary_brought_up_to_date", default=False)
+
+
+@contextmanager
+def brought_up_to_date() -> Iterator[None]:
+    """Bring the summary up to date once for every reader inside the block."""
+    bring_up_to_date()
+    token = _brought.set(True)
+    try:
+        yield
+    finally:
+        _brought.reset(token)
+
+
 def bring_up_to_date() -> None:
     """Make the summary count every committed change; cheap when it already does."""
+    if _brought.get():
+        return
     # One query when there is nothing to do: whether it is built, marked or behind.
     state = KpiState.objects.annotate(
         marked=Exists(KpiMark.objects.all()),
