@@ -159,9 +159,9 @@ def test_the_readers_of_one_page_bring_it_up_to_date_once(
     street: Any, django_assert_num_queries: Any
 ) -> None:
     summary.bring_up_to_date()
-    with django_assert_num_queries(1):  # whether it is built, marked or behind
-        with summary.brought_up_to_date():
-            summary.bring_up_to_date()
-            summary.bring_up_to_date()
+    # One query: whether it is built, marked or behind.
+    with django_assert_num_queries(1), summary.brought_up_to_date():
+        summary.bring_up_to_date()
+        summary.bring_up_to_date()
     with django_assert_num_queries(1):
         summary.bring_up_to_date()
