@@ -120,6 +120,14 @@ def test_the_cap_counts_only_the_cases_the_user_may_see(street: Any, monkeypatch
     assert [s.petition.pk for s in found] == [theirs.pk]
 
 
+def test_a_user_who_sees_every_case_finds_them_all(street: Any) -> None:
+    cases = [petition_by(street, i, ELECTION[0], START) for i in range(3)]
+    for petition in cases:
+        services.signature_index(petition=petition)
+    found = selectors.similar_petitions(street.auditor, cases[0], limit=10)
+    assert {s.petition.pk for s in found} == {cases[1].pk, cases[2].pk}
+
+
 def test_a_user_who_sees_no_case_finds_none(street: Any) -> None:
     cases = [petition_by(street, i, ELECTION[i], START) for i in range(3)]
     for petition in cases:
