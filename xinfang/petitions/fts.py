@@ -33,6 +33,8 @@ _TRIGGERS = {
         "SELECT new.id, new.search_text WHERE new.search_text != ''; END"
     ),
 }
+# As SQLite keeps them in sqlite_master: a trigger written differently is replaced.
+_CREATE = {name: f"CREATE TRIGGER {name} {body}" for name, body in _TRIGGERS.items()}
 POSTGRESQL_INDEX = (
     "CREATE INDEX IF NOT EXISTS petitions_petition_search ON petitions_petition "
     "USING gin (to_tsvector('simple', search_text))"
@@ -51,14 +53,10 @@ def ensure_sqlite_index(connection: BaseDatabaseWrapper) -> bool:
                 f"CREATE VIRTUAL TABLE {TABLE} USING fts5(search_text, "
                 "content='petitions_petition', content_rowid='id', tokenize='unicode61')"
             )
-        stale = [
-            (name, f"CREATE TRIGGER {name} {body}")
-            for name, body in _TRIGGERS.items()
-            if present.get(name) != f"CREATE TRIGGER {name} {body}"
-        ]
-        for name, sql in stale:
+        stale = [name for name, sql in _CREATE.items() if present.get(name) != sql]
+        for name in stale:
             cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            cursor.execute(sql)
+            cursor.execute(_CREATE[name])
         if TABLE in present and not stale:
             return False
         cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('delete-all')")
