@@ -8,7 +8,6 @@ petitioner's ID number or phone in full writes a view_personal audit entry.
 
 from collections.abc import Callable, Iterable
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -79,7 +78,6 @@ def _detail(request: HttpRequest, user: User, petition: Petition) -> PetitionDet
 
     The office's roles get the routers' suggestions too.
     """
-    prefetch_related_objects([petition], "representatives")
     representatives = list(petition.representatives.all())
     shown = access.disclosure(user, petition)
     if shown.personal:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from xinfang.common.audit import audit_record, client_ip
 from xinfang.common.errors import DomainError, NotFound
+from xinfang.common.http import or_404
 from xinfang.petitions import access, limits, notices, tracking
 from xinfang.petitions.models import TimeLimitRule
 from xinfang.portal import publicity, selectors, services, throttle
@@ -271,10 +272,7 @@ def info(request: HttpRequest) -> HttpResponse:
 
 
 def info_page(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        page = selectors.published_page(pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from None
+    page = or_404(selectors.published_page, pk)
     return render(request, "portal/info_page.html", {"page": page})
 
 

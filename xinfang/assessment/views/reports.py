@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 
 from xinfang.accounts.http import AuthenticatedHttpRequest
 from xinfang.assessment import reports, selectors
+from xinfang.assessment.services import summary
 from xinfang.assessment.views.common import (
     breakdown_labels,
     dashboard_scope,
@@ -27,10 +28,11 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _report_data(request: AuthenticatedHttpRequest) -> tuple[Any, Any]:
     """Return the figures and breakdowns of the dashboard's unit and period, as it picks them."""
     s = dashboard_scope(request)
-    return (
-        selectors.kpi_figures(s.unit, s.period, s.today),
-        selectors.breakdowns(s.unit, s.period, s.today),
-    )
+    with summary.brought_up_to_date():  # once for both readers
+        return (
+            selectors.kpi_figures(s.unit, s.period, s.today),
+            selectors.breakdowns(s.unit, s.period, s.today),
+        )
 
 
 @login_required

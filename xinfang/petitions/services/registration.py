@@ -12,10 +12,9 @@ from xinfang.common import clock
 from xinfang.common.audit import audit_entry, audit_write
 from xinfang.common.errors import PermissionDenied, ValidationFailed
 from xinfang.common.models import AuditEntry
-from xinfang.petitions import access, deadlines, limits, repeats, search
+from xinfang.petitions import access, deadlines, limits, repeats, search, selectors
 from xinfang.petitions.inputs import COLLECTIVE_MIN_PEOPLE, MAX_REPRESENTATIVES, RegistrationData
 from xinfang.petitions.models import (
-    Category,
     Channel,
     Petition,
     Petitioner,
@@ -90,7 +89,6 @@ def _check_registrar(actor: Any) -> None:
         raise PermissionDenied(_("您的账号未归属任何单位，不能登记。"))
 
 
-@transaction.atomic
 def petition_register(
     *,
     actor: Any,
@@ -99,8 +97,7 @@ def petition_register(
     ip: str | None = None,
 ) -> Petition:
     """Register a petition received through any channel and return it."""
-    _check_registrar(actor)
-    return _register(actor, actor.unit_id, data, files, ip).petition
+    return petition_registration(actor=actor, data=data, files=files, ip=ip).petition
 
 
 @transaction.atomic
@@ -154,10 +151,7 @@ def _register(
         )
         if repeat_of is None:
             raise ValidationFailed(_("关联的原信访事项不存在。"), field="repeat_of")
-    category_ids = Category.memo.get(
-        None, lambda: set(Category.objects.values_list("pk", flat=True))
-    )
-    if data.category_id and data.category_id not in category_ids:
+    if data.category_id and data.category_id not in selectors.categories_by_id():
         raise ValidationFailed(_("问题分类不存在。"), field="category")
     audit: list[AuditEntry] = []  # written together at the end: one statement
     resolved = [

@@ -160,9 +160,7 @@ def reception_record_create(
     ip: str | None = None,
 ) -> ReceptionRecord:
     """Record what a person asked and the leader decided; register the case or join one, leader-owned."""
-    day = selectors.days_for_user(actor).select_for_update(of=("self",)).filter(pk=day_id).first()
-    if day is None:
-        raise NotFound(_("接访日不存在。"))
+    day = day_for_update(actor, day_id)
     if not selectors.may_record(actor, day):
         raise PermissionDenied(_("只有接访领导和信访部门可以填写接访记录。"))
     if day.is_cancelled or day.date > clock.today():
